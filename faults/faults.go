@@ -1,0 +1,209 @@
+// Package faults holds the injected faults: answers (or delays) the control
+// plane asks the emulator to give instead of the vendor's real answer. The
+// table lives in memory and is swapped atomically, so matching a request
+// costs no lock and no query.
+package faults
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vendoremu/vendoremu/journal"
+)
+
+// MaxDelay bounds a fault's delay, so a typo cannot hang a test run.
+const MaxDelay = 10 * time.Minute
+
+// Fault is one injected answer. Vendor, Method and Path select requests
+// ("" or "*" matches all; Path is the vendor's own path and may use "*"
+// wildcards). Status 0 means the request is only delayed, then answered
+// normally. Times is how many requests it applies to; 0 means until deleted.
+type Fault struct {
+	ID          int64  `json:"id"`
+	Vendor      string `json:"vendor"`
+	Method      string `json:"method"`
+	Path        string `json:"path"`
+	Status      int    `json:"status"`
+	Body        string `json:"body"`
+	ContentType string `json:"content_type"`
+	DelayMS     int64  `json:"delay_ms"`
+	Times       int64  `json:"times"`
+	// Remaining is how many more requests a counted fault applies to.
+	Remaining int64 `json:"remaining"`
+}
+
+// Validate checks a fault before it is added.
+func (f Fault) Validate() error {
+	switch {
+	case f.Status != 0 && (f.Status < 100 || f.Status > 599):
+		return fmt.Errorf("status must be 0 (delay only) or 100-599, got %d", f.Status)
+	case f.DelayMS < 0:
+		return errors.New("delay_ms must not be negative")
+	case time.Duration(f.DelayMS)*time.Millisecond > MaxDelay:
+		return fmt.Errorf("delay_ms must be at most %d", MaxDelay.Milliseconds())
+	case f.Times < 0:
+		return errors.New("times must not be negative")
+	case f.Status == 0 && f.DelayMS == 0:
+		return errors.New("a fault needs a status, a delay_ms, or both")
+	case f.Status == 0 && (f.Body != "" || f.ContentType != ""):
+		return errors.New("body and content_type need a status")
+	}
+	return nil
+}
+
+// entry is a fault in the table with its live counter.
+type entry struct {
+	Fault
+	remaining atomic.Int64 // for counted faults
+}
+
+// Table is the set of active faults.
+type Table struct {
+	mu     sync.Mutex // serialises writers; readers only load current
+	cur    atomic.Pointer[[]*entry]
+	nextID int64
+}
+
+// NewTable returns an empty table.
+func NewTable() *Table {
+	t := &Table{}
+	t.cur.Store(&[]*entry{})
+	return t
+}
+
+// Add validates f, puts it in the table and returns its id.
+func (t *Table) Add(f Fault) (int64, error) {
+	if err := f.Validate(); err != nil {
+		return 0, err
+	}
+	if f.Vendor == "*" {
+		f.Vendor = ""
+	}
+	if f.Method == "*" {
+		f.Method = ""
+	}
+	f.Method = strings.ToUpper(f.Method)
+	if f.Path == "" {
+		f.Path = "*"
+	}
+	if f.Status != 0 && f.ContentType == "" {
+		f.ContentType = guessType(f.Body)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.nextID++
+	f.ID = t.nextID
+	e := &entry{Fault: f}
+	e.remaining.Store(f.Times)
+	old := *t.cur.Load()
+	next := make([]*entry, len(old), len(old)+1)
+	copy(next, old)
+	next = append(next, e)
+	t.cur.Store(&next)
+	return f.ID, nil
+}
+
+func guessType(body string) string {
+	b := strings.TrimSpace(body)
+	if strings.HasPrefix(b, "{") || strings.HasPrefix(b, "[") {
+		return "application/json; charset=utf-8"
+	}
+	return "text/plain; charset=utf-8"
+}
+
+// List returns the active faults, oldest first.
+func (t *Table) List() []Fault {
+	cur := *t.cur.Load()
+	out := make([]Fault, 0, len(cur))
+	for _, e := range cur {
+		f := e.Fault
+		if f.Times > 0 {
+			f.Remaining = e.remaining.Load()
+			if f.Remaining <= 0 {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// Delete removes the fault with id; it reports whether there was one.
+func (t *Table) Delete(id int64) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	old := *t.cur.Load()
+	next := make([]*entry, 0, len(old))
+	found := false
+	for _, e := range old {
+		if e.ID == id {
+			found = true
+			continue
+		}
+		next = append(next, e)
+	}
+	t.cur.Store(&next)
+	return found
+}
+
+// Clear removes every fault.
+func (t *Table) Clear() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.cur.Store(&[]*entry{})
+}
+
+// Match finds the first fault that applies to a request and consumes one of
+// its uses. ok is false when none applies.
+func (t *Table) Match(vendor, method, path string) (f Fault, ok bool) {
+	cur := *t.cur.Load()
+	if len(cur) == 0 {
+		return Fault{}, false
+	}
+	for _, e := range cur {
+		if e.Vendor != "" && !strings.EqualFold(e.Vendor, vendor) {
+			continue
+		}
+		if e.Method != "" && e.Method != method {
+			continue
+		}
+		if !journal.Glob(e.Path, path) {
+			continue
+		}
+		if e.Times > 0 {
+			if e.remaining.Add(-1) < 0 {
+				continue // used up by concurrent requests
+			}
+			if e.remaining.Load() == 0 {
+				t.Delete(e.ID)
+			}
+		}
+		return e.Fault, true
+	}
+	return Fault{}, false
+}
+
+// Apply waits out the fault's delay (or until the request is cancelled) and,
+// when it has a status, writes its answer. It reports whether it answered.
+func (f Fault) Apply(w http.ResponseWriter, r *http.Request) bool {
+	if f.DelayMS > 0 {
+		timer := time.NewTimer(time.Duration(f.DelayMS) * time.Millisecond)
+		select {
+		case <-timer.C:
+		case <-r.Context().Done():
+			timer.Stop()
+		}
+	}
+	if f.Status == 0 {
+		return false
+	}
+	w.Header().Set("Content-Type", f.ContentType)
+	w.WriteHeader(f.Status)
+	_, _ = w.Write([]byte(f.Body))
+	return true
+}

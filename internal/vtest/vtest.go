@@ -1,0 +1,130 @@
+// Package vtest starts an emulator server inside a test, on a free loopback
+// port with an in-memory database, for vendoremu's own tests. Vendor
+// packages use it with only their own vendor, so that one vendor's tests do
+// not depend on the others compiling; users get the same through
+// emulatortest.
+package vtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/server"
+	"github.com/vendoremu/vendoremu/store"
+)
+
+// Server is a running emulator.
+type Server struct {
+	*server.Server
+	// URL is the shared listener's base URL, e.g. "http://127.0.0.1:40123".
+	URL string
+	t   testing.TB
+}
+
+// Start runs a server with the given vendors until the test ends. cfg may
+// leave Addr and DB empty (loopback port 0, in memory).
+func Start(t testing.TB, cfg server.Config) *Server {
+	t.Helper()
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:0"
+	}
+	if cfg.DB == "" {
+		cfg.DB = store.Memory
+	}
+	srv, err := server.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("vtest: build server: %v", err)
+	}
+	if err := srv.Start(); err != nil {
+		srv.Close()
+		t.Fatalf("vtest: start server: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("vtest: shutdown: %v", err)
+		}
+	})
+	return &Server{Server: srv, URL: "http://" + srv.Addr(), t: t}
+}
+
+// StartVendors runs a server with just the given vendors.
+func StartVendors(t testing.TB, vendors ...emulator.Factory) *Server {
+	t.Helper()
+	return Start(t, server.Config{Vendors: vendors})
+}
+
+// Response is what a test request got back.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// Do sends a request to the server (path relative to URL) and reads the
+// whole answer. body may be nil, a string, []byte, or any value (sent as
+// JSON). headers alternate names and values.
+func (s *Server) Do(method, path string, body any, headers ...string) Response {
+	s.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		js, err := json.Marshal(b)
+		if err != nil {
+			s.t.Fatalf("vtest: encode body: %v", err)
+		}
+		rd = bytes.NewReader(js)
+	}
+	req, err := http.NewRequest(method, s.URL+path, rd)
+	if err != nil {
+		s.t.Fatalf("vtest: %v", err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		if strings.EqualFold(headers[i], "Host") {
+			req.Host = headers[i+1]
+			continue
+		}
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return s.Send(req)
+}
+
+// Send sends req as is (no redirects followed) and reads the answer.
+func (s *Server) Send(req *http.Request) Response {
+	s.t.Helper()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		s.t.Fatalf("vtest: %s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		s.t.Fatalf("vtest: read body: %v", err)
+	}
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}
+}
+
+// JSON decodes the body into a generic value, failing the test if it is not
+// JSON.
+func (r Response) JSON(t testing.TB) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(r.Body), &v); err != nil {
+		t.Fatalf("body is not JSON: %v\n%s", err, r.Body)
+	}
+	return v
+}

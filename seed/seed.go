@@ -1,0 +1,101 @@
+// Package seed reads seed documents — the JSON a user hands the emulator
+// (EMULATOR_SEED, POST /_emulator/seed) to load data on top of the defaults —
+// and holds the built-in TWIPLA test key.
+//
+// A seed document is one JSON object with a section per vendor, each section
+// in the vendor's own format (see the vendor's reference), typically
+// {"tenants":[{<credentials>, <objects>…}, …]}:
+//
+//	{"mousestats": {"tenants": [{"partnerId": "acme", "partnerSecret": "s3cret", "accounts": [...]}]},
+//	 "keitaro":    {"tenants": [{"apiKey": "k1", "campaigns": [...]}]}}
+package seed
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/store"
+)
+
+// Load applies doc to the vendors, all in one transaction: a document with
+// any problem changes nothing and gives an *emulator.Error (status 400)
+// naming the problem. It returns the vendors it loaded, in document order.
+func Load(ctx context.Context, st *store.Store, vendors []emulator.Vendor, doc []byte) ([]string, error) {
+	sections, order, err := parse(doc, vendors)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]emulator.Vendor{}
+	for _, v := range vendors {
+		byName[v.Name()] = v
+	}
+	err = st.Write(ctx, func(tx *store.Tx) error {
+		for _, name := range order {
+			if err := byName[name].LoadSeed(tx, sections[name]); err != nil {
+				var e *emulator.Error
+				if errors.As(err, &e) {
+					return emulator.BadRequest("%s: %s", name, e.Message)
+				}
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return order, nil
+}
+
+// parse splits doc into its vendor sections, keeping the document's order.
+func parse(doc []byte, vendors []emulator.Vendor) (map[string]json.RawMessage, []string, error) {
+	known := map[string]bool{}
+	var names []string
+	for _, v := range vendors {
+		known[v.Name()] = true
+		names = append(names, v.Name())
+	}
+	sort.Strings(names)
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	tok, err := dec.Token()
+	if err != nil || tok != json.Delim('{') {
+		return nil, nil, emulator.BadRequest("seed document must be a JSON object with one member per vendor (%s)", strings.Join(names, ", "))
+	}
+	sections := map[string]json.RawMessage{}
+	var order []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, nil, emulator.BadRequest("seed document is not valid JSON: %v", err)
+		}
+		name := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, nil, emulator.BadRequest("seed document is not valid JSON: %v", err)
+		}
+		if !known[name] {
+			return nil, nil, emulator.BadRequest("seed document: unknown vendor %q (known: %s)", name, strings.Join(names, ", "))
+		}
+		if _, dup := sections[name]; dup {
+			return nil, nil, emulator.BadRequest("seed document: vendor %q appears twice", name)
+		}
+		sections[name] = raw
+		order = append(order, name)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, nil, emulator.BadRequest("seed document is not valid JSON: %v", err)
+	}
+	if dec.More() {
+		return nil, nil, emulator.BadRequest("seed document: trailing data after the JSON object")
+	}
+	if _, err := dec.Token(); err == nil {
+		return nil, nil, emulator.BadRequest("seed document: trailing data after the JSON object")
+	}
+	return sections, order, nil
+}

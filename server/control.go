@@ -1,0 +1,474 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/faults"
+	"github.com/vendoremu/vendoremu/journal"
+	"github.com/vendoremu/vendoremu/seed"
+	"github.com/vendoremu/vendoremu/store"
+	"github.com/vendoremu/vendoremu/wire"
+)
+
+// maxControlBody bounds control-plane request bodies (seed documents are
+// the large ones).
+const maxControlBody = 64 << 20
+
+// controlEngine builds /_emulator/*.
+func (s *Server) controlEngine() *gin.Engine {
+	e := gin.New()
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.ContextWithFallback = true
+	e.Use(s.controlRecover, s.adminAuth)
+	e.NoRoute(func(c *gin.Context) {
+		c.JSON(http.StatusNotFound, gin.H{"error": "not found: " + c.Request.Method + " " + c.Request.URL.Path})
+	})
+	g := e.Group("/_emulator")
+	g.GET("", s.page)
+	g.GET("/health", s.health)
+	g.POST("/reset", s.reset)
+	g.POST("/seed", s.seed)
+	g.GET("/state/:vendor", s.state)
+	g.GET("/requests", s.listRequests)
+	g.DELETE("/requests", s.clearRequests)
+	g.GET("/faults", s.listFaults)
+	g.POST("/faults", s.addFault)
+	g.DELETE("/faults", s.clearFaults)
+	g.DELETE("/faults/:id", s.deleteFault)
+	g.GET("/clock", s.getClock)
+	g.POST("/clock", s.setClock)
+	for _, v := range s.vendors {
+		vg := g.Group("/" + v.Name())
+		vg.POST("/tenants", s.createTenant(v))
+		v.Control(vg)
+	}
+	return e
+}
+
+func (s *Server) controlRecover(c *gin.Context) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			s.log.Error("panic in the control plane (a bug: please report it)",
+				"method", c.Request.Method, "path", c.Request.URL.Path, "panic", rec, "stack", string(debug.Stack()))
+			if !c.Writer.Written() {
+				c.AbortWithStatusJSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
+			}
+		}
+	}()
+	c.Next()
+}
+
+// adminAuth requires the admin token, when one is configured, everywhere but
+// the health check (container health checks and wait strategies have no
+// token, and health tells nothing about the data).
+func (s *Server) adminAuth(c *gin.Context) {
+	if s.cfg.AdminToken == "" || c.Request.URL.Path == "/_emulator/health" {
+		return
+	}
+	auth := c.GetHeader("Authorization")
+	scheme, token, _ := strings.Cut(strings.TrimSpace(auth), " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "bearer") ||
+		subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) != 1 {
+		c.Header("WWW-Authenticate", `Bearer realm="vendoremu"`)
+		c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": "the control plane needs Authorization: Bearer <EMULATOR_ADMIN_TOKEN>"})
+	}
+}
+
+func (s *Server) health(c *gin.Context) {
+	wire.JSON(c.Writer, http.StatusOK, wire.Obj("status", "ok", "version", s.cfg.Version, "vendors", s.Vendors()))
+}
+
+// readBody reads a control-plane body, or answers 400 and returns false.
+func readBody(c *gin.Context) ([]byte, bool) {
+	if c.Request.Body == nil {
+		return nil, true
+	}
+	b, err := io.ReadAll(io.LimitReader(c.Request.Body, maxControlBody+1))
+	if err != nil {
+		emulator.Abort(c, emulator.BadRequest("cannot read body: %v", err))
+		return nil, false
+	}
+	if len(b) > maxControlBody {
+		emulator.Abort(c, &emulator.Error{Status: http.StatusRequestEntityTooLarge, Message: "body too large"})
+		return nil, false
+	}
+	return b, true
+}
+
+// decodeStrict decodes a JSON object body into v, rejecting unknown fields
+// and wrong types with a 400 that names them. An empty body leaves v as is.
+func decodeStrict(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &te):
+			return emulator.BadRequest("field %q must be %s, got %s", te.Field, kindName(te.Type.Kind().String()), te.Value)
+		case strings.HasPrefix(err.Error(), "json: unknown field"):
+			return emulator.BadRequest("%s", strings.TrimPrefix(err.Error(), "json: "))
+		default:
+			return emulator.BadRequest("body must be a JSON object: %v", err)
+		}
+	}
+	if dec.More() {
+		return emulator.BadRequest("body must be one JSON object")
+	}
+	return nil
+}
+
+func kindName(k string) string {
+	switch k {
+	case "int", "int64", "int32":
+		return "an integer"
+	case "bool":
+		return "a boolean"
+	case "string":
+		return "a string"
+	case "float64":
+		return "a number"
+	}
+	return k
+}
+
+func (s *Server) vendorNamed(c *gin.Context, name string) (emulator.Vendor, bool) {
+	if m, ok := s.byName[name]; ok {
+		return m.vendor, true
+	}
+	emulator.Abort(c, s.unknownVendor(name))
+	return nil, false
+}
+
+// reset is POST /_emulator/reset[?vendor=V[&tenant=T]].
+func (s *Server) reset(c *gin.Context) {
+	vendorName, tenant := c.Query("vendor"), c.Query("tenant")
+	if err := s.Reset(c, vendorName, tenant); err != nil {
+		s.controlError(c, err)
+		return
+	}
+	out := gin.H{"status": "ok"}
+	if vendorName != "" {
+		out["vendor"] = vendorName
+	}
+	if tenant != "" {
+		out["tenant"] = tenant
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// Reset wipes and re-seeds. With no vendor it resets everything: every
+// vendor's data back to its defaults, the journal and the faults emptied.
+// With a vendor, only that vendor's data; with a tenant too, only that
+// tenant's data (its credentials stay). The clock is left alone.
+func (s *Server) Reset(ctx context.Context, vendorName, tenant string) error {
+	if tenant != "" && vendorName == "" {
+		return emulator.BadRequest("tenant needs vendor: POST /_emulator/reset?vendor=V&tenant=T")
+	}
+	targets := s.vendors
+	if vendorName != "" {
+		m, ok := s.byName[vendorName]
+		if !ok {
+			return s.unknownVendor(vendorName)
+		}
+		targets = []emulator.Vendor{m.vendor}
+	}
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
+		if tenant != "" {
+			return targets[0].ResetTenant(tx, tenant)
+		}
+		for _, v := range targets {
+			if err := tx.ClearVendor(v.Name()); err != nil {
+				return err
+			}
+			if err := v.Defaults(tx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, store.ErrNoTenant) {
+		return emulator.NotFound("unknown tenant %q of %s", tenant, vendorName)
+	}
+	if err != nil {
+		return err
+	}
+	if vendorName == "" {
+		s.journal.Clear()
+		s.faults.Clear()
+	}
+	return nil
+}
+
+func (s *Server) unknownVendor(name string) error {
+	return emulator.BadRequest("unknown vendor %q (known: %s)", name, strings.Join(s.Vendors(), ", "))
+}
+
+// controlError answers err; an unexpected one is logged and answered 500.
+func (s *Server) controlError(c *gin.Context, err error) {
+	status, _ := emulator.ErrorStatus(err)
+	if status == http.StatusInternalServerError {
+		s.log.Error("control plane", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
+	}
+	emulator.Abort(c, err)
+}
+
+func (s *Server) seed(c *gin.Context) {
+	body, ok := readBody(c)
+	if !ok {
+		return
+	}
+	loaded, err := seed.Load(c, s.store, s.vendors, body)
+	if err != nil {
+		s.controlError(c, err)
+		return
+	}
+	if loaded == nil {
+		loaded = []string{}
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "vendors": loaded})
+}
+
+func (s *Server) createTenant(v emulator.Vendor) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		body, ok := readBody(c)
+		if !ok {
+			return
+		}
+		var out any
+		err := s.store.Write(c, func(tx *store.Tx) error {
+			var err error
+			out, err = v.CreateTenant(tx, body)
+			return err
+		})
+		if err != nil {
+			s.controlError(c, err)
+			return
+		}
+		c.JSON(http.StatusCreated, out)
+	}
+}
+
+func (s *Server) state(c *gin.Context) {
+	v, ok := s.vendorNamed(c, c.Param("vendor"))
+	if !ok {
+		return
+	}
+	tenant := c.Query("tenant")
+	var out any
+	err := s.store.Read(c, func(tx *store.Tx) error {
+		var err error
+		out, err = v.State(tx, tenant)
+		return err
+	})
+	if err != nil {
+		if errors.Is(err, store.ErrNoTenant) {
+			emulator.Abort(c, emulator.NotFound("unknown tenant %q of %s", tenant, v.Name()))
+			return
+		}
+		s.controlError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) listRequests(c *gin.Context) {
+	f := journal.Filter{
+		Vendor: c.Query("vendor"),
+		Method: c.Query("method"),
+		Path:   c.Query("path"),
+		Tenant: c.Query("tenant"),
+	}
+	if f.Vendor != "" {
+		if _, ok := s.vendorNamed(c, f.Vendor); !ok {
+			return
+		}
+	}
+	if l := c.Query("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 0 {
+			emulator.Abort(c, emulator.BadRequest("limit must be a non-negative integer, got %q", l))
+			return
+		}
+		f.Limit = n
+	}
+	c.JSON(http.StatusOK, gin.H{"requests": s.journal.List(f)})
+}
+
+func (s *Server) clearRequests(c *gin.Context) {
+	s.journal.Clear()
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) listFaults(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"faults": s.faults.List()})
+}
+
+func (s *Server) addFault(c *gin.Context) {
+	body, ok := readBody(c)
+	if !ok {
+		return
+	}
+	var in struct {
+		Vendor      string `json:"vendor"`
+		Method      string `json:"method"`
+		Path        string `json:"path"`
+		Status      int    `json:"status"`
+		Body        string `json:"body"`
+		ContentType string `json:"content_type"`
+		DelayMS     int64  `json:"delay_ms"`
+		Times       int64  `json:"times"`
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		emulator.Abort(c, emulator.BadRequest(`body must be a fault: {"vendor","method","path","status","body","content_type","delay_ms","times"}`))
+		return
+	}
+	if err := decodeStrict(body, &in); err != nil {
+		emulator.Abort(c, err)
+		return
+	}
+	if in.Vendor != "" && in.Vendor != "*" {
+		if _, ok := s.vendorNamed(c, in.Vendor); !ok {
+			return
+		}
+	}
+	id, err := s.faults.Add(faults.Fault{
+		Vendor: in.Vendor, Method: in.Method, Path: in.Path, Status: in.Status, Body: in.Body,
+		ContentType: in.ContentType, DelayMS: in.DelayMS, Times: in.Times,
+	})
+	if err != nil {
+		emulator.Abort(c, emulator.BadRequest("%v", err))
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"id": id})
+}
+
+func (s *Server) clearFaults(c *gin.Context) {
+	s.faults.Clear()
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) deleteFault(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		emulator.Abort(c, emulator.BadRequest("fault id must be an integer"))
+		return
+	}
+	if !s.faults.Delete(id) {
+		emulator.Abort(c, emulator.NotFound("no fault %d", id))
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) clockJSON() gin.H {
+	return gin.H{"now": s.clock.Now().Format(time.RFC3339Nano), "frozen": s.clock.Frozen()}
+}
+
+func (s *Server) getClock(c *gin.Context) { c.JSON(http.StatusOK, s.clockJSON()) }
+
+// setClock takes exactly one of {"now":RFC3339}, {"advance":duration} and
+// {"real":true}.
+func (s *Server) setClock(c *gin.Context) {
+	body, ok := readBody(c)
+	if !ok {
+		return
+	}
+	var in struct {
+		Now     *string `json:"now"`
+		Advance *string `json:"advance"`
+		Real    *bool   `json:"real"`
+	}
+	if err := decodeStrict(body, &in); err != nil {
+		emulator.Abort(c, err)
+		return
+	}
+	n := 0
+	for _, set := range []bool{in.Now != nil, in.Advance != nil, in.Real != nil} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		emulator.Abort(c, emulator.BadRequest(`give exactly one of {"now":"<RFC 3339>"}, {"advance":"<duration>"}, {"real":true}`))
+		return
+	}
+	switch {
+	case in.Now != nil:
+		t, err := time.Parse(time.RFC3339Nano, *in.Now)
+		if err != nil {
+			emulator.Abort(c, emulator.BadRequest("now must be an RFC 3339 time such as 2031-03-01T10:00:00Z, got %q", *in.Now))
+			return
+		}
+		s.clock.Set(t)
+	case in.Advance != nil:
+		d, err := parseAdvance(*in.Advance)
+		if err != nil {
+			emulator.Abort(c, emulator.BadRequest("%v", err))
+			return
+		}
+		s.clock.Advance(d)
+	default:
+		if !*in.Real {
+			emulator.Abort(c, emulator.BadRequest(`real must be true (to return to the wall clock)`))
+			return
+		}
+		s.clock.Real()
+	}
+	c.JSON(http.StatusOK, s.clockJSON())
+}
+
+var daysRe = regexp.MustCompile(`^(-?)([0-9]{1,6})d(.*)$`)
+
+// parseAdvance reads a Go duration ("36h", "90m", "-1h30m") with whole days
+// allowed in front ("30d", "1d12h"), because trials and licences are counted
+// in days.
+func parseAdvance(s string) (time.Duration, error) {
+	bad := fmt.Errorf("advance must be a duration such as \"36h\", \"90m\" or \"30d\", got %q", s)
+	var days time.Duration
+	rest := s
+	neg := false
+	if m := daysRe.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[2])
+		days = time.Duration(n) * 24 * time.Hour
+		neg = m[1] == "-"
+		rest = m[3]
+		if rest == "" {
+			if neg {
+				days = -days
+			}
+			return days, nil
+		}
+		if strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "+") {
+			return 0, bad
+		}
+	}
+	d, err := time.ParseDuration(rest)
+	if err != nil {
+		return 0, bad
+	}
+	total := days + d
+	if neg {
+		total = -total
+	}
+	return total, nil
+}

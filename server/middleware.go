@@ -1,0 +1,134 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/journal"
+)
+
+// vendorEngine builds the gin engine that serves one vendor: the journal
+// outermost (so it sees faults and recovered panics), then recovery, then
+// fault injection, then the vendor's own routes.
+func (s *Server) vendorEngine(v emulator.Vendor) *gin.Engine {
+	e := gin.New()
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+	e.HandleMethodNotAllowed = false
+	e.ContextWithFallback = true
+	e.Use(s.journalMiddleware(v.Name()), s.recoverMiddleware(v), s.faultMiddleware(v.Name()))
+	v.Routes(e)
+	return e
+}
+
+// capture copies the start of a response body for the journal.
+type capture struct {
+	gin.ResponseWriter
+	buf bytes.Buffer
+}
+
+func (w *capture) Write(b []byte) (int, error) {
+	w.keep(b)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *capture) WriteString(s string) (int, error) {
+	w.keep([]byte(s))
+	return w.ResponseWriter.WriteString(s)
+}
+
+func (w *capture) keep(b []byte) {
+	if room := journal.BodyLimit - w.buf.Len(); room > 0 {
+		if len(b) > room {
+			b = b[:room]
+		}
+		w.buf.Write(b)
+	}
+}
+
+// journalMiddleware records every exchange in the in-memory journal.
+func (s *Server) journalMiddleware(vendor string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		r := c.Request
+		var reqBody []byte
+		if r.Body != nil && r.Body != http.NoBody {
+			// Keep the head for the journal and give the handler the whole body.
+			head, _ := io.ReadAll(io.LimitReader(r.Body, journal.BodyLimit))
+			reqBody = head
+			r.Body = readCloser{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
+		}
+		w := &capture{ResponseWriter: c.Writer}
+		c.Writer = w
+		c.Next()
+		e := journal.Entry{
+			Time:           start.UTC(),
+			Vendor:         vendor,
+			Tenant:         emulator.TenantOf(c),
+			Method:         r.Method,
+			Path:           r.URL.Path,
+			Query:          r.URL.RawQuery,
+			Status:         w.Status(),
+			DurationMS:     float64(time.Since(start).Microseconds()) / 1000,
+			RequestHeaders: journal.MaskHeaders(r.Header),
+			RequestBody:    string(reqBody),
+			ResponseBody:   w.buf.String(),
+		}
+		s.journal.Add(e)
+		s.log.Debug("request", "vendor", vendor, "method", e.Method, "path", e.Path, "status", e.Status, "ms", e.DurationMS)
+	}
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+// faultMiddleware answers (or delays) requests that match an injected fault.
+func (s *Server) faultMiddleware(vendor string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		f, ok := s.faults.Match(vendor, c.Request.Method, c.Request.URL.Path)
+		if !ok {
+			return
+		}
+		if f.Apply(c.Writer, c.Request) {
+			c.Abort()
+		}
+	}
+}
+
+// recoverMiddleware turns a handler panic into the vendor's 500 answer and a
+// log line naming the request. A panic is always a bug in the emulator.
+func (s *Server) recoverMiddleware(v emulator.Vendor) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			rec := recover()
+			if rec == nil {
+				return
+			}
+			if err, ok := rec.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+				panic(rec)
+			}
+			s.log.Error("panic while serving a request (a bug: please report it)",
+				slog.String("vendor", v.Name()),
+				slog.String("method", c.Request.Method),
+				slog.String("path", c.Request.URL.Path),
+				slog.String("query", c.Request.URL.RawQuery),
+				slog.Any("panic", rec),
+				slog.String("stack", string(debug.Stack())))
+			if !c.Writer.Written() {
+				v.InternalError(c)
+			}
+			c.Abort()
+		}()
+		c.Next()
+	}
+}

@@ -1,0 +1,382 @@
+// Package server composes the vendor emulators and the control plane into
+// one HTTP handler: every vendor under its prefix on the shared listener,
+// optionally on a listener of its own, and /_emulator/* for tests.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/faults"
+	"github.com/vendoremu/vendoremu/journal"
+	"github.com/vendoremu/vendoremu/seed"
+	"github.com/vendoremu/vendoremu/store"
+)
+
+// Config is everything the server is built from. main fills it from flags
+// and the environment; tests fill it directly.
+type Config struct {
+	// Addr is the shared listener ("127.0.0.1:8080"; port 0 picks one).
+	Addr string
+	// VendorAddrs gives vendors a listener of their own, serving their
+	// routes without the prefix (vendor name → address).
+	VendorAddrs map[string]string
+	// DB is the SQLite file, or store.Memory.
+	DB string
+	// SeedFile is a seed document loaded at start, on top of the defaults.
+	SeedFile string
+	// AdminToken, when set, is required as "Authorization: Bearer <token>"
+	// on /_emulator/* (except the health check).
+	AdminToken string
+	// Version is reported by the health check.
+	Version string
+	// JournalCapacity is how many exchanges the journal keeps (default
+	// journal.DefaultCapacity).
+	JournalCapacity int
+	// Clock is the emulator clock; nil means a new wall clock.
+	Clock *store.Clock
+	// Log receives the server's log lines; nil discards them.
+	Log *slog.Logger
+	// Vendors are the emulators to serve, in the order health lists them.
+	Vendors []emulator.Factory
+}
+
+// Server is a built emulator: its store, vendors, journal, faults and
+// handlers. Build it with New, then Start it (or mount Handler yourself).
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	store   *store.Store
+	clock   *store.Clock
+	journal *journal.Journal
+	faults  *faults.Table
+	vendors []emulator.Vendor
+	byName  map[string]*mounted
+	control *gin.Engine
+	handler http.Handler
+
+	mu        sync.Mutex
+	listeners map[string]net.Listener // "" = shared listener
+	servers   []*http.Server
+}
+
+// mounted is a vendor with the engine that serves it.
+type mounted struct {
+	vendor emulator.Vendor
+	engine *gin.Engine
+}
+
+func init() {
+	// gin's mode is process-wide; the emulator never wants debug output.
+	gin.SetMode(gin.ReleaseMode)
+}
+
+// New opens the store, builds the vendors, applies their schemas, seeds the
+// defaults of vendors whose tables are new, and loads cfg.SeedFile.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = store.NewClock(nil)
+	}
+	if cfg.DB == "" {
+		cfg.DB = store.Memory
+	}
+	if cfg.Version == "" {
+		cfg.Version = "dev"
+	}
+	s := &Server{
+		cfg:       cfg,
+		log:       cfg.Log,
+		clock:     cfg.Clock,
+		journal:   journal.New(cfg.JournalCapacity),
+		faults:    faults.NewTable(),
+		byName:    map[string]*mounted{},
+		listeners: map[string]net.Listener{},
+	}
+	st, err := store.Open(cfg.DB, cfg.Clock)
+	if err != nil {
+		return nil, err
+	}
+	s.store = st
+	if err := s.build(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) build(ctx context.Context) error {
+	deps := emulator.Deps{Store: s.store, Clock: s.clock, Journal: s.journal, Log: s.log}
+	var schemas []store.Schema
+	for _, f := range s.cfg.Vendors {
+		v, err := f(deps)
+		if err != nil {
+			return err
+		}
+		name := v.Name()
+		if _, dup := s.byName[name]; dup || name == "_emulator" {
+			return fmt.Errorf("vendor %q registered twice", name)
+		}
+		s.vendors = append(s.vendors, v)
+		s.byName[name] = &mounted{vendor: v}
+		schemas = append(schemas, store.Schema{Component: name, SQL: v.Schema()})
+	}
+	for name, addr := range s.cfg.VendorAddrs {
+		if _, ok := s.byName[name]; !ok && addr != "" {
+			return fmt.Errorf("listener for unknown vendor %q", name)
+		}
+	}
+	migrations, err := s.store.Migrate(ctx, schemas)
+	if err != nil {
+		return err
+	}
+	err = s.store.Write(ctx, func(tx *store.Tx) error {
+		for _, m := range migrations {
+			if m.Replaced {
+				s.log.Warn("database held another schema version; vendor data recreated", "vendor", m.Component)
+			}
+			if m.Fresh {
+				if err := s.byName[m.Component].vendor.Defaults(tx); err != nil {
+					return fmt.Errorf("%s defaults: %w", m.Component, err)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if s.cfg.SeedFile != "" {
+		doc, err := os.ReadFile(s.cfg.SeedFile)
+		if err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+		if _, err := seed.Load(ctx, s.store, s.vendors, doc); err != nil {
+			return fmt.Errorf("seed %s: %w", s.cfg.SeedFile, err)
+		}
+	}
+	for _, m := range s.byName {
+		m.engine = s.vendorEngine(m.vendor)
+	}
+	s.control = s.controlEngine()
+	s.handler = http.HandlerFunc(s.dispatch)
+	return nil
+}
+
+// Handler serves the shared listener: /_emulator/* and /<vendor>/*.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// VendorHandler serves one vendor's routes without prefix, as its own
+// listener does. It is nil for an unknown vendor.
+func (s *Server) VendorHandler(name string) http.Handler {
+	m, ok := s.byName[name]
+	if !ok {
+		return nil
+	}
+	return normalize(m.engine)
+}
+
+// Vendors are the served vendors' names, in registration order.
+func (s *Server) Vendors() []string {
+	out := make([]string, len(s.vendors))
+	for i, v := range s.vendors {
+		out[i] = v.Name()
+	}
+	return out
+}
+
+// Store is the server's database.
+func (s *Server) Store() *store.Store { return s.store }
+
+// Clock is the emulator clock.
+func (s *Server) Clock() *store.Clock { return s.clock }
+
+// Journal is the request journal.
+func (s *Server) Journal() *journal.Journal { return s.journal }
+
+// Faults is the fault table.
+func (s *Server) Faults() *faults.Table { return s.faults }
+
+// dispatch routes a shared-listener request by its first path segment.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	p := cleanPath(r.URL.Path)
+	first, rest := splitFirst(p)
+	if first == "_emulator" {
+		r.URL.Path, r.URL.RawPath = p, ""
+		s.control.ServeHTTP(w, r)
+		return
+	}
+	if m, ok := s.byName[first]; ok {
+		r.URL.Path, r.URL.RawPath = rest, ""
+		m.engine.ServeHTTP(w, r)
+		return
+	}
+	if p == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		http.Redirect(w, r, "/_emulator/", http.StatusFound)
+		return
+	}
+	names := s.Vendors()
+	for i := range names {
+		names[i] = "/" + names[i]
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	fmt.Fprintf(w, `{"error":"no vendor at this path; vendors are served under %s, the control plane under /_emulator/"}`,
+		strings.Join(names, ", "))
+}
+
+// splitFirst splits "/a/b/c" into "a" and "/b/c" ("/" when nothing follows).
+func splitFirst(p string) (string, string) {
+	p = strings.TrimPrefix(p, "/")
+	first, rest, _ := strings.Cut(p, "/")
+	return first, "/" + rest
+}
+
+// cleanPath collapses runs of "/" and drops one trailing "/", so that every
+// route matches with or without a trailing slash and clients that join a
+// base URL ending in "/" with a path starting with "/" still work.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if strings.Contains(p, "//") {
+		var b strings.Builder
+		b.Grow(len(p))
+		prev := byte(0)
+		for i := 0; i < len(p); i++ {
+			if p[i] == '/' && prev == '/' {
+				continue
+			}
+			prev = p[i]
+			b.WriteByte(p[i])
+		}
+		p = b.String()
+	}
+	if len(p) > 1 && strings.HasSuffix(p, "/") {
+		p = p[:len(p)-1]
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return p
+}
+
+// normalize applies cleanPath before h, for a vendor's own listener.
+func normalize(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.URL.Path, r.URL.RawPath = cleanPath(r.URL.Path), ""
+		h.ServeHTTP(w, r)
+	})
+}
+
+// Start binds the shared listener and the vendors' own listeners and serves
+// them in the background. It returns once every listener is bound.
+func (s *Server) Start() error {
+	type bind struct{ name, addr string }
+	binds := []bind{{"", s.cfg.Addr}}
+	var names []string
+	for name, addr := range s.cfg.VendorAddrs {
+		if addr != "" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		binds = append(binds, bind{n, s.cfg.VendorAddrs[n]})
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, b := range binds {
+		ln, err := net.Listen("tcp", b.addr)
+		if err != nil {
+			for _, l := range s.listeners {
+				l.Close()
+			}
+			return fmt.Errorf("listen %s: %w", b.addr, err)
+		}
+		s.listeners[b.name] = ln
+		h := s.handler
+		if b.name != "" {
+			h = s.VendorHandler(b.name)
+		}
+		srv := &http.Server{
+			Handler:           h,
+			ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		}
+		s.servers = append(s.servers, srv)
+		if !isLoopback(ln.Addr()) && s.cfg.AdminToken == "" && b.name == "" {
+			s.log.Warn("listening beyond loopback without EMULATOR_ADMIN_TOKEN: anyone who can reach this port can reset and read the emulator", "addr", ln.Addr().String())
+		}
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.log.Error("serve", "addr", ln.Addr().String(), "err", err)
+			}
+		}()
+	}
+	return nil
+}
+
+func isLoopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}
+
+// Addr is the bound address of the shared listener ("" before Start).
+func (s *Server) Addr() string { return s.listenerAddr("") }
+
+// VendorAddr is the bound address of a vendor's own listener, or "".
+func (s *Server) VendorAddr(name string) string { return s.listenerAddr(name) }
+
+func (s *Server) listenerAddr(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ln, ok := s.listeners[name]; ok {
+		return ln.Addr().String()
+	}
+	return ""
+}
+
+// Shutdown stops accepting connections, lets in-flight requests finish
+// (until ctx ends), then closes the database.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	servers := s.servers
+	s.servers = nil
+	s.mu.Unlock()
+	var errs []error
+	var wg sync.WaitGroup
+	var emu sync.Mutex
+	for _, srv := range servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := srv.Shutdown(ctx); err != nil {
+				emu.Lock()
+				errs = append(errs, err)
+				emu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	errs = append(errs, s.store.Close())
+	return errors.Join(errs...)
+}
+
+// Close closes the database without serving; for a Server that was never
+// started.
+func (s *Server) Close() error { return s.store.Close() }

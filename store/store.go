@@ -1,0 +1,241 @@
+// Package store is vendoremu's SQLite storage: one database file (or an
+// in-memory database) holding every vendor's tables, opened in WAL mode with
+// one writer and concurrent readers. Every vendor row belongs to a tenant;
+// Scoped makes the tenant filter part of every query a handler writes.
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// Memory is the database path that selects an in-memory database.
+const Memory = ":memory:"
+
+// Errors the store returns for tenant operations.
+var (
+	// ErrNoTenant is returned when a tenant key names no tenant of the vendor.
+	ErrNoTenant = errors.New("unknown tenant")
+	// ErrTenantExists is returned when a tenant key is already taken.
+	ErrTenantExists = errors.New("tenant exists")
+)
+
+// Store is an open vendoremu database.
+type Store struct {
+	path   string
+	writer *sql.DB // exactly one connection: every write is serialised here
+	reader *sql.DB // concurrent read-only connections (the writer, in memory)
+	clock  *Clock
+
+	// tables lists, per component, the tables whose name starts with
+	// "<component>_"; tenantTables those of them with a tenant_id column.
+	// Both are computed once by Migrate and read-only afterwards.
+	tables       map[string][]string
+	tenantTables map[string][]string
+}
+
+// Open opens (creating if needed) the database at path, or an in-memory
+// database when path is Memory. The clock is the one every vendor reads.
+func Open(path string, clock *Clock) (*Store, error) {
+	if clock == nil {
+		clock = NewClock(nil)
+	}
+	s := &Store{path: path, clock: clock}
+	if path == Memory || path == "" {
+		// An in-memory database lives in one connection; it must never be
+		// closed while the store is open, and reads share it with writes.
+		db, err := sql.Open("sqlite3", "file::memory:?_foreign_keys=on&_txlock=immediate")
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+		s.writer, s.reader = db, db
+		s.path = Memory
+	} else {
+		common := "file:" + (&url.URL{Path: path}).EscapedPath() +
+			"?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
+		w, err := sql.Open("sqlite3", common+"&_txlock=immediate")
+		if err != nil {
+			return nil, err
+		}
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxLifetime(0)
+		r, err := sql.Open("sqlite3", common+"&_txlock=deferred&_query_only=true")
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		r.SetMaxOpenConns(8)
+		r.SetMaxIdleConns(8)
+		s.writer, s.reader = w, r
+	}
+	if err := s.writer.Ping(); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := s.migrateCore(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Path is the database path, or Memory.
+func (s *Store) Path() string { return s.path }
+
+// Clock is the emulator clock the store was opened with.
+func (s *Store) Clock() *Clock { return s.clock }
+
+// Close checkpoints the write-ahead log and closes the database.
+func (s *Store) Close() error {
+	var errs []error
+	if s.path != Memory && s.writer != nil {
+		if _, err := s.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if s.reader != nil && s.reader != s.writer {
+		errs = append(errs, s.reader.Close())
+	}
+	if s.writer != nil {
+		errs = append(errs, s.writer.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Read runs fn in a read-only transaction: a consistent snapshot that never
+// waits for the writer. fn must not call Read or Write itself.
+func (s *Store) Read(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.run(ctx, s.reader, false, fn)
+}
+
+// Write runs fn in the one write transaction: it commits when fn returns nil
+// and rolls back when fn returns an error or panics, so a handler that
+// validates inside fn never leaves a partial write. Writers queue for the
+// single write connection instead of failing with "database is locked".
+// fn must not call Read or Write itself.
+func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.run(ctx, s.writer, true, fn)
+}
+
+func (s *Store) run(ctx context.Context, db *sql.DB, write bool, fn func(tx *Tx) error) error {
+	sqlTx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer sqlTx.Rollback() //nolint:errcheck // a no-op after Commit
+	tx := &Tx{ctx: ctx, tx: sqlTx, store: s, write: write}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Tx is one transaction. Its query methods take the context given to Read or
+// Write.
+type Tx struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	store *Store
+	write bool
+}
+
+// Context is the context of the request the transaction serves.
+func (t *Tx) Context() context.Context { return t.ctx }
+
+// Now is the emulator clock's current time.
+func (t *Tx) Now() time.Time { return t.store.clock.Now() }
+
+// Exec runs a statement that returns no rows.
+func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, query, args...)
+}
+
+// Query runs a query that returns rows.
+func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, query, args...)
+}
+
+// QueryRow runs a query that returns at most one row.
+func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, query, args...)
+}
+
+// Scope returns the view of this transaction that belongs to tenant.
+func (t *Tx) Scope(tenant Tenant) Scoped { return Scoped{tx: t, Tenant: tenant} }
+
+// Scoped is a transaction seen through one tenant. Its queries must say
+// where the tenant goes by writing the placeholder @tenant (typically
+// "WHERE tenant_id = @tenant" or "VALUES (@tenant, ?, …)"); it is replaced by
+// the tenant's id. A query without @tenant is a programming error and
+// panics, so a handler cannot forget the tenant filter and pass its tests.
+type Scoped struct {
+	tx *Tx
+	// Tenant is the tenant every query is scoped to.
+	Tenant Tenant
+}
+
+// TenantPlaceholder is the token Scoped replaces by the tenant id.
+const TenantPlaceholder = "@tenant"
+
+func (s Scoped) bind(query string) string {
+	if !strings.Contains(query, TenantPlaceholder) {
+		panic("store: scoped query without " + TenantPlaceholder + ": " + query)
+	}
+	// The id is an integer the store allocated, so inlining it is safe.
+	return strings.ReplaceAll(query, TenantPlaceholder, fmt.Sprint(s.Tenant.ID))
+}
+
+// Tx is the transaction behind the scoped view, for queries that are not
+// tenant data (sequences shared by all tenants, the tenants table).
+func (s Scoped) Tx() *Tx { return s.tx }
+
+// Now is the emulator clock's current time.
+func (s Scoped) Now() time.Time { return s.tx.Now() }
+
+// Exec runs a tenant-scoped statement.
+func (s Scoped) Exec(query string, args ...any) (sql.Result, error) {
+	return s.tx.Exec(s.bind(query), args...)
+}
+
+// Query runs a tenant-scoped query.
+func (s Scoped) Query(query string, args ...any) (*sql.Rows, error) {
+	return s.tx.Query(s.bind(query), args...)
+}
+
+// QueryRow runs a tenant-scoped query that returns at most one row.
+func (s Scoped) QueryRow(query string, args ...any) *sql.Row {
+	return s.tx.QueryRow(s.bind(query), args...)
+}
+
+// IsUniqueViolation reports whether err is a UNIQUE or PRIMARY KEY
+// constraint failure, which vendors map to their "already exists" answers.
+func IsUniqueViolation(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.ExtendedCode == sqlite3.ErrConstraintUnique ||
+			se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	}
+	return false
+}
+
+func checksum(sqlText string) string {
+	sum := sha256.Sum256([]byte(sqlText))
+	return hex.EncodeToString(sum[:8])
+}

@@ -1,0 +1,143 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Tenant is one vendor account: the owner of every row it created. Key is the
+// vendor credential that names it (a Keitaro API key, a JustClick login, a
+// TWIPLA INTP id, …), compared exactly.
+type Tenant struct {
+	ID      int64
+	Vendor  string
+	Key     string
+	Created time.Time
+}
+
+// CreateTenant registers a tenant of vendor under key. A key already taken
+// gives ErrTenantExists.
+func (tx *Tx) CreateTenant(vendor, key string) (Tenant, error) {
+	now := tx.Now()
+	res, err := tx.Exec(`INSERT INTO tenants (vendor, key, created_at) VALUES (?, ?, ?)`,
+		vendor, key, now.Format(time.RFC3339Nano))
+	if err != nil {
+		if IsUniqueViolation(err) {
+			return Tenant{}, ErrTenantExists
+		}
+		return Tenant{}, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return Tenant{}, err
+	}
+	return Tenant{ID: id, Vendor: vendor, Key: key, Created: now}, nil
+}
+
+// Tenant finds the tenant of vendor named key, or ErrNoTenant.
+func (tx *Tx) Tenant(vendor, key string) (Tenant, error) {
+	return tx.scanTenant(tx.QueryRow(`SELECT id, vendor, key, created_at FROM tenants WHERE vendor = ? AND key = ?`, vendor, key))
+}
+
+// TenantByID finds a tenant by its id, or ErrNoTenant.
+func (tx *Tx) TenantByID(id int64) (Tenant, error) {
+	return tx.scanTenant(tx.QueryRow(`SELECT id, vendor, key, created_at FROM tenants WHERE id = ?`, id))
+}
+
+func (tx *Tx) scanTenant(row *sql.Row) (Tenant, error) {
+	var t Tenant
+	var created string
+	err := row.Scan(&t.ID, &t.Vendor, &t.Key, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Tenant{}, ErrNoTenant
+	}
+	if err != nil {
+		return Tenant{}, err
+	}
+	t.Created, _ = time.Parse(time.RFC3339Nano, created)
+	return t, nil
+}
+
+// Tenants lists vendor's tenants, oldest first.
+func (tx *Tx) Tenants(vendor string) ([]Tenant, error) {
+	rows, err := tx.Query(`SELECT id, vendor, key, created_at FROM tenants WHERE vendor = ? ORDER BY id`, vendor)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Tenant
+	for rows.Next() {
+		var t Tenant
+		var created string
+		if err := rows.Scan(&t.ID, &t.Vendor, &t.Key, &created); err != nil {
+			return nil, err
+		}
+		t.Created, _ = time.Parse(time.RFC3339Nano, created)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// ClearTenant deletes every row of tenant t from its vendor's tables, except
+// the tables named in keep (where a vendor holds credentials that outlive a
+// tenant reset). The tenant itself stays.
+func (tx *Tx) ClearTenant(t Tenant, keep ...string) error {
+	if !tx.write {
+		return errors.New("store: ClearTenant in a read transaction")
+	}
+	if _, err := tx.Exec(`PRAGMA defer_foreign_keys = ON`); err != nil {
+		return err
+	}
+	for _, table := range tx.store.tenantTables[t.Vendor] {
+		if slices.Contains(keep, table) {
+			continue
+		}
+		if _, err := tx.Exec(`DELETE FROM "`+table+`" WHERE tenant_id = ?`, t.ID); err != nil {
+			return fmt.Errorf("clear %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// DeleteTenant removes tenant t and all of its rows.
+func (tx *Tx) DeleteTenant(t Tenant) error {
+	if err := tx.ClearTenant(t); err != nil {
+		return err
+	}
+	_, err := tx.Exec(`DELETE FROM tenants WHERE id = ?`, t.ID)
+	return err
+}
+
+// ClearVendor empties every table of vendor, restarts their AUTOINCREMENT
+// sequences and removes the vendor's tenants: the state before its defaults
+// are seeded.
+func (tx *Tx) ClearVendor(vendor string) error {
+	if !tx.write {
+		return errors.New("store: ClearVendor in a read transaction")
+	}
+	if _, err := tx.Exec(`PRAGMA defer_foreign_keys = ON`); err != nil {
+		return err
+	}
+	tables := tx.store.tables[vendor]
+	for _, table := range tables {
+		if _, err := tx.Exec(`DELETE FROM "` + table + `"`); err != nil {
+			return fmt.Errorf("clear %s: %w", table, err)
+		}
+	}
+	var hasSeq int
+	if err := tx.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'`).Scan(&hasSeq); err != nil {
+		return err
+	}
+	if hasSeq > 0 {
+		for _, table := range tables {
+			if _, err := tx.Exec(`DELETE FROM sqlite_sequence WHERE name = ?`, table); err != nil {
+				return err
+			}
+		}
+	}
+	_, err := tx.Exec(`DELETE FROM tenants WHERE vendor = ?`, vendor)
+	return err
+}

@@ -1,0 +1,177 @@
+// Package wire writes vendor answers byte for byte: JSON objects whose key
+// order is part of a vendor's contract, JSON without Go's HTML escaping,
+// PHP json_encode escaping, and raw text.
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Content types vendors answer with.
+const (
+	JSONType = "application/json; charset=utf-8"
+	TextType = "text/plain; charset=utf-8"
+	HTMLType = "text/html; charset=utf-8"
+)
+
+// Field is one key of an Object.
+type Field struct {
+	Key   string
+	Value any
+}
+
+// Object is a JSON object that keeps its keys in the order given.
+type Object []Field
+
+// Obj builds an Object from alternating keys and values:
+// Obj("error", 0, "msg", "Invalid token"). It panics on an odd count or a
+// non-string key, which is a programming error.
+func Obj(kv ...any) Object {
+	if len(kv)%2 != 0 {
+		panic("wire.Obj: odd number of arguments")
+	}
+	o := make(Object, 0, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			panic(fmt.Sprintf("wire.Obj: key %v is not a string", kv[i]))
+		}
+		o = append(o, Field{k, kv[i+1]})
+	}
+	return o
+}
+
+// Set appends key with value, or replaces its value if the key is there.
+func (o Object) Set(key string, value any) Object {
+	for i := range o {
+		if o[i].Key == key {
+			o[i].Value = value
+			return o
+		}
+	}
+	return append(o, Field{key, value})
+}
+
+// Get returns the value of key.
+func (o Object) Get(key string) (any, bool) {
+	for _, f := range o {
+		if f.Key == key {
+			return f.Value, true
+		}
+	}
+	return nil, false
+}
+
+// MarshalJSON writes the keys in order.
+func (o Object) MarshalJSON() ([]byte, error) {
+	if o == nil {
+		return []byte("{}"), nil
+	}
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, f := range o {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		k, _ := Marshal(f.Key)
+		buf.Write(k)
+		buf.WriteByte(':')
+		v, err := Marshal(f.Value)
+		if err != nil {
+			return nil, fmt.Errorf("key %q: %w", f.Key, err)
+		}
+		buf.Write(v)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// List is a vendor list written as a JSON object keyed "0", "1", … in order,
+// optionally followed by trailing fields (Hitsteps ends its lists with
+// "error":0).
+func List[T any](items []T, trailing ...Field) Object {
+	o := make(Object, 0, len(items)+len(trailing))
+	for i, it := range items {
+		o = append(o, Field{strconv.Itoa(i), it})
+	}
+	return append(o, trailing...)
+}
+
+// Marshal encodes v compactly, without escaping <, > and & (vendors do not),
+// and without a trailing newline.
+func Marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
+}
+
+// PHP re-escapes compact JSON the way PHP's json_encode does with default
+// flags: "/" becomes "\/" and every non-ASCII character becomes \uXXXX with
+// lower-case hex (a UTF-16 surrogate pair above U+FFFF). The input must be
+// valid JSON as Marshal writes it.
+func PHP(js []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(js) + len(js)/8)
+	for i := 0; i < len(js); {
+		c := js[i]
+		switch {
+		case c == '/':
+			// Outside strings JSON has no "/", so every one is in a string.
+			out.WriteString(`\/`)
+			i++
+		case c < utf8.RuneSelf:
+			out.WriteByte(c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(js[i:])
+			i += size
+			if r >= 0x10000 {
+				r -= 0x10000
+				fmt.Fprintf(&out, `\u%04x\u%04x`, 0xD800+(r>>10), 0xDC00+(r&0x3FF))
+			} else {
+				fmt.Fprintf(&out, `\u%04x`, r)
+			}
+		}
+	}
+	return out.Bytes()
+}
+
+// JSON writes v as JSON with the given status and application/json.
+func JSON(w http.ResponseWriter, status int, v any) {
+	WriteJSON(w, status, JSONType, v)
+}
+
+// WriteJSON writes v as JSON with the given status and content type. If v
+// cannot be encoded (a programming error) it answers 500.
+func WriteJSON(w http.ResponseWriter, status int, contentType string, v any) {
+	b, err := Marshal(v)
+	if err != nil {
+		http.Error(w, `{"error":"Internal error"}`, http.StatusInternalServerError)
+		return
+	}
+	Bytes(w, status, contentType, b)
+}
+
+// Text writes s verbatim as text/plain.
+func Text(w http.ResponseWriter, status int, s string) {
+	Bytes(w, status, TextType, []byte(s))
+}
+
+// Bytes writes b verbatim with the given status and content type.
+func Bytes(w http.ResponseWriter, status int, contentType string, b []byte) {
+	if contentType != "" {
+		w.Header().Set("Content-Type", contentType)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
