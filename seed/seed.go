@@ -27,7 +27,11 @@ import (
 // any problem changes nothing and gives an *emulator.Error (status 400)
 // naming the problem. It returns the vendors it loaded, in document order.
 func Load(ctx context.Context, st *store.Store, vendors []emulator.Vendor, doc []byte) ([]string, error) {
-	sections, order, err := parse(doc, vendors)
+	names := make([]string, len(vendors))
+	for i, v := range vendors {
+		names[i] = v.Name()
+	}
+	sections, order, err := parse(doc, names)
 	if err != nil {
 		return nil, err
 	}
@@ -54,12 +58,11 @@ func Load(ctx context.Context, st *store.Store, vendors []emulator.Vendor, doc [
 }
 
 // parse splits doc into its vendor sections, keeping the document's order.
-func parse(doc []byte, vendors []emulator.Vendor) (map[string]json.RawMessage, []string, error) {
+func parse(doc []byte, vendors []string) (map[string]json.RawMessage, []string, error) {
 	known := map[string]bool{}
-	var names []string
-	for _, v := range vendors {
-		known[v.Name()] = true
-		names = append(names, v.Name())
+	names := append([]string(nil), vendors...)
+	for _, n := range names {
+		known[n] = true
 	}
 	sort.Strings(names)
 	dec := json.NewDecoder(bytes.NewReader(doc))

@@ -34,7 +34,10 @@ func (s *Server) controlEngine() *gin.Engine {
 	e := gin.New()
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
-	e.ContextWithFallback = true
+	// ContextWithFallback stays off: handlers pass the *gin.Context to the
+	// store as a context, and gin recycles it after the request while
+	// database/sql may still look at it; without the fallback it never
+	// reads the recycled request.
 	e.Use(s.controlRecover, s.adminAuth)
 	e.NoRoute(func(c *gin.Context) {
 		c.JSON(http.StatusNotFound, gin.H{"error": "not found: " + c.Request.Method + " " + c.Request.URL.Path})
@@ -123,6 +126,8 @@ func decodeStrict(body []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		switch {
+		case errors.As(err, &te) && te.Field == "":
+			return emulator.BadRequest("body must be a JSON object, got %s", te.Value)
 		case errors.As(err, &te):
 			return emulator.BadRequest("field %q must be %s, got %s", te.Field, kindName(te.Type.Kind().String()), te.Value)
 		case strings.HasPrefix(err.Error(), "json: unknown field"):

@@ -23,7 +23,10 @@ func (s *Server) vendorEngine(v emulator.Vendor) *gin.Engine {
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
 	e.HandleMethodNotAllowed = false
-	e.ContextWithFallback = true
+	// ContextWithFallback stays off: handlers pass the *gin.Context to the
+	// store as a context, and gin recycles it after the request while
+	// database/sql may still look at it; without the fallback it never
+	// reads the recycled request.
 	e.Use(s.journalMiddleware(v.Name()), s.recoverMiddleware(v), s.faultMiddleware(v.Name()))
 	v.Routes(e)
 	return e

@@ -132,6 +132,8 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, write bool, fn func(tx *Tx) error) error {
+	ctx, cancel := detach(ctx)
+	defer cancel()
 	sqlTx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -145,6 +147,25 @@ func (s *Store) run(ctx context.Context, db *sql.DB, write bool, fn func(tx *Tx)
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// detach returns a context of the store's own that is cancelled when ctx
+// is. database/sql may consult a context after the call that used it has
+// returned (a row set's close watcher), and handlers pass a *gin.Context,
+// which gin recycles for the next request by then; the detached context
+// only ever holds ctx's Done channel, read now.
+func detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	inner, cancel := context.WithCancel(context.Background())
+	if done := ctx.Done(); done != nil {
+		go func() {
+			select {
+			case <-done:
+				cancel()
+			case <-inner.Done():
+			}
+		}()
+	}
+	return inner, cancel
 }
 
 // Tx is one transaction. Its query methods take the context given to Read or

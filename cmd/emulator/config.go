@@ -22,6 +22,7 @@ type config struct {
 	logLevel    string
 	adminToken  string
 	vendors     emulators.Config
+	healthcheck bool
 }
 
 // parseConfig reads flags, falling back to EMULATOR_* variables, then to
@@ -41,6 +42,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.logFormat, "log", env("EMULATOR_LOG", "text"), "log `format`: text or json (EMULATOR_LOG)")
 	fs.StringVar(&c.logLevel, "log-level", env("EMULATOR_LOG_LEVEL", "info"), "log `level`: debug, info, warn or error (EMULATOR_LOG_LEVEL)")
 	fs.StringVar(&c.adminToken, "admin-token", env("EMULATOR_ADMIN_TOKEN", ""), "bearer `token` required on /_emulator/* (EMULATOR_ADMIN_TOKEN)")
+	fs.BoolVar(&c.healthcheck, "healthcheck", false, "check the health of the emulator running at -addr and exit (for container health checks)")
 	c.vendorAddrs = map[string]string{}
 	addrs := map[string]*string{}
 	for _, name := range emulators.Names() {

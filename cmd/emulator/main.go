@@ -8,6 +8,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -16,6 +18,28 @@ import (
 	"github.com/vendoremu/vendoremu/emulators"
 	"github.com/vendoremu/vendoremu/server"
 )
+
+// healthcheck asks a running emulator at addr whether it is healthy, for
+// container health checks in images without curl.
+func healthcheck(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	client := &http.Client{Timeout: 3 * time.Second}
+	resp, err := client.Get("http://" + net.JoinHostPort(host, port) + "/_emulator/health")
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("health: HTTP %d", resp.StatusCode)
+	}
+	return nil
+}
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
@@ -31,6 +55,9 @@ func run(args []string, getenv func(string) string) error {
 	cfg, err := parseConfig(args, getenv)
 	if err != nil {
 		return err
+	}
+	if cfg.healthcheck {
+		return healthcheck(cfg.addr)
 	}
 	log, err := newLogger(cfg.logFormat, cfg.logLevel)
 	if err != nil {

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestConfigDefaults(t *testing.T) {
+	c, err := parseConfig(nil, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.addr != "127.0.0.1:8080" || c.db != "vendoremu.db" || c.logFormat != "text" || c.vendors.Keitaro.Dialect != "classic" ||
+		len(c.vendorAddrs) != 0 || c.adminToken != "" || c.seed != "" {
+		t.Fatalf("%+v", c)
+	}
+}
+
+func TestConfigFromEnvironmentAndFlags(t *testing.T) {
+	e := env(map[string]string{
+		"EMULATOR_ADDR": "0.0.0.0:9000", "EMULATOR_DB": ":memory:", "EMULATOR_SEED": "seed.json",
+		"EMULATOR_KEITARO_ADDR": ":9001", "EMULATOR_LOG": "json", "EMULATOR_ADMIN_TOKEN": "t",
+		"EMULATOR_KEITARO_DIALECT": "modern", "EMULATOR_TWIPLA_IGNORE_EXPIRY": "1", "EMULATOR_JUSTCLICK_IP_LIMIT": "3",
+	})
+	c, err := parseConfig(nil, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.addr != "0.0.0.0:9000" || c.db != ":memory:" || c.seed != "seed.json" || c.vendorAddrs["keitaro"] != ":9001" ||
+		c.logFormat != "json" || c.adminToken != "t" || c.vendors.Keitaro.Dialect != "modern" ||
+		!c.vendors.Twipla.IgnoreExpiry || c.vendors.JustClick.IPLimit != 3 {
+		t.Fatalf("%+v", c)
+	}
+	// A flag wins over the environment.
+	c, err = parseConfig([]string{"-addr", "127.0.0.1:7000", "-twipla-addr", ":9005"}, e)
+	if err != nil || c.addr != "127.0.0.1:7000" || c.vendorAddrs["twipla"] != ":9005" {
+		t.Fatalf("%+v %v", c, err)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for _, args := range [][]string{{"-nope"}, {"extra"}, {"-justclick-ip-limit", "x"}, {"-twipla-ignore-expiry", "2"}} {
+		if _, err := parseConfig(args, env(nil)); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+	}
+	if _, err := newLogger("xml", "info"); err == nil {
+		t.Error("log format xml accepted")
+	}
+	if _, err := newLogger("text", "loud"); err == nil {
+		t.Error("log level loud accepted")
+	}
+}

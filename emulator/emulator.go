@@ -1,0 +1,153 @@
+// Package emulator defines what a vendor emulator is: the interface each
+// emulators/<vendor> package implements, the dependencies it is built with,
+// and the small vocabulary the server and the vendors share (control-plane
+// errors, the journal's tenant).
+package emulator
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vendoremu/vendoremu/journal"
+	"github.com/vendoremu/vendoremu/store"
+)
+
+// Deps are what a vendor is built with. They are shared by every vendor.
+type Deps struct {
+	Store   *store.Store
+	Clock   *store.Clock
+	Journal *journal.Journal
+	Log     *slog.Logger
+}
+
+// Factory builds a vendor from its dependencies. Vendor packages export a
+// constructor that, given the vendor's own configuration, returns one.
+type Factory func(Deps) (Vendor, error)
+
+// Vendor is one emulated vendor API.
+//
+// Every method that takes a *store.Tx runs inside a transaction the caller
+// opened (a write transaction unless noted) and must not open another.
+type Vendor interface {
+	// Name is the vendor's prefix on the shared listener and its name in the
+	// control plane, seed documents and table names ("keitaro").
+	Name() string
+	// Schema is the vendor's SQL (its embedded schema.sql). Every table is
+	// named "<name>_…"; tenant data tables have a tenant_id column that
+	// references tenants(id).
+	Schema() string
+	// Routes registers the vendor API on e with the vendor's own paths (no
+	// prefix). e already carries the journal, fault and recovery middleware.
+	// The vendor sets e.NoRoute (and NoMethod, if it answers 405) itself.
+	Routes(e *gin.Engine)
+	// Control registers the vendor's control-plane helpers on g, which is
+	// /_emulator/<name>. The server itself owns g's "tenants" route.
+	Control(g *gin.RouterGroup)
+	// InternalError answers a recovered panic in the vendor's error shape.
+	InternalError(c *gin.Context)
+	// Defaults seeds the vendor's default tenants and data into its emptied
+	// tables (after start on a fresh database, and after a vendor reset).
+	Defaults(tx *store.Tx) error
+	// ResetTenant wipes one tenant's data and re-applies its defaults, keeping
+	// its credentials. An unknown key gives store.ErrNoTenant.
+	ResetTenant(tx *store.Tx, key string) error
+	// CreateTenant creates a tenant from a control-plane body (possibly empty)
+	// and returns the credentials to answer with (status 201). Bad input is
+	// an *Error with status 400, a taken credential one with status 409.
+	CreateTenant(tx *store.Tx, body []byte) (any, error)
+	// LoadSeed applies the vendor's section of a seed document on top of the
+	// current data. A section it cannot use is an *Error (status 400) whose
+	// message names the problem; the caller rolls everything back.
+	LoadSeed(tx *store.Tx, section json.RawMessage) error
+	// State dumps everything the vendor holds, or one tenant's part when
+	// tenant is not empty (unknown: store.ErrNoTenant). tx is read-only.
+	State(tx *store.Tx, tenant string) (any, error)
+}
+
+// Error is a control-plane failure: an HTTP status and a reason, answered as
+// {"error":"<Message>"}.
+type Error struct {
+	Status  int
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// BadRequest is a 400 control-plane error.
+func BadRequest(format string, args ...any) *Error {
+	return &Error{http.StatusBadRequest, fmt.Sprintf(format, args...)}
+}
+
+// NotFound is a 404 control-plane error.
+func NotFound(format string, args ...any) *Error {
+	return &Error{http.StatusNotFound, fmt.Sprintf(format, args...)}
+}
+
+// Conflict is a 409 control-plane error.
+func Conflict(format string, args ...any) *Error {
+	return &Error{http.StatusConflict, fmt.Sprintf(format, args...)}
+}
+
+// ErrorStatus maps an error from a vendor's control-plane method to a status
+// and message: *Error as it says, store.ErrNoTenant 404, store.ErrTenantExists
+// 409, anything else 500.
+func ErrorStatus(err error) (int, string) {
+	var e *Error
+	switch {
+	case errors.As(err, &e):
+		return e.Status, e.Message
+	case errors.Is(err, store.ErrNoTenant):
+		return http.StatusNotFound, "unknown tenant"
+	case errors.Is(err, store.ErrTenantExists):
+		return http.StatusConflict, "tenant exists"
+	default:
+		return http.StatusInternalServerError, err.Error()
+	}
+}
+
+// Abort answers a control-plane request with err's status and
+// {"error":"…"}.
+func Abort(c *gin.Context, err error) {
+	status, msg := ErrorStatus(err)
+	c.AbortWithStatusJSON(status, gin.H{"error": msg})
+}
+
+// DecodeObject parses a control-plane body as one JSON object. An empty body
+// is an empty object. Anything else is a 400 naming the problem.
+func DecodeObject(body []byte) (map[string]json.RawMessage, error) {
+	out := map[string]json.RawMessage{}
+	if len(trimSpace(body)) == 0 {
+		return out, nil
+	}
+	if err := json.Unmarshal(body, &out); err != nil || out == nil {
+		return nil, BadRequest("body must be a JSON object")
+	}
+	return out, nil
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\n' || b[0] == '\r' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// tenantKey is the gin context key under which a vendor handler names the
+// tenant of the request for the journal.
+const tenantKey = "vendoremu.tenant"
+
+// SetTenant records, for the request journal, which tenant a request
+// belongs to (the vendor's credential key). Handlers call it once they
+// have identified the tenant.
+func SetTenant(c *gin.Context, key string) { c.Set(tenantKey, key) }
+
+// TenantOf returns what SetTenant recorded, or "".
+func TenantOf(c *gin.Context) string { return c.GetString(tenantKey) }

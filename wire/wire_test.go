@@ -1,0 +1,61 @@
+package wire_test
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/vendoremu/vendoremu/wire"
+)
+
+func TestObjectKeepsKeyOrder(t *testing.T) {
+	o := wire.Obj("error", 0, "z", "last<>&", "a", nil, "n", wire.Obj("b", 1, "a", []int{}))
+	b, err := wire.Marshal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), `{"error":0,"z":"last<>&","a":null,"n":{"b":1,"a":[]}}`; got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	o = o.Set("a", "now set").Set("new", true)
+	if v, _ := o.Get("a"); v != "now set" || len(o) != 5 {
+		t.Fatalf("Set: %v", o)
+	}
+}
+
+func TestListIsAnObjectKeyedByIndex(t *testing.T) {
+	b, _ := wire.Marshal(wire.List([]string{"x", "y"}, wire.Field{Key: "error", Value: 0}))
+	if string(b) != `{"0":"x","1":"y","error":0}` {
+		t.Fatal(string(b))
+	}
+	b, _ = wire.Marshal(wire.List([]int(nil), wire.Field{Key: "error", Value: 0}))
+	if string(b) != `{"error":0}` {
+		t.Fatal(string(b))
+	}
+}
+
+func TestPHPEscaping(t *testing.T) {
+	b, _ := wire.Marshal(wire.Obj("link", "/bill/?id=5&crc=ab", "name", "Дорогой друг <a>&'\"\n", "emoji", "😀", "back", `a\/b`))
+	got := string(wire.PHP(b))
+	want := `{"link":"\/bill\/?id=5&crc=ab","name":"\u0414\u043e\u0440\u043e\u0433\u043e\u0439 \u0434\u0440\u0443\u0433 <a>&'\"\n","emoji":"\ud83d\ude00","back":"a\\\/b"}`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	var round map[string]string
+	if err := json.Unmarshal([]byte(got), &round); err != nil || round["emoji"] != "😀" || round["back"] != `a\/b` {
+		t.Fatalf("round trip %v %v", round, err)
+	}
+}
+
+func TestWriters(t *testing.T) {
+	w := httptest.NewRecorder()
+	wire.Text(w, 200, "permission-denied")
+	if w.Body.String() != "permission-denied" || w.Header().Get("Content-Type") != wire.TextType {
+		t.Fatal(w.Body.String(), w.Header())
+	}
+	w = httptest.NewRecorder()
+	wire.JSON(w, 201, wire.Obj("id", 7))
+	if w.Code != 201 || w.Body.String() != `{"id":7}` || w.Header().Get("Content-Type") != wire.JSONType {
+		t.Fatal(w.Code, w.Body.String())
+	}
+}
