@@ -5,6 +5,7 @@
 package emulator
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -151,3 +152,21 @@ func SetTenant(c *gin.Context, key string) { c.Set(tenantKey, key) }
 
 // TenantOf returns what SetTenant recorded, or "".
 func TenantOf(c *gin.Context) string { return c.GetString(tenantKey) }
+
+// basePathKey keys the prefix the shared listener stripped from a request.
+type basePathKey struct{}
+
+// WithBasePath returns r marked as having arrived under prefix ("/keitaro")
+// on the shared listener; the server calls it before a vendor sees r.
+func WithBasePath(r *http.Request, prefix string) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), basePathKey{}, prefix))
+}
+
+// BasePath is the path prefix a request arrived under: "/<vendor>" on the
+// shared listener, "" on the vendor's own listener. Vendors put it in front
+// of redirects and links to their own paths, so a browser stays on the
+// listener it used.
+func BasePath(r *http.Request) string {
+	p, _ := r.Context().Value(basePathKey{}).(string)
+	return p
+}

@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -255,7 +256,18 @@ func TestVendorOwnListener(t *testing.T) {
 	if resp.StatusCode != 401 { // no X-Tenant: the vendor answered, without prefix
 		t.Fatalf("own listener: %d", resp.StatusCode)
 	}
-	if e := srv.Journal().List(journalAll)[0]; e.Vendor != "notes" || e.Path != "/items" {
+	// A vendor learns which listener a request came through, for redirects.
+	resp, err = http.Get(fmt.Sprintf("http://%s/where", srv.VendorAddr("notes")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(b) != `{"base":""}` {
+		t.Fatalf("own listener base path: %s", b)
+	}
+	expect(t, srv.Do("GET", "/notes/where", nil), 200, `{"base":"/notes"}`)
+	if e := srv.Journal().List(journalAll)[2]; e.Vendor != "notes" || e.Path != "/items" {
 		t.Fatalf("journal entry %+v", e)
 	}
 	if _, err := server.New(t.Context(), server.Config{Vendors: []emulator.Factory{newNotes}, VendorAddrs: map[string]string{"ghost": ":0"}}); err == nil {

@@ -40,6 +40,9 @@ func (n *notes) Routes(e *gin.Engine) {
 	e.GET("/items", n.list)
 	e.POST("/items", n.add)
 	e.GET("/panic", func(c *gin.Context) { panic("boom") })
+	e.GET("/where", func(c *gin.Context) {
+		wire.JSON(c.Writer, http.StatusOK, wire.Obj("base", emulator.BasePath(c.Request)))
+	})
 	e.NoRoute(func(c *gin.Context) {
 		wire.JSON(c.Writer, http.StatusNotFound, wire.Obj("error", "no such note route"))
 	})

@@ -222,7 +222,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	}
 	if m, ok := s.byName[first]; ok {
 		r.URL.Path, r.URL.RawPath = rest, ""
-		m.engine.ServeHTTP(w, r)
+		m.engine.ServeHTTP(w, emulator.WithBasePath(r, "/"+first))
 		return
 	}
 	if p == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {

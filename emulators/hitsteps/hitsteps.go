@@ -1,30 +1,33 @@
-// Package hitsteps emulates the Hitsteps white-label reseller API as ../shared/api/hitsteps.md
-// specifies. Its endpoints arrive with their own issue; until then the
-// vendor is registered (health lists it) and answers every path with its 404.
+// Package hitsteps emulates the Hitsteps white-label reseller API as
+// ../shared/api/hitsteps.md specifies: 22 form-encoded calls under
+// /api/whitelabel/, authenticated by a whitelabel token, each answered with
+// HTTP 200 and Hitsteps' {"error":N,…} envelope in its own key order and
+// JSON types.
+//
+// A tenant is a reseller's main account (its key is the main account
+// number); its whitelabels, accounts, websites, visit records, tokens and
+// invoices belong to it. Ids are global sequences shared by all tenants.
 package hitsteps
 
 import (
 	_ "embed"
-	"encoding/json"
-	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/vendoremu/vendoremu/emulator"
-	"github.com/vendoremu/vendoremu/store"
-	"github.com/vendoremu/vendoremu/wire"
 )
 
 // Name is the vendor's prefix and control-plane name.
 const Name = "hitsteps"
 
-// DefaultTenant is the key of the tenant the document's samples use.
+// DefaultTenant is the key of the tenant the document's samples use: main
+// account 1234.
 const DefaultTenant = "1234"
 
 //go:embed schema.sql
 var schema string
 
-// Config is the vendor's own configuration.
+// Config is the vendor's own configuration. Hitsteps has none yet.
 type Config struct {
 }
 
@@ -32,12 +35,18 @@ type Config struct {
 type Emulator struct {
 	deps emulator.Deps
 	cfg  Config
+	// defaults is the default tenant, parsed once from defaults.json.
+	defaults seedTenant
 }
 
 // New returns the factory the server builds the vendor with.
 func New(cfg Config) emulator.Factory {
 	return func(d emulator.Deps) (emulator.Vendor, error) {
-		return &Emulator{deps: d, cfg: cfg}, nil
+		defaults, err := parseDefaults()
+		if err != nil {
+			return nil, err
+		}
+		return &Emulator{deps: d, cfg: cfg, defaults: defaults}, nil
 	}
 }
 
@@ -47,64 +56,5 @@ func (e *Emulator) Name() string { return Name }
 // Schema implements emulator.Vendor.
 func (e *Emulator) Schema() string { return schema }
 
-// Routes implements emulator.Vendor.
-func (e *Emulator) Routes(r *gin.Engine) {
-	r.NoRoute(func(c *gin.Context) {
-		wire.JSON(c.Writer, http.StatusNotFound, wire.Obj("error", 404, "msg", "Unknown API call"))
-	})
-}
-
-// Control implements emulator.Vendor.
-func (e *Emulator) Control(g *gin.RouterGroup) {}
-
 // InternalError implements emulator.Vendor.
-func (e *Emulator) InternalError(c *gin.Context) {
-	wire.JSON(c.Writer, http.StatusInternalServerError, wire.Obj("error", 500, "msg", "Internal error"))
-}
-
-// Defaults implements emulator.Vendor.
-func (e *Emulator) Defaults(tx *store.Tx) error {
-	t, err := tx.CreateTenant(Name, DefaultTenant)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Scope(t).Exec(`INSERT INTO hitsteps_tenant_settings (tenant_id) VALUES (@tenant)`)
-	return err
-}
-
-// ResetTenant implements emulator.Vendor.
-func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
-	t, err := tx.Tenant(Name, key)
-	if err != nil {
-		return err
-	}
-	return tx.ClearTenant(t, "hitsteps_tenant_settings")
-}
-
-// CreateTenant implements emulator.Vendor.
-func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
-	return nil, &emulator.Error{Status: http.StatusNotImplemented, Message: "hitsteps tenants arrive with the hitsteps API"}
-}
-
-// LoadSeed implements emulator.Vendor.
-func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
-	return emulator.BadRequest("hitsteps seed sections arrive with the hitsteps API")
-}
-
-// State implements emulator.Vendor.
-func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
-	ts, err := tx.Tenants(Name)
-	if err != nil {
-		return nil, err
-	}
-	out := []string{}
-	for _, t := range ts {
-		if tenant == "" || t.Key == tenant {
-			out = append(out, t.Key)
-		}
-	}
-	if tenant != "" && len(out) == 0 {
-		return nil, store.ErrNoTenant
-	}
-	return map[string]any{"tenants": out}, nil
-}
+func (e *Emulator) InternalError(c *gin.Context) { writeError(c, errInternal) }

@@ -1,25 +1,32 @@
 // Package justclick emulates the JustClick API as ../shared/api/justclick.md
-// specifies. Its endpoints arrive with their own issue; until then the
-// vendor is registered (health lists it) and answers every path with its 404.
+// specifies: named functions POSTed as PHP forms, signed with an md5 hash
+// over the form, the account's login and its secret key, answered with a
+// JSON envelope that is hashed back. The account is named by the first
+// label of the Host header (LOGIN.justclick.io) or by the emulator's path
+// form /u/LOGIN/api/….
 package justclick
 
 import (
 	_ "embed"
-	"encoding/json"
 	"net/http"
+	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/vendoremu/vendoremu/emulator"
-	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
 // Name is the vendor's prefix and control-plane name.
 const Name = "justclick"
 
-// DefaultTenant is the key of the tenant the document's samples use.
+// DefaultTenant is the login of the account the document's samples use.
 const DefaultTenant = "username"
+
+// DefaultSecret is DefaultTenant's API key (user_rps_key), as in the
+// document's sample.
+const DefaultSecret = "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
 
 //go:embed schema.sql
 var schema string
@@ -35,14 +42,28 @@ type Config struct {
 type Emulator struct {
 	deps emulator.Deps
 	cfg  Config
+	// client delivers order callbacks: one attempt, 5 s, no redirects.
+	client *http.Client
+	// inflight counts callback deliveries not yet finished.
+	inflight sync.WaitGroup
 }
 
 // New returns the factory the server builds the vendor with.
 func New(cfg Config) emulator.Factory {
 	return func(d emulator.Deps) (emulator.Vendor, error) {
-		return &Emulator{deps: d, cfg: cfg}, nil
+		return &Emulator{
+			deps: d,
+			cfg:  cfg,
+			client: &http.Client{
+				Timeout:       callbackTimeout,
+				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+			},
+		}, nil
 	}
 }
+
+// callbackTimeout bounds one order-callback delivery.
+const callbackTimeout = 5 * time.Second
 
 // Name implements emulator.Vendor.
 func (e *Emulator) Name() string { return Name }
@@ -50,62 +71,13 @@ func (e *Emulator) Name() string { return Name }
 // Schema implements emulator.Vendor.
 func (e *Emulator) Schema() string { return schema }
 
-// Routes implements emulator.Vendor.
-func (e *Emulator) Routes(r *gin.Engine) {
-	r.NoRoute(func(c *gin.Context) { wire.Text(c.Writer, http.StatusNotFound, "Not Found") })
-}
-
-// Control implements emulator.Vendor.
-func (e *Emulator) Control(g *gin.RouterGroup) {}
-
-// InternalError implements emulator.Vendor.
+// InternalError implements emulator.Vendor: the vendor's PHP shows a bare
+// server error page.
 func (e *Emulator) InternalError(c *gin.Context) {
 	wire.Text(c.Writer, http.StatusInternalServerError, "Internal Server Error")
 }
 
-// Defaults implements emulator.Vendor.
-func (e *Emulator) Defaults(tx *store.Tx) error {
-	t, err := tx.CreateTenant(Name, DefaultTenant)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Scope(t).Exec(`INSERT INTO justclick_tenant_settings (tenant_id) VALUES (@tenant)`)
-	return err
-}
-
-// ResetTenant implements emulator.Vendor.
-func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
-	t, err := tx.Tenant(Name, key)
-	if err != nil {
-		return err
-	}
-	return tx.ClearTenant(t, "justclick_tenant_settings")
-}
-
-// CreateTenant implements emulator.Vendor.
-func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
-	return nil, &emulator.Error{Status: http.StatusNotImplemented, Message: "justclick tenants arrive with the justclick API"}
-}
-
-// LoadSeed implements emulator.Vendor.
-func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
-	return emulator.BadRequest("justclick seed sections arrive with the justclick API")
-}
-
-// State implements emulator.Vendor.
-func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
-	ts, err := tx.Tenants(Name)
-	if err != nil {
-		return nil, err
-	}
-	out := []string{}
-	for _, t := range ts {
-		if tenant == "" || t.Key == tenant {
-			out = append(out, t.Key)
-		}
-	}
-	if tenant != "" && len(out) == 0 {
-		return nil, store.ErrNoTenant
-	}
-	return map[string]any{"tenants": out}, nil
-}
+// WaitCallbacks blocks until every order callback started so far has been
+// delivered (or has failed) and journaled. Tests call it before they look
+// at the journal or end.
+func (e *Emulator) WaitCallbacks() { e.inflight.Wait() }

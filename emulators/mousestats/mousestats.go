@@ -1,43 +1,59 @@
-// Package mousestats emulates the MouseStats reseller API as ../shared/api/mousestats.md
-// specifies. Its endpoints arrive with their own issue; until then the
-// vendor is registered (health lists it) and answers every path with its 404.
+// Package mousestats emulates the MouseStats reseller API as
+// ../shared/api/mousestats.md specifies: a white-label partner creates
+// customer accounts (CreateAccount), reads their plan and usage (GetAccount)
+// and signs them into the panel with a one-time token (GenerateLoginToken,
+// then the browser opens doLogin).
+//
+// Every tenant is one partner, keyed by its _partnerId (case-sensitive).
+// Business outcomes are HTTP 200 with a raw text answer ("ok",
+// "permission-denied", a token, …); only GetAccount answers JSON.
 package mousestats
 
 import (
 	_ "embed"
-	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/vendoremu/vendoremu/emulator"
-	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
 // Name is the vendor's prefix and control-plane name.
 const Name = "mousestats"
 
-// DefaultTenant is the key of the tenant the document's samples use.
-const DefaultTenant = "partnername"
+// The default tenant and account: the document's own samples.
+const (
+	// DefaultTenant is the _partnerId of the document's samples.
+	DefaultTenant = "partnername"
+	// DefaultSecret is the _partnerSecret of the document's samples.
+	DefaultSecret = "bvdj436hdas"
+	// DefaultEmail is the customer account of the document's samples.
+	DefaultEmail = "test@example.com"
+	// DefaultPassword is that account's password.
+	DefaultPassword = "thePass36"
+)
 
 //go:embed schema.sql
 var schema string
 
-// Config is the vendor's own configuration.
-type Config struct {
-}
+// Config is the vendor's own configuration. MouseStats has no options.
+type Config struct{}
 
 // Emulator is the mousestats vendor.
 type Emulator struct {
 	deps emulator.Deps
-	cfg  Config
+	// functions are the handlers of /api/<function>, keyed by the lower-cased
+	// function name (names match case-insensitively).
+	functions map[string]gin.HandlerFunc
 }
 
 // New returns the factory the server builds the vendor with.
-func New(cfg Config) emulator.Factory {
+func New(Config) emulator.Factory {
 	return func(d emulator.Deps) (emulator.Vendor, error) {
-		return &Emulator{deps: d, cfg: cfg}, nil
+		e := &Emulator{deps: d}
+		e.functions = e.apiFunctions()
+		return e, nil
 	}
 }
 
@@ -47,62 +63,8 @@ func (e *Emulator) Name() string { return Name }
 // Schema implements emulator.Vendor.
 func (e *Emulator) Schema() string { return schema }
 
-// Routes implements emulator.Vendor.
-func (e *Emulator) Routes(r *gin.Engine) {
-	r.NoRoute(func(c *gin.Context) { c.Status(http.StatusNotFound) })
-}
-
-// Control implements emulator.Vendor.
-func (e *Emulator) Control(g *gin.RouterGroup) {}
-
-// InternalError implements emulator.Vendor.
+// InternalError implements emulator.Vendor: a recovered panic answers the
+// raw text "server-error".
 func (e *Emulator) InternalError(c *gin.Context) {
-	wire.Text(c.Writer, http.StatusInternalServerError, "server-error")
-}
-
-// Defaults implements emulator.Vendor.
-func (e *Emulator) Defaults(tx *store.Tx) error {
-	t, err := tx.CreateTenant(Name, DefaultTenant)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Scope(t).Exec(`INSERT INTO mousestats_tenant_settings (tenant_id) VALUES (@tenant)`)
-	return err
-}
-
-// ResetTenant implements emulator.Vendor.
-func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
-	t, err := tx.Tenant(Name, key)
-	if err != nil {
-		return err
-	}
-	return tx.ClearTenant(t, "mousestats_tenant_settings")
-}
-
-// CreateTenant implements emulator.Vendor.
-func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
-	return nil, &emulator.Error{Status: http.StatusNotImplemented, Message: "mousestats tenants arrive with the mousestats API"}
-}
-
-// LoadSeed implements emulator.Vendor.
-func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
-	return emulator.BadRequest("mousestats seed sections arrive with the mousestats API")
-}
-
-// State implements emulator.Vendor.
-func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
-	ts, err := tx.Tenants(Name)
-	if err != nil {
-		return nil, err
-	}
-	out := []string{}
-	for _, t := range ts {
-		if tenant == "" || t.Key == tenant {
-			out = append(out, t.Key)
-		}
-	}
-	if tenant != "" && len(out) == 0 {
-		return nil, store.ErrNoTenant
-	}
-	return map[string]any{"tenants": out}, nil
+	wire.Text(c.Writer, http.StatusInternalServerError, answerServerError)
 }

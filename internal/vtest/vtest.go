@@ -62,6 +62,14 @@ func StartVendors(t testing.TB, vendors ...emulator.Factory) *Server {
 	return Start(t, server.Config{Vendors: vendors})
 }
 
+// With returns the server bound to another test, for requests made inside a
+// fuzz target (whose *testing.F must not be used there) or a subtest.
+func (s *Server) With(t testing.TB) *Server {
+	c := *s
+	c.t = t
+	return &c
+}
+
 // Response is what a test request got back.
 type Response struct {
 	Status int

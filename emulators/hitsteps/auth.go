@@ -1,0 +1,120 @@
+package hitsteps
+
+import (
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/vendoremu/vendoremu/store"
+	"github.com/vendoremu/vendoremu/wire"
+)
+
+// tokenLifetime is how long a token from op 1 is valid, in seconds (30 days).
+const tokenLifetime = 30 * 86400
+
+// access is what a call must present before its own fields are read.
+type access int
+
+const (
+	// public calls (op 1) authenticate with username and password themselves.
+	public access = iota
+	// byToken calls (op 2) need a valid token.
+	byToken
+	// byWhitelabel calls (ops 3–22) need a valid token and one of its main
+	// account's whitelabel_ids.
+	byWhitelabel
+)
+
+// authenticate runs the checks of reference §2.2 that come before a call's
+// own fields, and scopes the request to the token's main account.
+func (r *request) authenticate(a access) error {
+	if a == public {
+		return nil
+	}
+	if err := r.useToken(); err != nil {
+		return err
+	}
+	if a == byToken {
+		return nil
+	}
+	id := r.id("whitelabel_id")
+	if err := r.fields(); err != nil {
+		return err
+	}
+	wl, err := findWhitelabel(r.scope, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errInvalidWhitelabel
+	}
+	r.wl = wl
+	return err
+}
+
+// useToken identifies the tenant by the token field: missing → 1, unknown
+// or expired → 3.
+func (r *request) useToken() error {
+	token := r.text("token")
+	if err := r.fields(); err != nil {
+		return err
+	}
+	var t store.Tenant
+	var expires sql.NullInt64
+	err := r.tx.QueryRow(`SELECT t.id, t.vendor, t.key, k.expires_at
+		FROM hitsteps_tokens k JOIN tenants t ON t.id = k.tenant_id WHERE k.token = ?`, token).
+		Scan(&t.ID, &t.Vendor, &t.Key, &expires)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && expires.Valid && r.unix() >= expires.Int64 {
+		return errInvalidToken
+	}
+	if err != nil {
+		return err
+	}
+	r.scope, r.main = r.tx.Scope(t), t.Key
+	return nil
+}
+
+// issueToken stores a new token of the tenant. lifetime 0 never expires;
+// initial tokens survive a tenant reset.
+func issueToken(s store.Scoped, token string, lifetime int64, initial bool) (string, error) {
+	var err error
+	if token == "" {
+		if token, err = uniqueHex(s.Tx(), 34, "hitsteps_tokens", "token"); err != nil {
+			return "", err
+		}
+	}
+	now := s.Now().Unix()
+	var expires any
+	if lifetime > 0 {
+		expires = now + lifetime
+	}
+	_, err = s.Exec(`INSERT INTO hitsteps_tokens (token, tenant_id, issued_at, expires_at, initial)
+		VALUES (?, @tenant, ?, ?, ?)`, token, now, expires, initial)
+	return token, err
+}
+
+// login is op 1, token: username and password of the main account for a
+// new 30-day token.
+func login(r *request) (wire.Object, error) {
+	username := r.text("username")
+	password := r.text("password")
+	if err := r.fields(); err != nil {
+		return nil, err
+	}
+	var t store.Tenant
+	var main int64
+	var stored string
+	err := r.tx.QueryRow(`SELECT t.id, t.vendor, t.key, m.main_account, m.password
+		FROM hitsteps_main_accounts m JOIN tenants t ON t.id = m.tenant_id WHERE m.username_key = ?`,
+		strings.ToLower(username)).Scan(&t.ID, &t.Vendor, &t.Key, &main, &stored)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && stored != password {
+		return nil, errBadLogin
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.scope, r.main = r.tx.Scope(t), t.Key
+	token, err := issueToken(r.scope, "", tokenLifetime, false)
+	if err != nil {
+		return nil, err
+	}
+	return wire.Obj("error", 0, "main_account", strconv.FormatInt(main, 10), "token", token), nil
+}

@@ -1,0 +1,106 @@
+package hitsteps
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/store"
+	"github.com/vendoremu/vendoremu/wire"
+)
+
+// handler answers one operation once its caller is authenticated: the
+// success object, or an *apiError (any other error is a bug, answered 500).
+type handler func(*request) (wire.Object, error)
+
+// operation is one call of the whitelabel API.
+type operation struct {
+	path   string
+	access access
+	writes bool // runs in the write transaction
+	handle handler
+}
+
+const (
+	reads  = false
+	writes = true
+)
+
+// operations are the 22 calls of reference §4, by path. Each answers GET
+// and POST alike.
+var operations = []operation{
+	{"/api/whitelabel/token", public, writes, login},
+	{"/api/whitelabel/whitelabels", byToken, reads, listWhitelabels},
+	{"/api/whitelabel/accounts", byWhitelabel, reads, listAccounts},
+	{"/api/whitelabel/account-id-by-email", byWhitelabel, reads, accountIDByEmail},
+	{"/api/whitelabel/account", byWhitelabel, reads, accountDetail},
+	{"/api/whitelabel/account-id-by-apikey", byWhitelabel, reads, accountIDByAPIKey},
+	{"/api/whitelabel/website-by-url", byWhitelabel, reads, websiteByHost(urlHost)},
+	{"/api/whitelabel/website-by-domain", byWhitelabel, reads, websiteByHost(normalizeHost)},
+	{"/api/whitelabel/website-by-apikey", byWhitelabel, reads, websiteByAPIKey},
+	{"/api/whitelabel/websites", byWhitelabel, reads, listWebsites},
+	{"/api/whitelabel/account-email", byWhitelabel, writes, changeEmail},
+	{"/api/whitelabel/account-password", byWhitelabel, writes, changePassword},
+	{"/api/whitelabel/account-create", byWhitelabel, writes, createAccount},
+	{"/api/whitelabel/website-add", byWhitelabel, writes, addWebsite(bareHost)},
+	{"/api/whitelabel/website-add-url", byWhitelabel, writes, addWebsite(urlHost)},
+	{"/api/whitelabel/license-trial", byWhitelabel, writes, startTrial},
+	{"/api/whitelabel/license-free", byWhitelabel, writes, convertToFree},
+	{"/api/whitelabel/license-purchase", byWhitelabel, writes, purchase},
+	{"/api/whitelabel/license-convert", byWhitelabel, writes, convert},
+	{"/api/whitelabel/plans", byWhitelabel, reads, listPlans},
+	{"/api/whitelabel/stats-7days", byWhitelabel, reads, stats7Days},
+	{"/api/whitelabel/autologin", byWhitelabel, reads, autologin},
+}
+
+// Routes implements emulator.Vendor: every operation on GET and POST, 405
+// for other methods on a known path, 404 for any other path.
+func (e *Emulator) Routes(r *gin.Engine) {
+	for _, op := range operations {
+		h := e.serve(op)
+		r.GET(op.path, h)
+		r.POST(op.path, h)
+	}
+	r.HandleMethodNotAllowed = true
+	r.NoRoute(func(c *gin.Context) { writeError(c, errUnknownCall) })
+	r.NoMethod(func(c *gin.Context) { writeError(c, errMethodNotAllowed) })
+}
+
+// serve runs an operation in one transaction: authentication, the
+// operation's checks and its writes commit together or not at all.
+func (e *Emulator) serve(op operation) gin.HandlerFunc {
+	run := e.deps.Store.Read
+	if op.writes {
+		run = e.deps.Store.Write
+	}
+	return func(c *gin.Context) {
+		in := readFields(c.Request)
+		var out wire.Object
+		var tenant string
+		err := run(c, func(tx *store.Tx) error {
+			r := &request{in: in, tx: tx, now: tx.Now()}
+			defer func() { tenant = r.main }()
+			if err := r.authenticate(op.access); err != nil {
+				return err
+			}
+			var err error
+			out, err = op.handle(r)
+			return err
+		})
+		if tenant != "" {
+			emulator.SetTenant(c, tenant)
+		}
+		var ae *apiError
+		switch {
+		case err == nil:
+			write(c, http.StatusOK, out)
+		case errors.As(err, &ae):
+			writeError(c, ae)
+		default:
+			e.deps.Log.Error("hitsteps: internal error", "path", c.Request.URL.Path, "err", err)
+			writeError(c, errInternal)
+		}
+	}
+}

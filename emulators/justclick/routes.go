@@ -1,0 +1,165 @@
+package justclick
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/store"
+)
+
+// function is one API function of the reference (§4).
+type function struct {
+	// name is the vendor's spelling; calls match it case-insensitively.
+	name string
+	call func(*request) answer
+	// writes marks functions that change data (they run in the write
+	// transaction; the others in a read snapshot).
+	writes bool
+}
+
+// functions is the vendor's API, by lower-cased name.
+var functions = index(
+	// subscribers and groups
+	function{"AddLeadToGroup", addLeadToGroup, true},
+	function{"UpdateSubscriberData", updateSubscriberData, true},
+	function{"DeleteSubscribe", deleteSubscribe, true},
+	function{"GetLeadGroups", getLeadGroups, false},
+	function{"GetLeadGroupStatuses", getLeadGroupStatuses, false},
+	function{"GetAllGroups", getAllGroups, false},
+	function{"GetCountSubscribe", getCountSubscribe, false},
+	// orders and bills
+	function{"CreateOrder", createOrder, true},
+	function{"UpdateOrderStatus", updateOrderStatus, true},
+	function{"DeleteOrder", deleteOrder, true},
+	function{"GetBills", getBills, false},
+	function{"GetOrderInfo", getOrderInfo, false},
+	function{"getOrderDetails", getOrderDetails, false},
+	function{"GetOrders", getOrders, false},
+	function{"getOrdersWithGoods", getOrdersWithGoods, false},
+	// goods
+	function{"GetAllGoods", getAllGoods, false},
+	function{"AddGood", addGood, true},
+	function{"UpdateGood", updateGood, true},
+	function{"DeleteGood", deleteGood, true},
+	// domains and partners
+	function{"GetActiveDomainsList", getActiveDomainsList, false},
+	function{"GetPartnerStats", getPartnerStats, false},
+)
+
+func index(fns ...function) map[string]function {
+	m := make(map[string]function, len(fns))
+	for _, f := range fns {
+		m[strings.ToLower(f.name)] = f
+	}
+	return m
+}
+
+// Routes implements emulator.Vendor. Every method reaches a function (a
+// non-POST is a form without fields); everything else is the 404.
+func (e *Emulator) Routes(r *gin.Engine) {
+	r.Any("/api/:function", e.serve)
+	r.Any("/u/:login/api/:function", e.serve)
+	r.NoRoute(notFound)
+}
+
+// request is one function call: the caller's account, its fields (hash
+// removed) and the transaction it runs in.
+type request struct {
+	e      *Emulator
+	s      store.Scoped
+	acct   account
+	fields *Fields
+	ip     string
+	now    time.Time
+	// callbacks are order events to deliver once the transaction commits.
+	callbacks []delivery
+}
+
+// errDiscard rolls back the transaction of a call that answered an error.
+var errDiscard = errors.New("justclick: discard")
+
+// serve runs one API call: the function by name (unknown: 404, before any
+// account is looked at), then the checks of §2.1, then the function, in one
+// transaction; callbacks go out after it commits.
+func (e *Emulator) serve(c *gin.Context) {
+	fn, ok := functions[strings.ToLower(c.Param("function"))]
+	if !ok {
+		notFound(c)
+		return
+	}
+	login := accountName(c)
+	fields := readFields(c.Request)
+	run := e.deps.Store.Read
+	if fn.writes {
+		run = e.deps.Store.Write
+	}
+	var (
+		a         answer
+		secret    string
+		callbacks []delivery
+	)
+	err := run(c, func(tx *store.Tx) error {
+		acct, err := loadAccount(tx, login)
+		if errors.Is(err, store.ErrNoTenant) {
+			a = errUserName
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		emulator.SetTenant(c, acct.login)
+		secret = acct.secret
+		if a = authenticate(acct, fields); a.failed() {
+			return nil
+		}
+		r := &request{e: e, s: tx.Scope(acct.tenant), acct: acct, fields: fields, ip: peerIP(c.Request), now: tx.Now()}
+		if a = fn.call(r); a.failed() {
+			return errDiscard
+		}
+		callbacks = r.callbacks
+		return nil
+	})
+	if err != nil && !errors.Is(err, errDiscard) {
+		panic(err) // a database failure: the recovery middleware answers 500
+	}
+	writeAnswer(c, secret, a)
+	e.deliver(callbacks)
+}
+
+// str is the string field name; "" when it is absent or a list.
+func (r *request) str(name string) string { return str(r.fields, name) }
+
+// lookup is the string field name and whether it was sent as a string.
+func (r *request) lookup(name string) (string, bool) {
+	v, ok := r.fields.Get(name)
+	if !ok || v.Map != nil {
+		return "", false
+	}
+	return v.Str, true
+}
+
+// list is a field sent as one value or as a list (name[0]=…, name[]=…):
+// its string values in order.
+func (r *request) list(name string) []string {
+	v, ok := r.fields.Get(name)
+	switch {
+	case !ok:
+		return nil
+	case v.Map == nil:
+		return []string{v.Str}
+	}
+	var out []string
+	v.Map.Each(func(_ string, item Value) {
+		if item.Map == nil {
+			out = append(out, item.Str)
+		}
+	})
+	return out
+}
+
+// empty is PHP's empty() for a form value: absent, "" or "0".
+func empty(s string) bool { return s == "" || s == "0" }

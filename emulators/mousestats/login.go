@@ -1,0 +1,220 @@
+package mousestats
+
+import (
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"html"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/form"
+	"github.com/vendoremu/vendoremu/store"
+	"github.com/vendoremu/vendoremu/wire"
+)
+
+// The browser side of the API, below the vendor's prefix.
+const (
+	panelPath = "/panel/overview"
+	loginPath = "/login"
+	// sessionCookie names the panel session doLogin opens.
+	sessionCookie = "mousestats_session"
+)
+
+// _validHours: 1–24, 1 when missing or unusable.
+const (
+	defaultValidHours = 1
+	maxValidHours     = 24
+)
+
+var (
+	// tokenPattern is a login token in any letter case (doLogin compares
+	// case-insensitively; tokens are issued upper-case).
+	tokenPattern = regexp.MustCompile(`^[0-9A-Fa-f]{32}$`)
+	// sessionPattern is a session cookie value as doLogin issues it.
+	sessionPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+)
+
+// validHours is the token lifetime _validHours asks for. A value that is
+// missing, not a base-10 integer or outside 1–24 falls back to 1 rather than
+// failing the call.
+func validHours(q form.Values) int {
+	v, _ := q.First("_validHours")
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxValidHours {
+		return defaultValidHours
+	}
+	return n
+}
+
+// randomHex is n random bytes in hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // never fails (crypto/rand crashes the program instead)
+	return hex.EncodeToString(b)
+}
+
+// generateLoginToken is GET /api/GenerateLoginToken: a new 128-bit,
+// upper-case hex token that doLogin accepts once until it expires.
+func generateLoginToken(tx *store.Tx, partner store.Tenant, q form.Values) (any, error) {
+	email, err := userEmail(q)
+	if err != nil {
+		return nil, err
+	}
+	s := tx.Scope(partner)
+	a, err := customer(s, email)
+	if err != nil {
+		return nil, err
+	}
+	now := tx.Now()
+	token := strings.ToUpper(randomHex(16))
+	expires := now.Add(time.Duration(validHours(q)) * time.Hour)
+	_, err = s.Exec(`INSERT INTO mousestats_login_tokens (token, tenant_id, account_id, issued_at, expires_at)
+		VALUES (?, @tenant, ?, ?, ?)`, token, a.ID, formatTime(now), formatTime(expires))
+	if err != nil {
+		return nil, err
+	}
+	return token, nil
+}
+
+// doLogin is GET /api/doLogin?_token=…, opened by the customer's browser:
+// a valid token is used up and opens a panel session (302 to the panel with
+// the session cookie); anything else is a 302 to the login page, no cookie,
+// nothing changed.
+func (e *Emulator) doLogin(c *gin.Context) {
+	token, _ := form.ParseQuery(c.Request.URL.RawQuery).First("_token")
+	var session string
+	err := e.deps.Store.Write(c, func(tx *store.Tx) error {
+		var err error
+		session, err = useToken(c, tx, token)
+		return err
+	})
+	if err != nil {
+		e.reply(c, nil, err)
+		return
+	}
+	base := emulator.BasePath(c.Request)
+	if session == "" {
+		redirect(c, base+loginPath)
+		return
+	}
+	c.Header("Set-Cookie", sessionCookie+"="+session+"; Path=/; HttpOnly; SameSite=Lax")
+	redirect(c, base+panelPath)
+}
+
+// useToken marks token used and opens a session for its account, returning
+// the session id; "" when the token is malformed, unknown, expired or used.
+func useToken(c *gin.Context, tx *store.Tx, token string) (string, error) {
+	if !tokenPattern.MatchString(token) {
+		return "", nil
+	}
+	token = strings.ToUpper(token)
+	// The token is the only credential doLogin has: it names the tenant, so
+	// this one lookup cannot be scoped yet.
+	var tenantID, accountID int64
+	var expires string
+	var used sql.NullString
+	err := tx.QueryRow(`SELECT tenant_id, account_id, expires_at, used_at FROM mousestats_login_tokens
+		WHERE token = ?`, token).Scan(&tenantID, &accountID, &expires, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	now := tx.Now()
+	if used.Valid || !now.Before(parseTime(expires)) {
+		return "", nil
+	}
+	partner, err := tx.TenantByID(tenantID)
+	if err != nil {
+		return "", err
+	}
+	emulator.SetTenant(c, partner.Key)
+	s := tx.Scope(partner)
+	if _, err := s.Exec(`UPDATE mousestats_login_tokens SET used_at = ? WHERE tenant_id = @tenant AND token = ?`,
+		formatTime(now), token); err != nil {
+		return "", err
+	}
+	session := randomHex(32)
+	_, err = s.Exec(`INSERT INTO mousestats_sessions (id, tenant_id, account_id, created_at) VALUES (?, @tenant, ?, ?)`,
+		session, accountID, formatTime(now))
+	return session, err
+}
+
+// redirect answers 302 to location with an empty body.
+func redirect(c *gin.Context, location string) {
+	c.Header("Location", location)
+	empty(c, http.StatusFound)
+}
+
+// panelOverview is GET /panel/overview: the signed-in customer's page, or a
+// redirect to the login page without a valid session.
+func (e *Emulator) panelOverview(c *gin.Context) {
+	var name string
+	err := e.deps.Store.Read(c, func(tx *store.Tx) error {
+		var err error
+		name, err = sessionLogin(c, tx)
+		return err
+	})
+	if err != nil {
+		e.reply(c, nil, err)
+		return
+	}
+	if name == "" {
+		redirect(c, emulator.BasePath(c.Request)+loginPath)
+		return
+	}
+	wire.Bytes(c.Writer, http.StatusOK, wire.HTMLType, []byte(panelPage(name)))
+}
+
+// sessionLogin is the login name of the session the request's cookie names,
+// or "" without a valid one.
+func sessionLogin(c *gin.Context, tx *store.Tx) (string, error) {
+	cookie, err := c.Request.Cookie(sessionCookie)
+	if err != nil || !sessionPattern.MatchString(cookie.Value) {
+		return "", nil
+	}
+	// As with tokens, the cookie is the credential that names the tenant.
+	var tenantID int64
+	var email string
+	err = tx.QueryRow(`SELECT s.tenant_id, a.email FROM mousestats_sessions s
+		JOIN mousestats_accounts a ON a.id = s.account_id WHERE s.id = ?`, cookie.Value).Scan(&tenantID, &email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	partner, err := tx.TenantByID(tenantID)
+	if err != nil {
+		return "", err
+	}
+	emulator.SetTenant(c, partner.Key)
+	return loginName(email, partner.Key), nil
+}
+
+func panelPage(login string) string {
+	return `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>MouseStats panel</title></head>
+<body><h1>MouseStats panel</h1><p>Signed in as ` + html.EscapeString(login) + `</p></body></html>
+`
+}
+
+// loginPageHTML is the static login page; it processes no form.
+const loginPageHTML = `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>MouseStats login</title></head>
+<body><h1>MouseStats login</h1><p>Sign in through your partner's site.</p></body></html>
+`
+
+// loginPage is GET /login.
+func loginPage(c *gin.Context) {
+	wire.Bytes(c.Writer, http.StatusOK, wire.HTMLType, []byte(loginPageHTML))
+}
