@@ -164,7 +164,7 @@ func TestHealthcheckFailsWithoutEmulator(t *testing.T) {
 }
 
 func TestBadConfigurationRefusesToStart(t *testing.T) {
-	for _, env := range []string{"EMULATOR_LOG=xml", "EMULATOR_JUSTCLICK_IP_LIMIT=-1",
+	for _, env := range []string{"EMULATOR_LOG=xml", "EMULATOR_KEITARO_DIALECT=fancy", "EMULATOR_JUSTCLICK_IP_LIMIT=-1",
 		"EMULATOR_TWIPLA_IGNORE_EXPIRY=maybe", "EMULATOR_ADDR=nonsense"} {
 		cmd := exec.Command(binary)
 		cmd.Env = append(os.Environ(), env, "EMULATOR_DB=:memory:")

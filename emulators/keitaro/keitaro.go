@@ -1,24 +1,28 @@
-// Package keitaro emulates the Keitaro Admin API v1 as ../shared/api/keitaro.md
-// specifies. Its endpoints arrive with their own issue; until then the
-// vendor is registered (health lists it) and answers every path with its 404.
+// Package keitaro emulates the Keitaro Admin API v1 as
+// ../shared/api/keitaro.md specifies: affiliate networks, campaigns,
+// streams, offers, landing pages, traffic sources, groups, domains, users,
+// the bot list and the logs, per API key, in the document's classic answer
+// dialect or the newer tracker's modern one.
 package keitaro
 
 import (
 	_ "embed"
-	"encoding/json"
-	"net/http"
+	"fmt"
+	"log/slog"
 
 	"github.com/gin-gonic/gin"
 
+	// Tenant and request timezones are IANA names; the emulator must know
+	// them on hosts without a zone database.
+	_ "time/tzdata"
+
 	"github.com/vendoremu/vendoremu/emulator"
-	"github.com/vendoremu/vendoremu/store"
-	"github.com/vendoremu/vendoremu/wire"
 )
 
 // Name is the vendor's prefix and control-plane name.
 const Name = "keitaro"
 
-// DefaultTenant is the key of the tenant the document's samples use.
+// DefaultTenant is the API key of the tenant the document's samples use.
 const DefaultTenant = "your-api-key"
 
 //go:embed schema.sql
@@ -26,21 +30,30 @@ var schema string
 
 // Config is the vendor's own configuration.
 type Config struct {
-	// Dialect is the default response dialect: "classic" (the document's
-	// shapes, the default when empty) or "modern".
+	// Dialect is the default answer dialect: "classic" (the document's
+	// shapes, also when empty) or "modern". Tenants may override it.
 	Dialect string
 }
 
 // Emulator is the keitaro vendor.
 type Emulator struct {
-	deps emulator.Deps
-	cfg  Config
+	deps    emulator.Deps
+	dialect dialect // the global dialect
 }
 
-// New returns the factory the server builds the vendor with.
+// New returns the factory the server builds the vendor with. A dialect
+// other than "", "classic" and "modern" is an error, so the emulator
+// refuses to start.
 func New(cfg Config) emulator.Factory {
 	return func(d emulator.Deps) (emulator.Vendor, error) {
-		return &Emulator{deps: d, cfg: cfg}, nil
+		dl, err := parseDialect(cfg.Dialect)
+		if err != nil {
+			return nil, fmt.Errorf("EMULATOR_KEITARO_DIALECT: %w", err)
+		}
+		if d.Log == nil {
+			d.Log = slog.New(slog.DiscardHandler)
+		}
+		return &Emulator{deps: d, dialect: dl}, nil
 	}
 }
 
@@ -50,62 +63,11 @@ func (e *Emulator) Name() string { return Name }
 // Schema implements emulator.Vendor.
 func (e *Emulator) Schema() string { return schema }
 
-// Routes implements emulator.Vendor.
-func (e *Emulator) Routes(r *gin.Engine) {
-	r.NoRoute(func(c *gin.Context) { wire.JSON(c.Writer, http.StatusNotFound, wire.Obj("error", "Not found")) })
-}
-
-// Control implements emulator.Vendor.
-func (e *Emulator) Control(g *gin.RouterGroup) {}
-
-// InternalError implements emulator.Vendor.
+// InternalError implements emulator.Vendor: a recovered panic (a bug) is
+// answered in the Admin API's error shape.
 func (e *Emulator) InternalError(c *gin.Context) {
-	wire.JSON(c.Writer, http.StatusInternalServerError, wire.Obj("error", "Internal error"))
+	internalError(c)
 }
 
-// Defaults implements emulator.Vendor.
-func (e *Emulator) Defaults(tx *store.Tx) error {
-	t, err := tx.CreateTenant(Name, DefaultTenant)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Scope(t).Exec(`INSERT INTO keitaro_tenant_settings (tenant_id) VALUES (@tenant)`)
-	return err
-}
-
-// ResetTenant implements emulator.Vendor.
-func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
-	t, err := tx.Tenant(Name, key)
-	if err != nil {
-		return err
-	}
-	return tx.ClearTenant(t, "keitaro_tenant_settings")
-}
-
-// CreateTenant implements emulator.Vendor.
-func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
-	return nil, &emulator.Error{Status: http.StatusNotImplemented, Message: "keitaro tenants arrive with the keitaro API"}
-}
-
-// LoadSeed implements emulator.Vendor.
-func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
-	return emulator.BadRequest("keitaro seed sections arrive with the keitaro API")
-}
-
-// State implements emulator.Vendor.
-func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
-	ts, err := tx.Tenants(Name)
-	if err != nil {
-		return nil, err
-	}
-	out := []string{}
-	for _, t := range ts {
-		if tenant == "" || t.Key == tenant {
-			out = append(out, t.Key)
-		}
-	}
-	if tenant != "" && len(out) == 0 {
-		return nil, store.ErrNoTenant
-	}
-	return map[string]any{"tenants": out}, nil
-}
+// Control implements emulator.Vendor; see control.go.
+func (e *Emulator) Control(g *gin.RouterGroup) { e.control(g) }

@@ -1,4 +1,348 @@
--- keitaro: tables are named keitaro_*; tenant rows carry tenant_id.
+-- Keitaro Admin API v1 (../shared/api/keitaro.md). Every table holds one
+-- tenant's rows; ids are per tenant and kind (keitaro_counters), so the
+-- primary keys are (tenant_id, id). Column names are the API's field names.
+-- Datetimes are TEXT "YYYY-MM-DD HH:MM:SS" in UTC, so that they compare as
+-- strings. Booleans are INTEGER 0/1; free-form JSON values are TEXT.
+
+-- One row per tenant: the settings POST /_emulator/keitaro/tenants chose.
+-- Kept across a tenant reset.
 CREATE TABLE keitaro_tenant_settings (
-	tenant_id INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE
+	tenant_id    INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+	postback_key TEXT NOT NULL DEFAULT '',
+	edition      TEXT NOT NULL DEFAULT 'pro',
+	currency     TEXT NOT NULL DEFAULT 'USD',
+	timezone     TEXT NOT NULL DEFAULT 'UTC',
+	dialect      TEXT NOT NULL DEFAULT '',   -- '' follows the global dialect
+	sample_data  INTEGER NOT NULL DEFAULT 0  -- a reset restores the sample data
 );
+CREATE UNIQUE INDEX keitaro_tenant_settings_postback ON keitaro_tenant_settings (postback_key) WHERE postback_key != '';
+
+-- The next id of each kind ("campaigns", "offers", "stream_filters", …).
+CREATE TABLE keitaro_counters (
+	tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	kind      TEXT NOT NULL,
+	next      INTEGER NOT NULL,
+	PRIMARY KEY (tenant_id, kind)
+);
+
+CREATE TABLE keitaro_affiliate_networks (
+	tenant_id     INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id            INTEGER NOT NULL,
+	name          TEXT NOT NULL,
+	postback_url  TEXT NOT NULL,
+	offer_param   TEXT NOT NULL,
+	template_name TEXT NOT NULL,
+	notes         TEXT NOT NULL,
+	state         TEXT NOT NULL,
+	created_at    TEXT NOT NULL,
+	updated_at    TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+
+CREATE TABLE keitaro_groups (
+	tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id        INTEGER NOT NULL,
+	name      TEXT NOT NULL,
+	position  INTEGER NOT NULL,
+	type      TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+
+CREATE TABLE keitaro_traffic_sources (
+	tenant_id         INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id                INTEGER NOT NULL,
+	name              TEXT NOT NULL,
+	postback_url      TEXT NOT NULL,
+	postback_statuses TEXT NOT NULL,  -- JSON array of strings
+	template_name     TEXT NOT NULL,
+	accept_parameters INTEGER NOT NULL,
+	parameters        TEXT NOT NULL,  -- JSON object
+	notes             TEXT NOT NULL,
+	state             TEXT NOT NULL,
+	traffic_loss      REAL NOT NULL,
+	created_at        TEXT NOT NULL,
+	updated_at        TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+
+CREATE TABLE keitaro_campaigns (
+	tenant_id              INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id                     INTEGER NOT NULL,
+	alias                  TEXT NOT NULL,
+	name                   TEXT NOT NULL,
+	type                   TEXT NOT NULL,
+	cookies_ttl            INTEGER NOT NULL,
+	position               INTEGER NOT NULL,
+	state                  TEXT NOT NULL,
+	created_at             TEXT NOT NULL,
+	updated_at             TEXT,           -- NULL until the campaign is first changed
+	cost_type              TEXT NOT NULL,
+	cost_value             REAL NOT NULL,
+	cost_currency          TEXT NOT NULL,
+	cost_auto              INTEGER NOT NULL,
+	group_id               INTEGER,
+	bind_visitors          TEXT,
+	traffic_source_id      INTEGER,
+	domain_id              INTEGER,
+	token                  TEXT NOT NULL,
+	uniqueness_method      TEXT NOT NULL,
+	uniqueness_use_cookies INTEGER NOT NULL,
+	traffic_loss           REAL NOT NULL,
+	parameters             TEXT NOT NULL,  -- JSON object
+	postbacks              TEXT NOT NULL,  -- JSON array, items carry their ids
+	notes                  TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+-- The public click endpoint (next issue) resolves aliases across tenants.
+CREATE INDEX keitaro_campaigns_alias ON keitaro_campaigns (alias, tenant_id);
+
+CREATE TABLE keitaro_streams (
+	tenant_id      INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id             INTEGER NOT NULL,
+	campaign_id    INTEGER NOT NULL,
+	type           TEXT NOT NULL,
+	name           TEXT NOT NULL,
+	position       INTEGER NOT NULL,
+	weight         INTEGER NOT NULL,
+	action_type    TEXT NOT NULL,
+	action_payload TEXT NOT NULL,   -- JSON (string, object, number or null)
+	action_options TEXT NOT NULL,   -- JSON object or null
+	schema         TEXT NOT NULL,
+	collect_clicks INTEGER NOT NULL,
+	filter_or      INTEGER NOT NULL,
+	comments       TEXT NOT NULL,
+	state          TEXT NOT NULL,
+	created_at     TEXT NOT NULL,  -- not answered; kept for the state dump's sake
+	updated_at     TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX keitaro_streams_campaign ON keitaro_streams (tenant_id, campaign_id);
+
+CREATE TABLE keitaro_stream_filters (
+	tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id        INTEGER NOT NULL,
+	stream_id INTEGER NOT NULL,
+	name      TEXT NOT NULL,
+	mode      TEXT NOT NULL,
+	payload   TEXT NOT NULL,  -- JSON, as given
+	PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX keitaro_stream_filters_stream ON keitaro_stream_filters (tenant_id, stream_id);
+
+CREATE TABLE keitaro_stream_triggers (
+	tenant_id        INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id               INTEGER NOT NULL,
+	stream_id        INTEGER NOT NULL,
+	condition        TEXT NOT NULL,
+	target           TEXT NOT NULL,
+	action           TEXT NOT NULL,
+	selected_page    TEXT NOT NULL,
+	pattern          TEXT NOT NULL,
+	interval         INTEGER NOT NULL,
+	alternative_urls TEXT NOT NULL,
+	grab_from_page   TEXT NOT NULL,
+	av_settings      TEXT NOT NULL,
+	reverse          INTEGER NOT NULL,
+	scan_page        INTEGER NOT NULL,
+	enabled          INTEGER NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX keitaro_stream_triggers_stream ON keitaro_stream_triggers (tenant_id, stream_id);
+
+-- Landing and offer links of a stream share one id counter ("stream_links").
+CREATE TABLE keitaro_stream_landings (
+	tenant_id  INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id         INTEGER NOT NULL,
+	stream_id  INTEGER NOT NULL,
+	landing_id INTEGER NOT NULL,
+	state      TEXT NOT NULL,
+	share      INTEGER NOT NULL,
+	created_at TEXT NOT NULL,
+	updated_at TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX keitaro_stream_landings_stream ON keitaro_stream_landings (tenant_id, stream_id);
+
+CREATE TABLE keitaro_stream_offers (
+	tenant_id  INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id         INTEGER NOT NULL,
+	stream_id  INTEGER NOT NULL,
+	offer_id   INTEGER NOT NULL,
+	state      TEXT NOT NULL,
+	share      INTEGER NOT NULL,
+	created_at TEXT NOT NULL,
+	updated_at TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX keitaro_stream_offers_stream ON keitaro_stream_offers (tenant_id, stream_id);
+
+CREATE TABLE keitaro_stream_events (
+	tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id        INTEGER NOT NULL,
+	stream_id INTEGER NOT NULL,
+	action    TEXT NOT NULL,
+	datetime  TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX keitaro_stream_events_stream ON keitaro_stream_events (tenant_id, stream_id);
+
+CREATE TABLE keitaro_offers (
+	tenant_id            INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id                   INTEGER NOT NULL,
+	name                 TEXT NOT NULL,
+	group_id             INTEGER,
+	url                  TEXT NOT NULL,
+	offer_type           TEXT NOT NULL,
+	action_type          TEXT NOT NULL,
+	action_payload       TEXT,
+	action_options       TEXT NOT NULL,  -- JSON object or null
+	affiliate_network_id INTEGER,
+	payout_value         REAL NOT NULL,
+	payout_currency      TEXT,
+	payout_type          TEXT,
+	payout_auto          INTEGER NOT NULL,
+	payout_upsell        INTEGER NOT NULL,
+	country              TEXT,           -- JSON array of codes, NULL when none
+	notes                TEXT,
+	state                TEXT NOT NULL,
+	created_at           TEXT NOT NULL,
+	updated_at           TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+
+CREATE TABLE keitaro_landing_pages (
+	tenant_id      INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id             INTEGER NOT NULL,
+	name           TEXT NOT NULL,
+	landing_type   TEXT NOT NULL,
+	action_type    TEXT NOT NULL,
+	action_payload TEXT,
+	action_options TEXT NOT NULL,  -- JSON object or null
+	group_id       INTEGER,
+	offer_count    INTEGER NOT NULL,
+	notes          TEXT NOT NULL,
+	state          TEXT NOT NULL,
+	created_at     TEXT NOT NULL,
+	updated_at     TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+
+CREATE TABLE keitaro_domains (
+	tenant_id           INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id                  INTEGER NOT NULL,
+	name                TEXT NOT NULL,
+	is_ssl              INTEGER NOT NULL,
+	network_status      TEXT NOT NULL,
+	status              TEXT NOT NULL,
+	default_campaign_id INTEGER,
+	group_id            INTEGER,
+	wildcard            INTEGER NOT NULL,
+	catch_not_found     INTEGER NOT NULL,
+	ssl_redirect        INTEGER NOT NULL,
+	allow_indexing      INTEGER NOT NULL,
+	notes               TEXT,
+	state               TEXT NOT NULL,
+	created_at          TEXT NOT NULL,
+	updated_at          TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+
+CREATE TABLE keitaro_users (
+	tenant_id     INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id            INTEGER NOT NULL,
+	login         TEXT NOT NULL,
+	type          TEXT NOT NULL,
+	state         TEXT NOT NULL,
+	preferences   TEXT NOT NULL,  -- JSON {"language","timezone"}
+	access_data   TEXT NOT NULL,  -- JSON, keys in the API's order
+	password_hash TEXT NOT NULL,  -- hex SHA-256; never answered
+	PRIMARY KEY (tenant_id, id)
+);
+
+-- The bot list, in insertion order.
+CREATE TABLE keitaro_botlist (
+	tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	seq       INTEGER NOT NULL,
+	value     TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, seq),
+	UNIQUE (tenant_id, value)
+);
+
+-- Log lines of GET /logs/{type}; id is a per-tenant counter ("logs") so that
+-- lines written in the same second keep their order.
+CREATE TABLE keitaro_logs (
+	tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id        INTEGER NOT NULL,
+	type      TEXT NOT NULL,
+	datetime  TEXT NOT NULL,
+	jid       TEXT NOT NULL,
+	message   TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX keitaro_logs_type ON keitaro_logs (tenant_id, type, id);
+
+-- Clicks the tracker recorded (§6.3): the stored columns only; names, time
+-- parts, revenue and the other derived columns are computed by reports.
+-- Written by the traffic endpoints and the clicks helper (reports issue);
+-- campaign update_costs already changes their cost.
+CREATE TABLE keitaro_clicks (
+	tenant_id                INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	click_id                 INTEGER NOT NULL,
+	sub_id                   TEXT NOT NULL UNIQUE,
+	visitor_code             TEXT NOT NULL,
+	datetime                 TEXT NOT NULL,
+	campaign_id              INTEGER NOT NULL,
+	campaign_group_id        INTEGER,
+	parent_campaign_id       INTEGER,
+	landing_id               INTEGER,
+	offer_id                 INTEGER,
+	ts_id                    INTEGER,
+	stream_id                INTEGER,
+	language_id              INTEGER,
+	device_type_id           INTEGER,
+	affiliate_network_id     INTEGER,
+	language                 TEXT NOT NULL DEFAULT '',
+	device_type              TEXT NOT NULL DEFAULT '',
+	connection_type          TEXT NOT NULL DEFAULT '',
+	ip                       TEXT NOT NULL DEFAULT '',
+	country_code             TEXT NOT NULL DEFAULT '',
+	country                  TEXT NOT NULL DEFAULT '',
+	region                   TEXT NOT NULL DEFAULT '',
+	city                     TEXT NOT NULL DEFAULT '',
+	user_agent               TEXT NOT NULL DEFAULT '',
+	operator                 TEXT NOT NULL DEFAULT '',
+	os                       TEXT NOT NULL DEFAULT '',
+	os_version               TEXT NOT NULL DEFAULT '',
+	browser                  TEXT NOT NULL DEFAULT '',
+	browser_version          TEXT NOT NULL DEFAULT '',
+	device_model             TEXT NOT NULL DEFAULT '',
+	isp                      TEXT NOT NULL DEFAULT '',
+	source                   TEXT NOT NULL DEFAULT '',
+	referrer                 TEXT NOT NULL DEFAULT '',
+	search_engine            TEXT NOT NULL DEFAULT '',
+	keyword                  TEXT NOT NULL DEFAULT '',
+	destination              TEXT NOT NULL DEFAULT '',
+	ad_campaign_id           TEXT NOT NULL DEFAULT '',
+	external_id              TEXT NOT NULL DEFAULT '',
+	creative_id              TEXT NOT NULL DEFAULT '',
+	sub_id_1 TEXT NOT NULL DEFAULT '', sub_id_2 TEXT NOT NULL DEFAULT '', sub_id_3 TEXT NOT NULL DEFAULT '',
+	sub_id_4 TEXT NOT NULL DEFAULT '', sub_id_5 TEXT NOT NULL DEFAULT '', sub_id_6 TEXT NOT NULL DEFAULT '',
+	sub_id_7 TEXT NOT NULL DEFAULT '', sub_id_8 TEXT NOT NULL DEFAULT '', sub_id_9 TEXT NOT NULL DEFAULT '',
+	sub_id_10 TEXT NOT NULL DEFAULT '', sub_id_11 TEXT NOT NULL DEFAULT '', sub_id_12 TEXT NOT NULL DEFAULT '',
+	sub_id_13 TEXT NOT NULL DEFAULT '', sub_id_14 TEXT NOT NULL DEFAULT '', sub_id_15 TEXT NOT NULL DEFAULT '',
+	extra_param_1 TEXT NOT NULL DEFAULT '', extra_param_2 TEXT NOT NULL DEFAULT '',
+	extra_param_3 TEXT NOT NULL DEFAULT '', extra_param_4 TEXT NOT NULL DEFAULT '',
+	extra_param_5 TEXT NOT NULL DEFAULT '', extra_param_6 TEXT NOT NULL DEFAULT '',
+	extra_param_7 TEXT NOT NULL DEFAULT '', extra_param_8 TEXT NOT NULL DEFAULT '',
+	extra_param_9 TEXT NOT NULL DEFAULT '', extra_param_10 TEXT NOT NULL DEFAULT '',
+	cost                     REAL NOT NULL DEFAULT 0,
+	is_unique_stream         INTEGER NOT NULL DEFAULT 1,
+	is_unique_campaign       INTEGER NOT NULL DEFAULT 1,
+	is_unique_global         INTEGER NOT NULL DEFAULT 1,
+	is_bot                   INTEGER NOT NULL DEFAULT 0,
+	is_using_proxy           INTEGER NOT NULL DEFAULT 0,
+	landing_clicked          INTEGER NOT NULL DEFAULT 0,
+	landing_clicked_datetime TEXT,
+	PRIMARY KEY (tenant_id, click_id)
+);
+CREATE INDEX keitaro_clicks_campaign ON keitaro_clicks (tenant_id, campaign_id, datetime);

@@ -1,0 +1,223 @@
+package keitaro
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/vendoremu/vendoremu/form"
+)
+
+// maxBody bounds an Admin API request body; a longer one cannot be a body
+// the tracker accepts and is answered as invalid JSON.
+const maxBody = 8 << 20
+
+// params are a request's parameters: the JSON (or form) body, and for GET
+// and DELETE the query string on top of it (§1.2). Values are what
+// encoding/json gives with UseNumber: string, json.Number, bool, nil,
+// []any, map[string]any.
+type params map[string]any
+
+// parseParams reads the parameters of r, or reports that the body is not
+// one the tracker accepts (400 Invalid JSON).
+func parseParams(r *http.Request) (params, bool) {
+	body, err := form.ReadBody(r, maxBody+1)
+	if err != nil || len(body) > maxBody {
+		return nil, false
+	}
+	mt := form.MediaType(r)
+	var p params
+	var ok bool
+	if mt == "multipart/form-data" && !looksLikeJSON(body) {
+		p, ok = multipartParams(r)
+	} else {
+		p, ok = parseBody(body, mt)
+	}
+	if !ok {
+		return nil, false
+	}
+	if r.Method == http.MethodGet || r.Method == http.MethodDelete {
+		for _, pair := range form.ParseQuery(r.URL.RawQuery) {
+			// The query string wins over the body; its last occurrence
+			// wins, as in PHP.
+			p[pair.Name] = pair.Value
+		}
+	}
+	return p, true
+}
+
+// parseBody applies the rules of §1.2 to a JSON or url-encoded body: an
+// empty body is {}, a body that looks like JSON (or says it is) is JSON
+// whatever its Content-Type, a form body is a form of strings, anything else
+// is invalid.
+func parseBody(body []byte, mediaType string) (params, bool) {
+	trimmed := bytes.TrimSpace(body)
+	switch {
+	case len(trimmed) == 0:
+		return params{}, true
+	case looksLikeJSON(trimmed) || mediaType == "application/json":
+		return decodeJSONObject(trimmed)
+	case mediaType == "application/x-www-form-urlencoded":
+		p := params{}
+		for _, pair := range form.ParseQuery(string(body)) {
+			p[pair.Name] = pair.Value
+		}
+		return p, true
+	}
+	return nil, false
+}
+
+func looksLikeJSON(body []byte) bool {
+	t := bytes.TrimSpace(body)
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+}
+
+// decodeJSONObject decodes exactly one JSON object.
+func decodeJSONObject(b []byte) (params, bool) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, false
+	}
+	if len(bytes.TrimSpace(b[dec.InputOffset():])) > 0 {
+		return nil, false // something follows the object
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	return params(m), true
+}
+
+// multipartParams reads a multipart/form-data body; every field is a string.
+func multipartParams(r *http.Request) (params, bool) {
+	vals, err := form.ParseBody(r, maxBody)
+	if err != nil {
+		return nil, false
+	}
+	p := params{}
+	for _, pair := range vals {
+		p[pair.Name] = pair.Value
+	}
+	return p, true
+}
+
+// present reports whether name was sent with a value other than null.
+func (p params) present(name string) bool {
+	v, ok := p[name]
+	return ok && v != nil
+}
+
+// The coercions of §1.3. Each returns the value in its stored form and false
+// when the JSON type (or text) is not one the declared type accepts.
+
+var (
+	intText     = regexp.MustCompile(`^-?[0-9]+$`)
+	decimalText = regexp.MustCompile(`^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)$`)
+)
+
+// asString accepts a string, or a number as its shortest decimal text.
+func asString(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case json.Number:
+		if intText.MatchString(x.String()) {
+			return x.String(), true
+		}
+		f, err := x.Float64()
+		if err != nil {
+			return "", false
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), true
+	}
+	return "", false
+}
+
+// asInt accepts a JSON integer or a string of digits.
+func asInt(v any) (int64, bool) {
+	var s string
+	switch x := v.(type) {
+	case json.Number:
+		s = x.String()
+	case string:
+		s = x
+	default:
+		return 0, false
+	}
+	if !intText.MatchString(s) {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return n, true
+}
+
+// asNullInt is asInt plus null, "" and 0, which all mean "none" (nil).
+func asNullInt(v any) (any, bool) {
+	if v == nil || v == "" {
+		return nil, true
+	}
+	n, ok := asInt(v)
+	if !ok {
+		return nil, false
+	}
+	if n == 0 {
+		return nil, true
+	}
+	return n, true
+}
+
+// asDecimal accepts a JSON number or a decimal string.
+func asDecimal(v any) (float64, bool) {
+	var s string
+	switch x := v.(type) {
+	case json.Number:
+		s = x.String()
+	case string:
+		s = x
+		if !decimalText.MatchString(s) {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, false
+	}
+	return f, true
+}
+
+// asBool accepts true/false, 1/0, "1"/"0" and "true"/"false".
+func asBool(v any) (bool, bool) {
+	switch x := v.(type) {
+	case bool:
+		return x, true
+	case json.Number:
+		switch x.String() {
+		case "1":
+			return true, true
+		case "0":
+			return false, true
+		}
+	case string:
+		switch strings.ToLower(x) {
+		case "1", "true":
+			return true, true
+		case "0", "false":
+			return false, true
+		}
+	}
+	return false, false
+}
+
+// round4 keeps the four decimals the tracker stores money with.
+func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }
