@@ -1,25 +1,29 @@
-// Package twipla emulates the TWIPLA 3AS partner API as ../shared/api/twipla.md
-// specifies. Its endpoints arrive with their own issue; until then the
-// vendor is registered (health lists it) and answers every path with its 404.
+// Package twipla emulates the TWIPLA 3AS ("analytics as a service") partner
+// API as ../shared/api/twipla.md specifies: integration partners (INTPs)
+// authenticate with RS256 JWTs they sign themselves, and manage customers,
+// websites, packages and the two subscription models; websites' API keys
+// open a read-only analytics API.
 package twipla
 
 import (
 	_ "embed"
-	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/vendoremu/vendoremu/emulator"
-	"github.com/vendoremu/vendoremu/store"
+	"github.com/vendoremu/vendoremu/seed"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
 // Name is the vendor's prefix and control-plane name.
 const Name = "twipla"
 
-// DefaultTenant is the key of the tenant the document's samples use.
+// DefaultTenant is the seeded website-model INTP, the document's sample intpId.
 const DefaultTenant = "7128840a-5347-49a4-8dfa-9022d8dad21a"
+
+// AccountTenant is the seeded intpc-model INTP (account subscriptions).
+const AccountTenant = "c3a7f1e2-9b4d-4e6a-8f2c-5d1b0a9e7c34"
 
 //go:embed schema.sql
 var schema string
@@ -34,12 +38,17 @@ type Config struct {
 type Emulator struct {
 	deps emulator.Deps
 	cfg  Config
+	keys *keyring
 }
 
 // New returns the factory the server builds the vendor with.
 func New(cfg Config) emulator.Factory {
 	return func(d emulator.Deps) (emulator.Vendor, error) {
-		return &Emulator{deps: d, cfg: cfg}, nil
+		keys, err := newKeyring(seed.TwiplaTestPrivateKeyPEM)
+		if err != nil {
+			return nil, err
+		}
+		return &Emulator{deps: d, cfg: cfg, keys: keys}, nil
 	}
 }
 
@@ -49,64 +58,9 @@ func (e *Emulator) Name() string { return Name }
 // Schema implements emulator.Vendor.
 func (e *Emulator) Schema() string { return schema }
 
-// Routes implements emulator.Vendor.
-func (e *Emulator) Routes(r *gin.Engine) {
-	r.NoRoute(func(c *gin.Context) {
-		wire.JSON(c.Writer, http.StatusNotFound, wire.Obj("status", 404, "code", 404, "message", "route not found", "error", "not found"))
-	})
-}
-
-// Control implements emulator.Vendor.
-func (e *Emulator) Control(g *gin.RouterGroup) {}
-
-// InternalError implements emulator.Vendor.
+// InternalError implements emulator.Vendor: a recovered panic in TWIPLA's
+// error shape.
 func (e *Emulator) InternalError(c *gin.Context) {
-	wire.JSON(c.Writer, http.StatusInternalServerError, wire.Obj("status", 500, "code", 500, "message", "internal server error", "error", "internal server error"))
-}
-
-// Defaults implements emulator.Vendor.
-func (e *Emulator) Defaults(tx *store.Tx) error {
-	t, err := tx.CreateTenant(Name, DefaultTenant)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Scope(t).Exec(`INSERT INTO twipla_tenant_settings (tenant_id) VALUES (@tenant)`)
-	return err
-}
-
-// ResetTenant implements emulator.Vendor.
-func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
-	t, err := tx.Tenant(Name, key)
-	if err != nil {
-		return err
-	}
-	return tx.ClearTenant(t, "twipla_tenant_settings")
-}
-
-// CreateTenant implements emulator.Vendor.
-func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
-	return nil, &emulator.Error{Status: http.StatusNotImplemented, Message: "twipla tenants arrive with the twipla API"}
-}
-
-// LoadSeed implements emulator.Vendor.
-func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
-	return emulator.BadRequest("twipla seed sections arrive with the twipla API")
-}
-
-// State implements emulator.Vendor.
-func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
-	ts, err := tx.Tenants(Name)
-	if err != nil {
-		return nil, err
-	}
-	out := []string{}
-	for _, t := range ts {
-		if tenant == "" || t.Key == tenant {
-			out = append(out, t.Key)
-		}
-	}
-	if tenant != "" && len(out) == 0 {
-		return nil, store.ErrNoTenant
-	}
-	return map[string]any{"tenants": out}, nil
+	wire.JSON(c.Writer, http.StatusInternalServerError,
+		errorBody(&apiError{http.StatusInternalServerError, kindInternal, "internal server error"}))
 }

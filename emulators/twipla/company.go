@@ -1,0 +1,102 @@
+package twipla
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vendoremu/vendoremu/store"
+	"github.com/vendoremu/vendoremu/wire"
+)
+
+// Subscription models and billing modes of an INTP.
+const (
+	modelWebsite    = "website"
+	modelINTPC      = "intpc"
+	billingCompany  = "company_managed"
+	billingPlatform = "platform_managed"
+)
+
+// intp is an integration partner: the tenant, its company details and the
+// key its tokens verify with.
+type intp struct {
+	tenant            store.Tenant
+	id                string
+	name              string
+	address           string
+	subscriptionType  string
+	billingMode       string
+	websiteOnboarding bool
+	createdAt         stamp
+	publicKey         string   // PEM, "" for the built-in test key
+	packageIDs        []string // ids of the default package set, in §3 order
+}
+
+// websiteModel reports whether subscriptions are per website (not per customer).
+func (in *intp) websiteModel() bool { return in.subscriptionType == modelWebsite }
+
+const intpSelect = `SELECT t.id, t.key, i.name, i.address, i.subscription_type, i.billing_mode,
+	i.website_onboarding, i.created_at, i.public_key, i.package_ids
+	FROM tenants t JOIN twipla_intps i ON i.tenant_id = t.id`
+
+// findINTP loads the INTP an intpId names, or store.ErrNoTenant. The
+// tenants table is not tenant data: the id is how a request names its tenant.
+func findINTP(tx *store.Tx, intpID string) (*intp, error) {
+	return scanINTP(tx.QueryRow(intpSelect+` WHERE t.vendor = ? AND t.key = ?`, Name, intpID))
+}
+
+func scanINTP(row interface{ Scan(...any) error }) (*intp, error) {
+	in := &intp{}
+	var ids string
+	err := row.Scan(&in.tenant.ID, &in.id, &in.name, &in.address, &in.subscriptionType, &in.billingMode,
+		&in.websiteOnboarding, &in.createdAt, &in.publicKey, &ids)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, store.ErrNoTenant
+	}
+	if err != nil {
+		return nil, err
+	}
+	in.tenant.Vendor, in.tenant.Key = Name, in.id
+	if err := json.Unmarshal([]byte(ids), &in.packageIDs); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// allINTPs lists every INTP, oldest first.
+func allINTPs(tx *store.Tx) ([]*intp, error) {
+	rows, err := tx.Query(intpSelect+` WHERE t.vendor = ? ORDER BY t.id`, Name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*intp
+	for rows.Next() {
+		in, err := scanINTP(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// company is the company-details object.
+func (in *intp) company() wire.Object {
+	return wire.Obj(
+		"id", in.id,
+		"name", in.name,
+		"address", in.address,
+		"createdAt", in.createdAt.String(),
+		"billingMode", in.billingMode,
+		"subscriptionType", in.subscriptionType,
+		"websiteOnboarding", in.websiteOnboarding,
+	)
+}
+
+// companyDetails is GET /v2/3as/company-details.
+func (e *Emulator) companyDetails(_ *gin.Context, in *intp) (reply, error) {
+	return ok(in.company()), nil
+}

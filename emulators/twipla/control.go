@@ -1,0 +1,568 @@
+package twipla
+
+import (
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // the dashboard checks IANA time zone names wherever the emulator runs
+
+	"github.com/gin-gonic/gin"
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/store"
+	"github.com/vendoremu/vendoremu/wire"
+)
+
+// maxControlBody bounds a helper's body (10000 sessions fit).
+const maxControlBody = 16 << 20
+
+// maxSessions is how many sessions one call may record.
+const maxSessions = 10000
+
+// defaultTokenTTL is the lifetime of a minted token without "ttl".
+const defaultTokenTTL = 10 * time.Minute
+
+// dashboardBase is the dashboard iframe's address.
+const dashboardBase = "https://app-3as.visitor-analytics.io/"
+
+// Control implements emulator.Vendor: the helpers of §7 under
+// /_emulator/twipla (the server owns "tenants").
+func (e *Emulator) Control(g *gin.RouterGroup) {
+	g.POST("/tokens", e.control(e.mintToken))
+	g.POST("/sessions", e.control(e.recordSessions))
+	g.GET("/dashboard-url", e.control(e.dashboardURL))
+}
+
+// control runs a helper: its result is answered as JSON with its status,
+// its error as {"error":"…"}.
+func (e *Emulator) control(h func(c *gin.Context) (int, any, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		status, out, err := h(c)
+		if err != nil {
+			err = controlError(err)
+			if st, _ := emulator.ErrorStatus(err); st == http.StatusInternalServerError {
+				e.deps.Log.Error("twipla: control helper failed", "path", c.Request.URL.Path, "err", err)
+			}
+			emulator.Abort(c, err)
+			return
+		}
+		wire.JSON(c.Writer, status, out)
+	}
+}
+
+// controlFields reads a helper's JSON object body.
+func controlFields(c *gin.Context) (fields, error) {
+	b, err := io.ReadAll(io.LimitReader(c.Request.Body, maxControlBody+1))
+	if err != nil || len(b) > maxControlBody {
+		return fields{}, emulator.BadRequest("body unreadable or larger than %d bytes", maxControlBody)
+	}
+	f, err := parseFields(b)
+	if err != nil {
+		return fields{}, emulator.BadRequest("body must be a JSON object")
+	}
+	return f, nil
+}
+
+// helperINTP finds the INTP a helper names, or 404.
+func helperINTP(tx *store.Tx, intpID string) (*intp, error) {
+	in, err := findINTP(tx, intpID)
+	if errors.Is(err, store.ErrNoTenant) {
+		return nil, emulator.NotFound("unknown INTP %q", intpID)
+	}
+	return in, err
+}
+
+// mintToken is POST /_emulator/twipla/tokens (§7.2).
+func (e *Emulator) mintToken(c *gin.Context) (int, any, error) {
+	f, err := controlFields(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	intpID, err := f.str("intpId")
+	if err != nil {
+		return 0, nil, err
+	}
+	role := roleINTP
+	if _, has := f.get("role"); has {
+		if role, err = f.oneOf("role", roleINTP, roleINTPC); err != nil {
+			return 0, nil, err
+		}
+	}
+	var intpcID string
+	if role == roleINTPC {
+		if intpcID, err = f.str("intpcId"); err != nil {
+			return 0, nil, err
+		}
+	}
+	ttl, err := readTTL(f)
+	if err != nil {
+		return 0, nil, err
+	}
+	err = e.deps.Store.Read(c, func(tx *store.Tx) error {
+		in, err := helperINTP(tx, intpID)
+		if err == nil && in.publicKey != "" {
+			err = emulator.BadRequest("tenant has its own public key; sign tokens with its private key")
+		}
+		return err
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	iat := e.deps.Clock.Now().Unix()
+	exp := iat + int64(ttl/time.Second)
+	claims := wire.Obj("roles", []string{role}, "intp_id", intpID)
+	if role == roleINTPC {
+		claims = claims.Set("intpc_id", intpcID)
+	}
+	claims = claims.Set("iat", iat).Set("exp", exp)
+	tok, err := signToken(e.keys.builtin, intpID, claims)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, wire.Obj("token", tok, "iat", iat, "exp", exp, "expiresAt", fmtTime(time.Unix(exp, 0))), nil
+}
+
+// readTTL reads "ttl": a Go duration string or integer seconds.
+func readTTL(f fields) (time.Duration, error) {
+	v, has := f.get("ttl")
+	if !has {
+		return defaultTokenTTL, nil
+	}
+	bad := emulator.BadRequest(`ttl must be a duration such as "10m" or "-5m", or integer seconds`)
+	switch x := v.(type) {
+	case string:
+		d, err := time.ParseDuration(x)
+		if err != nil {
+			return 0, bad
+		}
+		return d, nil
+	case json.Number:
+		n, err := strconv.ParseInt(x.String(), 10, 64)
+		if err != nil || n > 1<<32 || n < -(1<<32) {
+			return 0, bad
+		}
+		return time.Duration(n) * time.Second, nil
+	}
+	return 0, bad
+}
+
+// signToken signs an RS256 JWT with header {"alg","typ","kid"}.
+func signToken(key *rsa.PrivateKey, kid string, claims wire.Object) (string, error) {
+	header, err := wire.Marshal(wire.Obj("alg", "RS256", "typ", "JWT", "kid", kid))
+	if err != nil {
+		return "", err
+	}
+	payload, err := wire.Marshal(claims)
+	if err != nil {
+		return "", err
+	}
+	// The header and claims are written here to keep their key order; the
+	// signature is golang-jwt's RS256.
+	enc := base64.RawURLEncoding
+	signing := enc.EncodeToString(header) + "." + enc.EncodeToString(payload)
+	sig, err := jwt.SigningMethodRS256.Sign(signing, key)
+	if err != nil {
+		return "", err
+	}
+	return signing + "." + enc.EncodeToString(sig), nil
+}
+
+// recordSessions is POST /_emulator/twipla/sessions (§7.3).
+func (e *Emulator) recordSessions(c *gin.Context) (int, any, error) {
+	f, err := controlFields(c)
+	if err != nil {
+		return 0, nil, err
+	}
+	intpID, err := f.str("intpId")
+	if err != nil {
+		return 0, nil, err
+	}
+	wid, err := f.str("intpWebsiteId")
+	if err != nil {
+		return 0, nil, err
+	}
+	entries, err := objects(f, "sessions")
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(entries) == 0 {
+		return 0, nil, emulator.BadRequest("sessions must be a non-empty array of sessions")
+	}
+	if len(entries) > maxSessions {
+		return 0, nil, emulator.BadRequest("at most %d sessions can be recorded at once", maxSessions)
+	}
+	now := e.deps.Clock.Now()
+	list := make([]*session, len(entries))
+	for i, sf := range entries {
+		if list[i], err = readSession(sf, now); err != nil {
+			return 0, nil, err
+		}
+	}
+	var out wire.Object
+	err = e.deps.Store.Write(c, func(tx *store.Tx) error {
+		in, err := helperINTP(tx, intpID)
+		if err != nil {
+			return err
+		}
+		s := tx.Scope(in.tenant)
+		cat, err := loadCatalog(s)
+		if err != nil {
+			return err
+		}
+		w, err := findWebsite(s, ` AND w.intp_website_id = ?`, wid)
+		var ae *apiError
+		if errors.As(err, &ae) {
+			return emulator.NotFound("unknown website %q of INTP %s", wid, intpID)
+		}
+		if err != nil {
+			return err
+		}
+		w.roll(cat, nowSecond(now))
+		if err := w.sub.save(s); err != nil {
+			return err
+		}
+		if w.sub.status == statusInactive {
+			return emulator.BadRequest("website %q is inactive", wid)
+		}
+		recorded := make([]wire.Object, len(list))
+		for i, ss := range list {
+			if err := insertSession(s, w, ss); err != nil {
+				return err
+			}
+			recorded[i] = ss.wire(allDimensions())
+		}
+		if err := storeCounters(s, w); err != nil {
+			return err
+		}
+		out = wire.Obj("recorded", len(list), "sessions", recorded, "consumption", w.consumption(in, cat.get(w.sub.packageID)))
+		return nil
+	})
+	return http.StatusCreated, out, err
+}
+
+// sessionDefaults are the dimension values of a session that names none.
+var sessionDefaults = [len(dimensions)]string{"US", "desktop", "Chrome", "Windows", "", "/", "", "", ""}
+
+// readSession validates one session to record.
+func readSession(f fields, now time.Time) (*session, error) {
+	ss := &session{id: newUUID(), dims: sessionDefaults}
+	var err error
+	ss.visitorID, _, err = f.optString("visitorId")
+	if err != nil {
+		return nil, err
+	}
+	if ss.visitorID == "" {
+		ss.visitorID = newUUID()
+	}
+	started, has, err := f.time("startedAt")
+	if err != nil {
+		return nil, err
+	}
+	if !has {
+		started = nowSecond(now)
+	}
+	ss.startedAt = stamp{started}
+	for _, n := range []struct {
+		key      string
+		to       *int64
+		def, min int64
+	}{
+		{"duration", &ss.duration, 60, 0},
+		{"pageViews", &ss.pageViews, 1, 1},
+		{"events", &ss.events, 0, 0},
+		{"heatmapIncrements", &ss.heatmapIncrements, 0, 0},
+		{"pollAnswers", &ss.pollAnswers, 0, 0},
+		{"surveyAnswers", &ss.surveyAnswers, 0, 0},
+		{"funnelMatches", &ss.funnelMatches, 0, 0},
+	} {
+		v, has, err := f.integer(n.key)
+		if err != nil {
+			return nil, err
+		}
+		if !has {
+			v = n.def
+		}
+		if v < n.min || v > 1<<40 {
+			return nil, badRequest("%s must be an integer of at least %d", f.name(n.key), n.min)
+		}
+		*n.to = v
+	}
+	if ss.recorded, err = f.boolean("recorded", false); err != nil {
+		return nil, err
+	}
+	for i, d := range dimensions {
+		v, has, err := f.optString(d.name)
+		if err != nil {
+			return nil, err
+		}
+		if has {
+			ss.dims[i] = v
+		}
+	}
+	if d := ss.dims[dimensionIndex("device")]; d != "desktop" && d != "mobile" && d != "tablet" {
+		return nil, badRequest("%s must be one of desktop, mobile, tablet", f.name("device"))
+	}
+	return ss, nil
+}
+
+// insertSession stores a session and counts its touchpoints (§6.4).
+func insertSession(s store.Scoped, w *website, ss *session) error {
+	args := []any{w.seq, ss.id, ss.visitorID, ss.startedAt, ss.duration, ss.pageViews, ss.events, ss.recorded,
+		ss.heatmapIncrements, ss.pollAnswers, ss.surveyAnswers, ss.funnelMatches}
+	for _, d := range ss.dims {
+		args = append(args, d)
+	}
+	_, err := s.Exec(`INSERT INTO twipla_sessions (tenant_id, website_seq, `+sessionCols+`)
+		VALUES (@tenant, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+	if err != nil {
+		return err
+	}
+	recordings := int64(0)
+	if ss.recorded {
+		recordings = 1
+	}
+	for i, n := range [len(counters)]int64{1, ss.events, recordings, ss.heatmapIncrements, ss.pollAnswers,
+		ss.surveyAnswers, ss.funnelMatches} {
+		w.consumed[i] += n * stpRate
+	}
+	return nil
+}
+
+// storeCounters writes a website's counters.
+func storeCounters(s store.Scoped, w *website) error {
+	sets := make([]string, len(counters))
+	args := make([]any, 0, len(counters)+1)
+	for i, ctr := range counters {
+		sets[i] = ctr.column + ` = ?`
+		args = append(args, w.consumed[i])
+	}
+	_, err := s.Exec(`UPDATE twipla_websites SET `+strings.Join(sets, ", ")+` WHERE tenant_id = @tenant AND seq = ?`,
+		append(args, w.seq)...)
+	return err
+}
+
+// dashboard is what the dashboard iframe would show (§7.4).
+type dashboard struct {
+	reason         string
+	screen         string
+	intpID         any
+	intpCustomerID any
+	intpWebsiteID  any
+	websiteID      any
+	access         any
+	locale         string
+	timezone       string
+	startDate      any
+	endDate        any
+	upgrade        any
+	url            string
+}
+
+func (d *dashboard) wire() wire.Object {
+	var reason any
+	if d.reason != "" {
+		reason = d.reason
+	}
+	return wire.Obj("ok", d.reason == "", "screen", d.screen, "reason", reason, "intpId", d.intpID,
+		"intpCustomerId", d.intpCustomerID, "intpWebsiteId", d.intpWebsiteID, "websiteId", d.websiteID,
+		"access", d.access, "locale", d.locale, "timezone", d.timezone, "startDate", d.startDate,
+		"endDate", d.endDate, "upgradePackageId", d.upgrade, "url", d.url)
+}
+
+var (
+	localePattern = regexp.MustCompile(`^[a-z]{2}$`)
+	datePattern   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+)
+
+// dashboardParams are the iframe's query parameters the answer's url keeps.
+var dashboardParams = [...]string{"externalWebsiteId", "upgradePackageId", "allowUpgrade", "locale", "timezone",
+	"startDate", "endDate"}
+
+// dashboardURL is GET /_emulator/twipla/dashboard-url (§7.4).
+func (e *Emulator) dashboardURL(c *gin.Context) (int, any, error) {
+	q := c.Request.URL.Query()
+	intpcToken := q.Get("intpcToken")
+	if intpcToken == "" {
+		intpcToken = q.Get("intpc_token")
+	}
+	websiteToken := q.Get("websiteToken")
+	wid := q.Get("externalWebsiteId")
+	switch {
+	case intpcToken == "" && websiteToken == "":
+		return 0, nil, emulator.BadRequest("give intpcToken (or intpc_token) or websiteToken")
+	case intpcToken != "" && wid == "":
+		return 0, nil, emulator.BadRequest("externalWebsiteId is required with an INTPC token")
+	}
+	d := &dashboard{screen: "dashboard", locale: "en", timezone: "UTC"}
+	if localePattern.MatchString(q.Get("locale")) {
+		d.locale = q.Get("locale")
+	}
+	if tz := q.Get("timezone"); tz != "" && tz != "Local" {
+		if _, err := time.LoadLocation(tz); err == nil {
+			d.timezone = tz
+		}
+	}
+	d.startDate, d.endDate = dateParam(q.Get("startDate")), dateParam(q.Get("endDate"))
+	link := url.Values{}
+	for _, p := range dashboardParams {
+		if q.Has(p) {
+			link.Set(p, q.Get(p))
+		}
+	}
+	if intpcToken != "" {
+		link.Set("intpc_token", intpcToken)
+	} else {
+		link.Set("websiteToken", websiteToken)
+	}
+	d.url = dashboardBase + "?" + link.Encode()
+	err := e.deps.Store.Read(c, func(tx *store.Tx) error {
+		var w *website
+		var in *intp
+		var to audience
+		var reason string
+		if intpcToken != "" {
+			in, w, to, reason = e.dashboardByINTPC(tx, d, intpcToken, wid)
+		} else {
+			in, w, to, reason = e.dashboardByWebsiteToken(tx, d, websiteToken)
+		}
+		if reason == "" && w.sub.status == statusInactive {
+			reason = "website is inactive"
+		}
+		if reason != "" {
+			d.screen, d.reason, d.access = "error", reason, nil
+			return nil
+		}
+		return d.checkout(tx.Scope(in.tenant), in, to, q.Get("upgradePackageId"))
+	})
+	return http.StatusOK, d.wire(), err
+}
+
+// dashboardByINTPC runs the checks of an INTPC token; reason is the first
+// failure. It fills in what it learns on the way.
+func (e *Emulator) dashboardByINTPC(tx *store.Tx, d *dashboard, raw, wid string) (*intp, *website, audience, string) {
+	d.intpWebsiteID = wid
+	var in *intp
+	keyFor := func(kid string) (*rsa.PublicKey, error) {
+		var err error
+		if in, err = findINTP(tx, kid); err != nil {
+			return nil, tokenError("unknown key id")
+		}
+		return e.keys.publicKey(in.id, in.publicKey)
+	}
+	tok, err := verifyToken(strings.TrimSpace(raw), keyFor, tx.Now(), e.cfg.IgnoreExpiry)
+	if err != nil {
+		return nil, nil, audience{}, err.Error()
+	}
+	d.intpID = in.id
+	if !tok.hasRole(roleINTPC) {
+		return nil, nil, audience{}, "insufficient role"
+	}
+	cid := tok.claimString("intpc_id")
+	if cid == "" {
+		return nil, nil, audience{}, "missing intpc_id claim"
+	}
+	d.intpCustomerID = cid
+	s := tx.Scope(in.tenant)
+	cu, err := findCustomer(s, cid)
+	if err != nil {
+		return nil, nil, audience{}, err.Error()
+	}
+	w, err := e.dashboardWebsite(s, d, ` AND w.intp_website_id = ?`, wid)
+	if err != nil {
+		return nil, nil, audience{}, err.Error()
+	}
+	d.access = "owner"
+	if w.customerSeq != cu.seq {
+		var role string
+		err := s.QueryRow(`SELECT role FROM twipla_contributors WHERE tenant_id = @tenant AND website_seq = ?
+			AND customer_seq = ?`, w.seq, cu.seq).Scan(&role)
+		if err != nil {
+			return nil, nil, audience{}, "no access to this website"
+		}
+		d.access = role
+	}
+	return in, w, websiteAudience(in, w), ""
+}
+
+// dashboardByWebsiteToken runs the checks of a login refresh token.
+func (e *Emulator) dashboardByWebsiteToken(tx *store.Tx, d *dashboard, refresh string) (*intp, *website, audience, string) {
+	var intpID string
+	var websiteSeq int64
+	err := tx.QueryRow(`SELECT t.key, k.website_seq FROM twipla_login_tokens l
+		JOIN twipla_api_keys k ON k.seq = l.api_key_seq JOIN tenants t ON t.id = l.tenant_id
+		WHERE l.refresh_token = ? AND l.refresh_expires_at > ?`, refresh, fmtTime(tx.Now())).Scan(&intpID, &websiteSeq)
+	if err != nil {
+		return nil, nil, audience{}, "invalid website token"
+	}
+	in, err := findINTP(tx, intpID)
+	if err != nil {
+		return nil, nil, audience{}, "invalid website token"
+	}
+	d.intpID = in.id
+	w, err := e.dashboardWebsite(tx.Scope(in.tenant), d, ` AND w.seq = ?`, websiteSeq)
+	if err != nil {
+		return nil, nil, audience{}, err.Error()
+	}
+	d.intpCustomerID, d.access = w.intpCustomerID, "apiKey"
+	return in, w, websiteAudience(in, w), ""
+}
+
+// dashboardWebsite loads the website the dashboard opens, brought up to now.
+func (e *Emulator) dashboardWebsite(s store.Scoped, d *dashboard, cond string, arg any) (*website, error) {
+	cat, err := loadCatalog(s)
+	if err != nil {
+		return nil, err
+	}
+	w, err := findWebsite(s, cond, arg)
+	if err != nil {
+		return nil, err
+	}
+	w.roll(cat, s.Now())
+	d.websiteID, d.intpWebsiteID = w.id, w.intpWebsiteID
+	return w, nil
+}
+
+// websiteAudience is whom a website's packages are offered to: the website
+// (website model) or its owner's account (intpc model).
+func websiteAudience(in *intp, w *website) audience {
+	if in.websiteModel() {
+		return audience{website: w.seq, owner: w.customerSeq}
+	}
+	return audience{customer: w.customerSeq}
+}
+
+// checkout opens the checkout when upgradePackageId names a package the
+// target can buy and the INTP lets the platform bill.
+func (d *dashboard) checkout(s store.Scoped, in *intp, to audience, pkgID string) error {
+	if pkgID == "" || in.billingMode != billingPlatform {
+		return nil
+	}
+	cat, as, err := loadPackages(s)
+	if err != nil {
+		return err
+	}
+	if p, err := cat.find(pkgID); err == nil && p.kind != kindUFT && as.available(p, to) {
+		d.screen, d.upgrade = "checkout", p.id
+	}
+	return nil
+}
+
+// dateParam echoes a YYYY-MM-DD date, else nil.
+func dateParam(v string) any {
+	if !datePattern.MatchString(v) {
+		return nil
+	}
+	if _, err := time.Parse(time.DateOnly, v); err != nil {
+		return nil
+	}
+	return v
+}

@@ -1,0 +1,327 @@
+package twipla_test
+
+import (
+	"encoding/base64"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/vendoremu/vendoremu/internal/vtest"
+	"github.com/vendoremu/vendoremu/seed"
+)
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+func wantControl(t *testing.T, r vtest.Response, status int, message string) {
+	t.Helper()
+	if r.Status != status || r.Body != `{"error":`+quote(message)+`}` {
+		t.Fatalf("want %d %q, got %d %s", status, message, r.Status, r.Body)
+	}
+}
+
+func TestCreateTenant(t *testing.T) {
+	e := newEnv(t)
+	r := e.srv.Do("POST", "/_emulator/twipla/tenants", nil)
+	if r.Status != 201 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	if got := strings.Join(keysOf(t, r.Body), ","); got != "intpId,name,address,subscriptionType,billingMode,websiteOnboarding,createdAt,publicKey,privateKey,packages" {
+		t.Fatalf("keys %s", got)
+	}
+	ten := obj(t, r.Body)
+	id := ten["intpId"].(string)
+	if !uuidPattern.MatchString(id) || ten["name"] != "INTP "+id[:8] || ten["address"] != "" || ten["subscriptionType"] != "website" ||
+		ten["billingMode"] != "company_managed" || ten["websiteOnboarding"] != false || ten["createdAt"] != t0 ||
+		ten["privateKey"] != string(seed.TwiplaTestPrivateKeyPEM) || ten["publicKey"] != string(seed.TwiplaTestPublicKeyPEM) {
+		t.Fatalf("tenant %v", ten)
+	}
+	pk := ten["packages"].([]any)
+	if len(pk) != 6 {
+		t.Fatalf("packages %v", pk)
+	}
+	for _, p := range pk {
+		p := p.(map[string]any)
+		if !uuidPattern.MatchString(p["id"].(string)) || p["intpId"] != id || p["createdAt"] != t0 || strings.HasPrefix(p["id"].(string), "4cafe689") {
+			t.Fatalf("package %v", p)
+		}
+	}
+	// The private key it returns signs tokens the emulator accepts.
+	if r := e.srv.Do("GET", companyPath, nil, "Authorization", "Bearer "+e.token(id)); r.Status != 200 ||
+		!strings.Contains(r.Body, `"name":"INTP `+id[:8]+`","address":"","createdAt":"`+t0+`"`) {
+		t.Fatalf("company: %d %s", r.Status, r.Body)
+	}
+
+	r = e.srv.Do("POST", "/_emulator/twipla/tenants", map[string]any{"intpId": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
+		"name": "Acme", "address": "Main St 1", "subscriptionType": "intpc", "billingMode": "platform_managed", "websiteOnboarding": true})
+	if r.Status != 201 || !strings.HasPrefix(r.Body, `{"intpId":"aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee","name":"Acme","address":"Main St 1",`+
+		`"subscriptionType":"intpc","billingMode":"platform_managed","websiteOnboarding":true,`) {
+		t.Fatalf("chosen fields: %d %s", r.Status, r.Body)
+	}
+	wantControl(t, e.srv.Do("POST", "/_emulator/twipla/tenants", map[string]any{"intpId": "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"}), 409, "tenant exists")
+	wantControl(t, e.srv.Do("POST", "/_emulator/twipla/tenants", map[string]any{"intpId": websiteINTP}), 409, "tenant exists")
+	for body, msg := range map[string]string{
+		`{"intpId":"acme"}`:              "intpId must be a UUID",
+		`{"intpId":7}`:                   "intpId must be a string",
+		`{"subscriptionType":"account"}`: "subscriptionType must be one of website, intpc",
+		`{"billingMode":"free"}`:         "billingMode must be one of company_managed, platform_managed",
+		`{"websiteOnboarding":"yes"}`:    "websiteOnboarding must be a boolean",
+		`{"name":["x"]}`:                 "name must be a string",
+		`[1]`:                            "request body must be a JSON object",
+	} {
+		wantControl(t, e.srv.Do("POST", "/_emulator/twipla/tenants", body), 400, msg)
+	}
+}
+
+func TestMintTokens(t *testing.T) {
+	e := newEnv(t)
+	r := e.srv.Do("POST", "/_emulator/twipla/tokens", map[string]any{"intpId": websiteINTP})
+	if r.Status != 200 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	m := obj(t, r.Body)
+	tok := m["token"].(string)
+	if got := strings.Join(keysOf(t, r.Body), ","); got != "token,iat,exp,expiresAt" ||
+		m["iat"] != float64(e.now.Unix()) || m["exp"] != float64(e.now.Unix()+600) || m["expiresAt"] != "2031-03-10T12:10:00Z" {
+		t.Fatalf("answer %s", r.Body)
+	}
+	parts := strings.Split(tok, ".")
+	header, _ := base64.RawURLEncoding.DecodeString(parts[0])
+	claims, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	if string(header) != `{"alg":"RS256","typ":"JWT","kid":"`+websiteINTP+`"}` ||
+		string(claims) != `{"roles":["intp"],"intp_id":"`+websiteINTP+`","iat":`+itoa(int(e.now.Unix()))+`,"exp":`+itoa(int(e.now.Unix())+600)+`}` {
+		t.Fatalf("token %s / %s", header, claims)
+	}
+	if r := e.srv.Do("GET", companyPath, nil, "Authorization", "Bearer "+tok); r.Status != 200 {
+		t.Fatalf("minted token: %d %s", r.Status, r.Body)
+	}
+	// An INTPC token is refused by the INTP API (403).
+	r = e.srv.Do("POST", "/_emulator/twipla/tokens", map[string]any{"intpId": websiteINTP, "role": "intpc", "intpcId": "c1", "ttl": 60})
+	m = obj(t, r.Body)
+	claims, _ = base64.RawURLEncoding.DecodeString(strings.Split(m["token"].(string), ".")[1])
+	if string(claims) != `{"roles":["intpc"],"intp_id":"`+websiteINTP+`","intpc_id":"c1","iat":`+itoa(int(e.now.Unix()))+`,"exp":`+itoa(int(e.now.Unix())+60)+`}` {
+		t.Fatalf("intpc claims %s", claims)
+	}
+	wantError(t, e.srv.Do("GET", companyPath, nil, "Authorization", "Bearer "+m["token"].(string)), 403, "insufficient role", "forbidden")
+	// Negative ttl: already expired.
+	r = e.srv.Do("POST", "/_emulator/twipla/tokens", map[string]any{"intpId": websiteINTP, "ttl": "-5m"})
+	wantToken(t, e, "Bearer "+obj(t, r.Body)["token"].(string), "token expired")
+	for body, msg := range map[string]string{
+		`{}`: "intpId is required",
+		`{"intpId":"` + websiteINTP + `","role":"admin"}`: "role must be one of intp, intpc",
+		`{"intpId":"` + websiteINTP + `","role":"intpc"}`: "intpcId is required",
+		`{"intpId":"` + websiteINTP + `","ttl":"soon"}`:   `ttl must be a duration such as "10m" or "-5m", or integer seconds`,
+		`{"intpId":"` + websiteINTP + `","ttl":1.5}`:      `ttl must be a duration such as "10m" or "-5m", or integer seconds`,
+	} {
+		wantControl(t, e.srv.Do("POST", "/_emulator/twipla/tokens", body), 400, msg)
+	}
+	wantControl(t, e.srv.Do("POST", "/_emulator/twipla/tokens", `{"intpId":"nope"}`), 404, `unknown INTP "nope"`)
+}
+
+func TestResetTenantAndVendor(t *testing.T) {
+	e := newEnv(t)
+	r := e.srv.Do("POST", "/_emulator/twipla/tenants", nil)
+	ten := obj(t, r.Body)
+	id := ten["intpId"].(string)
+	before := e.as(id).do("GET", "/v2/3as/packages", nil).Body
+	b := e.as(id)
+	b.customer("c1", "w1", "")
+	b.ok(201, "POST", "/v2/3as/packages", map[string]any{"name": "X", "touchpoints": 5, "price": 1, "currency": "EUR", "period": "monthly"})
+	basic := ten["packages"].([]any)[2].(map[string]any)["id"].(string)
+	b.ok(200, "PATCH", "/v2/3as/packages/"+basic, map[string]any{"name": "Renamed"})
+	e.as(websiteINTP).customer("keep", "keep", "")
+
+	if r := e.srv.Do("POST", "/_emulator/reset?vendor=twipla&tenant="+id, nil); r.Status != 200 {
+		t.Fatalf("reset: %d %s", r.Status, r.Body)
+	}
+	if after := b.do("GET", "/v2/3as/packages", nil).Body; after != before {
+		t.Fatalf("packages after reset\n%s\nwant\n%s", after, before)
+	}
+	if r := b.do("GET", "/v2/3as/customers?page=0&pageSize=5", nil); !strings.Contains(r.Body, `"total":0`) {
+		t.Fatalf("customers after reset: %s", r.Body)
+	}
+	// The key (the built-in one) and other tenants are untouched.
+	e.as(websiteINTP).website("keep")
+	wantControl(t, e.srv.Do("POST", "/_emulator/reset?vendor=twipla&tenant=nope", nil), 404, `unknown tenant "nope" of twipla`)
+
+	// A seeded INTP resets to its seed.
+	e.srv.Do("POST", "/_emulator/reset?vendor=twipla&tenant="+websiteINTP, nil)
+	wantNotFound(t, e.as(websiteINTP).do("GET", "/v2/3as/websites/keep", nil), "website")
+
+	// A vendor reset drops created tenants.
+	e.srv.Do("POST", "/_emulator/reset?vendor=twipla", nil)
+	wantToken(t, e, "Bearer "+e.token(id), "unknown key id")
+	if r := e.srv.Do("GET", companyPath, nil, "Authorization", "Bearer "+e.token(accountINTP)); r.Status != 200 {
+		t.Fatalf("seeded INTP after vendor reset: %d", r.Status)
+	}
+}
+
+func TestState(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(websiteINTP)
+	c.customer("c1", "w1", pkgPro)
+	key := c.payload(201, "POST", "/v2/3as/websites/w1/api-keys", map[string]any{"name": "k"})["apiKey"].(string)
+	record(t, e, websiteINTP, "w1", map[string]any{"country": "DE"})
+	r := e.srv.Do("GET", "/_emulator/state/twipla", nil)
+	if r.Status != 200 || !strings.HasPrefix(r.Body, `{"tenants":[{"intpId":"`+websiteINTP+`","name":`) ||
+		!strings.Contains(r.Body, `"intpId":"`+accountINTP+`"`) {
+		t.Fatalf("state: %d %s", r.Status, r.Body)
+	}
+	r = e.srv.Do("GET", "/_emulator/state/twipla?tenant="+websiteINTP, nil)
+	tenants := obj(t, r.Body)["tenants"].([]any)
+	if len(tenants) != 1 {
+		t.Fatalf("narrowed: %s", r.Body)
+	}
+	st := tenants[0].(map[string]any)
+	if got := strings.Join(keysOf(t, strings.TrimSuffix(strings.TrimPrefix(r.Body, `{"tenants":[`), `]}`)), ","); got !=
+		"intpId,name,address,createdAt,billingMode,subscriptionType,websiteOnboarding,publicKey,packages,customers,websites,subscriptions,apiKeys,sessions" {
+		t.Fatalf("state keys %s", got)
+	}
+	if len(st["packages"].([]any)) != 6 || len(st["customers"].([]any)) != 1 || len(st["websites"].([]any)) != 1 ||
+		len(st["subscriptions"].([]any)) != 1 || len(st["sessions"].([]any)) != 1 ||
+		st["apiKeys"].([]any)[0].(map[string]any)["apiKey"] != key ||
+		st["sessions"].([]any)[0].(map[string]any)["intpWebsiteId"] != "w1" {
+		t.Fatalf("state %v", st)
+	}
+	wantControl(t, e.srv.Do("GET", "/_emulator/state/twipla?tenant=nope", nil), 404, `unknown tenant "nope" of twipla`)
+}
+
+func TestSeedDocument(t *testing.T) {
+	e := newEnv(t)
+	doc := `{"twipla":{"tenants":[
+		{"intpId":"` + websiteINTP + `","customers":[{"intpCustomerId":"seeded","email":"seeded@example.com",
+			"websites":[{"intpWebsiteId":"sw1","domain":"seeded.example.com","packageId":"` + pkgBasic + `",
+				"apiKeys":[{"name":"ci","apiKey":"twpl-CiKeyFromTheSeed1"}]}]}]},
+		{"intpId":"99999999-8888-4777-8666-555555555555","name":"Seeded Partner","subscriptionType":"intpc",
+			"packages":[{"id":"12345678-1234-4234-8234-123456789012","name":"Team","touchpoints":20000,"price":9,"currency":"EUR","period":"monthly","visibility":"restricted"}],
+			"customers":[{"intpCustomerId":"acct","email":"acct@example.com","packageId":"12345678-1234-4234-8234-123456789012"}]}
+	]}}`
+	// A restricted package cannot start a subscription: the whole document fails.
+	r := e.srv.Do("POST", "/_emulator/seed", doc)
+	if r.Status != 400 || !strings.Contains(r.Body, "tenants[1].customers[0]: package is not available for this target") {
+		t.Fatalf("bad seed: %d %s", r.Status, r.Body)
+	}
+	wantNotFound(t, e.as(websiteINTP).do("GET", "/v2/3as/customers/seeded", nil), "customer")
+
+	doc = strings.Replace(doc, `"visibility":"restricted"`, `"visibility":"public"`, 1)
+	if r := e.srv.Do("POST", "/_emulator/seed", doc); r.Status != 200 {
+		t.Fatalf("seed: %d %s", r.Status, r.Body)
+	}
+	fieldsOf(t, "seeded website", e.as(websiteINTP).website("sw1"), map[string]any{"packageName": "Basic", "intpCustomerId": "seeded"})
+	if r := e.srv.Do("GET", "/twipla/v2/3as/analytics/raw-sessions", nil, "X-Api-Key", "twpl-CiKeyFromTheSeed1"); r.Status != 200 {
+		t.Fatalf("seeded key: %d %s", r.Status, r.Body)
+	}
+	sub := e.as("99999999-8888-4777-8666-555555555555").payload(200, "POST", "/v3/3as/intpc-subscriptions/cancel", map[string]any{"intpcId": "acct"})
+	fieldsOf(t, "seeded account", sub, map[string]any{"packageName": "Team", "status": "canceled"})
+
+	for d, msg := range map[string]string{
+		`{"twipla":{"tenants":{}}}`: "tenants must be an array of objects",
+		`{"twipla":{"intps":[]}}`:   "unknown member intps: the section has only tenants",
+		`{"twipla":{"tenants":[{"intpId":"` + websiteINTP + `","name":"x"}]}}`:                                                        "tenants[0]: INTP " + websiteINTP + " exists: only packages and customers can be added to it, not name",
+		`{"twipla":{"tenants":[{"intpId":"x"}]}}`:                                                                                     "tenants[0].intpId must be a UUID",
+		`{"twipla":{"tenants":[{"customers":[{"intpCustomerId":"a","email":"bad"}]}]}}`:                                               "tenants[0].customers[0].email must be a valid email address",
+		`{"twipla":{"tenants":[{"intpId":"` + websiteINTP + `","customers":[{"intpCustomerId":"seeded","email":"n@example.com"}]}]}}`: "tenants[0].customers[0]: customer already exists",
+	} {
+		r := e.srv.Do("POST", "/_emulator/seed", d)
+		if r.Status != 400 || !strings.Contains(r.Body, msg) {
+			t.Errorf("%s: %d %s", d, r.Status, r.Body)
+		}
+	}
+}
+
+func TestDashboardURL(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(websiteINTP)
+	c.customer("owner", "w1", "")
+	c.customer("helper", "", "")
+	c.customer("stranger", "", "")
+	c.ok(200, "POST", "/v3/3as/websites/w1/contributors", map[string]any{"intpCustomerId": "helper", "role": "watcher"})
+	w1 := c.website("w1")
+	mint := func(intpID, role, cid, ttl string) string {
+		body := map[string]any{"intpId": intpID, "role": role, "intpcId": cid}
+		if ttl != "" {
+			body["ttl"] = ttl
+		}
+		return obj(t, e.srv.Do("POST", "/_emulator/twipla/tokens", body).Body)["token"].(string)
+	}
+	dash := func(q string) map[string]any {
+		t.Helper()
+		r := e.srv.Do("GET", "/_emulator/twipla/dashboard-url?"+q, nil)
+		if r.Status != 200 {
+			t.Fatalf("%s: %d %s", q, r.Status, r.Body)
+		}
+		return obj(t, r.Body)
+	}
+	ownerTok := mint(websiteINTP, "intpc", "owner", "")
+	r := e.srv.Do("GET", "/_emulator/twipla/dashboard-url?intpc_token="+ownerTok+"&externalWebsiteId=w1", nil)
+	want := `{"ok":true,"screen":"dashboard","reason":null,"intpId":"` + websiteINTP + `","intpCustomerId":"owner","intpWebsiteId":"w1",` +
+		`"websiteId":"` + w1["id"].(string) + `","access":"owner","locale":"en","timezone":"UTC","startDate":null,"endDate":null,` +
+		`"upgradePackageId":null,"url":"https://app-3as.visitor-analytics.io/?externalWebsiteId=w1&intpc_token=` + ownerTok + `"}`
+	if r.Status != 200 || r.Body != want {
+		t.Fatalf("\n got %d %s\nwant %s", r.Status, r.Body, want)
+	}
+	d := dash("intpcToken=" + mint(websiteINTP, "intpc", "helper", "") + "&externalWebsiteId=w1&locale=de&timezone=Europe/Berlin&startDate=2031-03-01&endDate=2031-02-30&upgradePackageId=" + pkgPro)
+	fieldsOf(t, "contributor", d, map[string]any{"ok": true, "access": "watcher", "locale": "de", "timezone": "Europe/Berlin",
+		"startDate": "2031-03-01", "endDate": nil, "screen": "dashboard", "upgradePackageId": nil})
+	u, _ := url.Parse(d["url"].(string))
+	if u.Query().Get("locale") != "de" || u.Query().Get("upgradePackageId") != pkgPro || u.Query().Get("intpc_token") == "" {
+		t.Fatalf("url %s", d["url"])
+	}
+	fieldsOf(t, "odd params", dash("intpcToken="+ownerTok+"&externalWebsiteId=w1&locale=DEU&timezone=Mars/Olympus"),
+		map[string]any{"locale": "en", "timezone": "UTC"})
+
+	failures := map[string]string{
+		"intpcToken=" + mint(websiteINTP, "intpc", "stranger", "") + "&externalWebsiteId=w1": "no access to this website",
+		"intpcToken=" + mint(websiteINTP, "intpc", "ghost", "") + "&externalWebsiteId=w1":    "customer not found",
+		"intpcToken=" + ownerTok + "&externalWebsiteId=w9":                                   "website not found",
+		"intpcToken=" + mint(websiteINTP, "intp", "", "") + "&externalWebsiteId=w1":          "insufficient role",
+		"intpcToken=" + mint(websiteINTP, "intpc", "owner", "-5m") + "&externalWebsiteId=w1": "token expired",
+		"intpcToken=garbage&externalWebsiteId=w1":                                            "malformed token",
+		"intpcToken=" + mint(accountINTP, "intpc", "owner", "") + "&externalWebsiteId=w1":    "customer not found",
+	}
+	for q, reason := range failures {
+		d := dash(q)
+		fieldsOf(t, reason, d, map[string]any{"ok": false, "screen": "error", "reason": reason, "access": nil, "upgradePackageId": nil})
+	}
+	fieldsOf(t, "unknown kid", dash("intpcToken="+mint(websiteINTP, "intpc", "owner", "")[:0]+sign(t, ownKey(), "00000000-0000-4000-8000-000000000000",
+		e.intpClaims("00000000-0000-4000-8000-000000000000"))+"&externalWebsiteId=w1"), map[string]any{"reason": "unknown key id", "intpId": nil})
+	wantControl(t, e.srv.Do("GET", "/_emulator/twipla/dashboard-url", nil), 400, "give intpcToken (or intpc_token) or websiteToken")
+	wantControl(t, e.srv.Do("GET", "/_emulator/twipla/dashboard-url?intpcToken="+ownerTok, nil), 400, "externalWebsiteId is required with an INTPC token")
+
+	// Website tokens from the API-key login.
+	key := c.payload(201, "POST", "/v2/3as/websites/w1/api-keys", map[string]any{"name": "k"})["apiKey"].(string)
+	login := obj(t, e.srv.Do("POST", "/twipla/v2/3as/api-keys/login", loginBody(key, w1["id"].(string))).Body)["payload"].(map[string]any)
+	d = dash("websiteToken=" + login["refreshToken"].(string))
+	fieldsOf(t, "website token", d, map[string]any{"ok": true, "access": "apiKey", "intpWebsiteId": "w1", "intpCustomerId": "owner",
+		"websiteId": w1["id"], "url": "https://app-3as.visitor-analytics.io/?websiteToken=" + login["refreshToken"].(string)})
+	fieldsOf(t, "access token is not a website token", dash("websiteToken="+login["token"].(string)), map[string]any{"ok": false, "reason": "invalid website token"})
+	e.advance("31d")
+	fieldsOf(t, "expired refresh token", dash("websiteToken="+login["refreshToken"].(string)), map[string]any{"ok": false, "reason": "invalid website token"})
+
+	// An inactive website shows the error screen.
+	c.ok(200, "POST", "/v3/3as/website-subscriptions/deactivate", map[string]any{"intpWebsiteId": "w1"})
+	fieldsOf(t, "inactive", dash("intpcToken="+mint(websiteINTP, "intpc", "owner", "")+"&externalWebsiteId=w1"),
+		map[string]any{"ok": false, "reason": "website is inactive", "websiteId": w1["id"]})
+}
+
+func TestDashboardCheckout(t *testing.T) {
+	e := newEnv(t)
+	a := e.as(accountINTP) // platform_managed
+	a.ok(201, "POST", "/v2/3as/customers", map[string]any{"intpCustomerId": "c1", "email": "c1@example.com",
+		"website": map[string]any{"intpWebsiteId": "w1", "domain": "w1.io"}})
+	tok := obj(t, e.srv.Do("POST", "/_emulator/twipla/tokens", map[string]any{"intpId": accountINTP, "role": "intpc", "intpcId": "c1"}).Body)["token"].(string)
+	get := func(pkg string) map[string]any {
+		return obj(t, e.srv.Do("GET", "/_emulator/twipla/dashboard-url?intpc_token="+tok+"&externalWebsiteId=w1&upgradePackageId="+pkg, nil).Body)
+	}
+	fieldsOf(t, "checkout", get(accPro), map[string]any{"ok": true, "screen": "checkout", "upgradePackageId": accPro})
+	fieldsOf(t, "restricted, not assigned", get(accCust), map[string]any{"screen": "dashboard", "upgradePackageId": nil})
+	a.ok(204, "PUT", "/v3/3as/packages/"+accCust+"/assignments/c1", nil)
+	fieldsOf(t, "restricted, assigned", get(accCust), map[string]any{"screen": "checkout", "upgradePackageId": accCust})
+	fieldsOf(t, "unknown package", get("nope"), map[string]any{"screen": "dashboard", "upgradePackageId": nil})
+	// company_managed INTPs never see the checkout.
+	c := e.as(websiteINTP)
+	c.customer("c1", "w1", "")
+	tok2 := obj(t, e.srv.Do("POST", "/_emulator/twipla/tokens", map[string]any{"intpId": websiteINTP, "role": "intpc", "intpcId": "c1"}).Body)["token"].(string)
+	d := obj(t, e.srv.Do("GET", "/_emulator/twipla/dashboard-url?intpc_token="+tok2+"&externalWebsiteId=w1&upgradePackageId="+pkgPro, nil).Body)
+	fieldsOf(t, "company managed", d, map[string]any{"screen": "dashboard", "upgradePackageId": nil})
+}

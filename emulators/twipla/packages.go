@@ -1,0 +1,476 @@
+package twipla
+
+import (
+	"database/sql"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vendoremu/vendoremu/store"
+	"github.com/vendoremu/vendoremu/wire"
+)
+
+// Package kinds (internal), periods and visibilities.
+const (
+	kindFree = "free" // target of cancellations and of ended trials
+	kindUFT  = "uft"  // the unlimited free trial
+	kindPaid = "paid"
+
+	periodMonthly = "monthly"
+	periodYearly  = "yearly"
+
+	visibilityPublic     = "public"
+	visibilityRestricted = "restricted"
+)
+
+// defaultPackages is the package set every INTP starts with (§3), in order.
+var defaultPackages = [...]struct {
+	kind        string
+	name        string
+	touchpoints int64
+	price       float64
+	recommended bool
+	visibility  string
+}{
+	{kindFree, "free", 3000, 0, false, visibilityPublic},
+	{kindUFT, "UFT", -1, 0, false, visibilityPublic},
+	{kindPaid, "Basic", 10000, 4.99, false, visibilityPublic},
+	{kindPaid, "Pro", 100000, 12.99, true, visibilityPublic},
+	{kindPaid, "Business", 1000000, 49.99, false, visibilityPublic},
+	{kindPaid, "Custom", 5000000, 199, false, visibilityRestricted},
+}
+
+// pkg is a TWIPLA package (a pricing plan).
+type pkg struct {
+	seq         int64
+	id          string
+	kind        string
+	name        string
+	touchpoints int64
+	price       float64
+	currency    string
+	period      string
+	recommended bool
+	visibility  string
+	externalID  sql.NullString
+	createdAt   stamp
+}
+
+// rank orders packages for upgrades and downgrades (§6.2).
+func (p *pkg) rank() int64 {
+	if p.kind == kindFree || p.kind == kindUFT {
+		return 0
+	}
+	return p.touchpoints
+}
+
+func (p *pkg) restricted() bool { return p.visibility == visibilityRestricted }
+
+// wire is the Package object.
+func (p *pkg) wire(intpID string, restrictedTo []wire.Object) wire.Object {
+	if restrictedTo == nil {
+		restrictedTo = []wire.Object{}
+	}
+	var externalID any
+	if p.externalID.Valid {
+		externalID = p.externalID.String
+	}
+	return wire.Obj(
+		"id", p.id,
+		"name", p.name,
+		"touchpoints", p.touchpoints,
+		"intpId", intpID,
+		"price", p.price,
+		"currency", p.currency,
+		"period", p.period,
+		"recommended", p.recommended,
+		"createdAt", p.createdAt.String(),
+		"visibility", p.visibility,
+		"restrictedTo", restrictedTo,
+		"externalId", externalID,
+	)
+}
+
+// catalog is an INTP's packages, loaded once per request.
+type catalog struct {
+	list []*pkg
+	byID map[string]*pkg
+	free *pkg
+	uft  *pkg
+}
+
+func loadCatalog(s store.Scoped) (*catalog, error) {
+	rows, err := s.Query(`SELECT seq, id, kind, name, touchpoints, price, currency, period, recommended, visibility,
+		external_id, created_at FROM twipla_packages WHERE tenant_id = @tenant ORDER BY seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cat := &catalog{byID: map[string]*pkg{}}
+	for rows.Next() {
+		p := &pkg{}
+		if err := rows.Scan(&p.seq, &p.id, &p.kind, &p.name, &p.touchpoints, &p.price, &p.currency, &p.period,
+			&p.recommended, &p.visibility, &p.externalID, &p.createdAt); err != nil {
+			return nil, err
+		}
+		cat.list = append(cat.list, p)
+		cat.byID[p.id] = p
+		switch p.kind {
+		case kindFree:
+			cat.free = p
+		case kindUFT:
+			cat.uft = p
+		}
+	}
+	return cat, rows.Err()
+}
+
+// find is the package an id names, or 404 package.
+func (c *catalog) find(id string) (*pkg, error) {
+	if p, ok := c.byID[id]; ok {
+		return p, nil
+	}
+	return nil, notFound(objPackage)
+}
+
+// get is the package an id names (a subscription's package always exists:
+// packages are never deleted).
+func (c *catalog) get(id string) *pkg {
+	if p, ok := c.byID[id]; ok {
+		return p
+	}
+	return &pkg{id: id, kind: kindPaid, period: periodMonthly}
+}
+
+// insertPackage stores p as the INTP's next package.
+func insertPackage(s store.Scoped, p *pkg) error {
+	res, err := s.Exec(`INSERT INTO twipla_packages (tenant_id, id, kind, name, touchpoints, price, currency, period,
+		recommended, visibility, external_id, created_at) VALUES (@tenant, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.id, p.kind, p.name, p.touchpoints, p.price, p.currency, p.period, p.recommended, p.visibility,
+		p.externalID, p.createdAt)
+	if err != nil {
+		return err
+	}
+	p.seq, err = res.LastInsertId()
+	return err
+}
+
+// insertDefaultPackages gives an INTP the default set with the given ids.
+func insertDefaultPackages(s store.Scoped, ids []string, createdAt stamp) error {
+	for i, d := range defaultPackages {
+		p := &pkg{id: ids[i], kind: d.kind, name: d.name, touchpoints: d.touchpoints, price: d.price,
+			currency: "EUR", period: periodMonthly, recommended: d.recommended, visibility: d.visibility,
+			createdAt: createdAt}
+		if err := insertPackage(s, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// assignment makes a restricted package available to a website (website
+// model, customer = its owner) or a customer (intpc model, website = 0).
+type assignment struct {
+	packageSeq int64
+	website    int64
+	customer   int64
+	entry      wire.Object // its restrictedTo entry
+}
+
+// audience is whom a package list or a package choice is for: a website
+// (with its owner) and/or a customer. Zero fields are not set.
+type audience struct {
+	website  int64
+	owner    int64
+	customer int64
+}
+
+func (a assignment) reaches(to audience) bool {
+	if to.website != 0 && (a.website == to.website || a.website == 0 && a.customer == to.owner) {
+		return true
+	}
+	return to.customer != 0 && a.customer == to.customer
+}
+
+type assignments []assignment
+
+func loadAssignments(s store.Scoped) (assignments, error) {
+	rows, err := s.Query(`SELECT a.package_seq, COALESCE(a.website_seq, 0), a.customer_seq,
+		COALESCE((SELECT sub.id FROM twipla_subscriptions sub WHERE
+			(a.website_seq IS NOT NULL AND sub.type = 'website' AND sub.website_seq = a.website_seq) OR
+			(a.website_seq IS NULL AND sub.type = 'intpc' AND sub.customer_seq = a.customer_seq)), ''),
+		w.intp_website_id, c.intp_customer_id
+		FROM twipla_assignments a
+		JOIN twipla_customers c ON c.seq = a.customer_seq
+		LEFT JOIN twipla_websites w ON w.seq = a.website_seq
+		WHERE a.tenant_id = @tenant ORDER BY a.seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out assignments
+	for rows.Next() {
+		var a assignment
+		var subID, intpCustomerID string
+		var intpWebsiteID sql.NullString
+		if err := rows.Scan(&a.packageSeq, &a.website, &a.customer, &subID, &intpWebsiteID, &intpCustomerID); err != nil {
+			return nil, err
+		}
+		var wid any
+		if intpWebsiteID.Valid {
+			wid = intpWebsiteID.String
+		}
+		a.entry = wire.Obj("subscriptionId", subID, "intpWebsiteId", wid, "intpCustomerId", intpCustomerID)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// restrictedTo is the restrictedTo array of p.
+func (as assignments) restrictedTo(p *pkg) []wire.Object {
+	out := []wire.Object{}
+	for _, a := range as {
+		if a.packageSeq == p.seq {
+			out = append(out, a.entry)
+		}
+	}
+	return out
+}
+
+// available reports whether p can be chosen for the audience: public, or
+// restricted and assigned to it.
+func (as assignments) available(p *pkg, to audience) bool {
+	if !p.restricted() {
+		return true
+	}
+	for _, a := range as {
+		if a.packageSeq == p.seq && a.reaches(to) {
+			return true
+		}
+	}
+	return false
+}
+
+// listPackages is GET /v2/3as/packages[?intpWebsiteId=…][&intpCustomerId=…].
+func (e *Emulator) listPackages(c *gin.Context, in *intp) (reply, error) {
+	wid, byWebsite := c.GetQuery("intpWebsiteId")
+	cid, byCustomer := c.GetQuery("intpCustomerId")
+	var out []wire.Object
+	err := e.deps.Store.Read(c, func(tx *store.Tx) error {
+		s := tx.Scope(in.tenant)
+		var to audience
+		if byWebsite {
+			w, err := findWebsiteRef(s, wid)
+			if err != nil {
+				return err
+			}
+			to.website, to.owner = w.seq, w.customerSeq
+		}
+		if byCustomer {
+			cu, err := findCustomer(s, cid)
+			if err != nil {
+				return err
+			}
+			to.customer = cu.seq
+		}
+		cat, as, err := loadPackages(s)
+		if err != nil {
+			return err
+		}
+		out = []wire.Object{}
+		for _, p := range cat.list {
+			if (byWebsite || byCustomer) && !as.available(p, to) {
+				continue
+			}
+			out = append(out, p.wire(in.id, as.restrictedTo(p)))
+		}
+		return nil
+	})
+	return ok(out), err
+}
+
+func loadPackages(s store.Scoped) (*catalog, assignments, error) {
+	cat, err := loadCatalog(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	as, err := loadAssignments(s)
+	return cat, as, err
+}
+
+// getPackage is GET /v2/3as/packages/{pkg}.
+func (e *Emulator) getPackage(c *gin.Context, in *intp) (reply, error) {
+	var out wire.Object
+	err := e.deps.Store.Read(c, func(tx *store.Tx) error {
+		var err error
+		out, err = packageView(tx.Scope(in.tenant), in, c.Param("pkg"))
+		return err
+	})
+	return ok(out), err
+}
+
+// packageView loads one package with its assignments as the wire shows it.
+func packageView(s store.Scoped, in *intp, id string) (wire.Object, error) {
+	cat, as, err := loadPackages(s)
+	if err != nil {
+		return nil, err
+	}
+	p, err := cat.find(id)
+	if err != nil {
+		return nil, err
+	}
+	return p.wire(in.id, as.restrictedTo(p)), nil
+}
+
+// createPackage is POST /v2/3as/packages.
+func (e *Emulator) createPackage(c *gin.Context, in *intp) (reply, error) {
+	f, err := readFields(c.Request)
+	if err != nil {
+		return reply{}, err
+	}
+	p, err := readPackage(f)
+	if err != nil {
+		return reply{}, err
+	}
+	err = e.deps.Store.Write(c, func(tx *store.Tx) error {
+		p.id, p.createdAt = newUUID(), stamp{nowSecond(tx.Now())}
+		return insertPackage(tx.Scope(in.tenant), p)
+	})
+	return created(p.wire(in.id, nil)), err
+}
+
+// readPackage validates a package-create body.
+func readPackage(f fields) (*pkg, error) {
+	p := &pkg{kind: kindPaid, visibility: visibilityPublic}
+	var err error
+	if p.name, err = f.name255("name"); err != nil {
+		return nil, err
+	}
+	tp, has, err := f.integer("touchpoints")
+	switch {
+	case err != nil:
+		return nil, err
+	case !has:
+		return nil, f.required("touchpoints")
+	case tp < 1:
+		return nil, badRequest("touchpoints must be 1 or greater")
+	}
+	p.touchpoints = tp
+	price, has, err := f.number("price")
+	switch {
+	case err != nil:
+		return nil, err
+	case !has:
+		return nil, f.required("price")
+	case price < 0:
+		return nil, badRequest("price must be 0 or greater")
+	}
+	p.price = price
+	if p.currency, err = f.oneOf("currency", "EUR", "USD", "RON"); err != nil {
+		return nil, err
+	}
+	if p.period, err = f.oneOf("period", periodMonthly, periodYearly); err != nil {
+		return nil, err
+	}
+	if _, has := f.get("visibility"); has {
+		if p.visibility, err = f.oneOf("visibility", visibilityPublic, visibilityRestricted); err != nil {
+			return nil, err
+		}
+	}
+	ext, has, err := f.optString("externalId")
+	if err != nil {
+		return nil, err
+	}
+	p.externalID = sql.NullString{String: ext, Valid: has}
+	return p, nil
+}
+
+// renamePackage is PATCH /v2/3as/packages/{pkg}: only the name changes.
+func (e *Emulator) renamePackage(c *gin.Context, in *intp) (reply, error) {
+	f, err := readFields(c.Request)
+	if err != nil {
+		return reply{}, err
+	}
+	name, err := f.name255("name")
+	if err != nil {
+		return reply{}, err
+	}
+	var out wire.Object
+	err = e.deps.Store.Write(c, func(tx *store.Tx) error {
+		s := tx.Scope(in.tenant)
+		cat, err := loadCatalog(s)
+		if err != nil {
+			return err
+		}
+		p, err := cat.find(c.Param("pkg"))
+		if err != nil {
+			return err
+		}
+		if p.kind != kindPaid || p.recommended {
+			return badRequest("this package cannot be updated")
+		}
+		if _, err := s.Exec(`UPDATE twipla_packages SET name = ? WHERE tenant_id = @tenant AND seq = ?`, name, p.seq); err != nil {
+			return err
+		}
+		out, err = packageView(s, in, p.id)
+		return err
+	})
+	return ok(out), err
+}
+
+// assignPackage is PUT /v3/3as/packages/{pkg}/assignments/{targetId}.
+func (e *Emulator) assignPackage(c *gin.Context, in *intp) (reply, error) {
+	return e.changeAssignment(c, in, true)
+}
+
+// unassignPackage is DELETE /v3/3as/packages/{pkg}/assignments/{targetId}.
+func (e *Emulator) unassignPackage(c *gin.Context, in *intp) (reply, error) {
+	return e.changeAssignment(c, in, false)
+}
+
+// changeAssignment adds or removes an assignment; both are idempotent.
+func (e *Emulator) changeAssignment(c *gin.Context, in *intp, assign bool) (reply, error) {
+	err := e.deps.Store.Write(c, func(tx *store.Tx) error {
+		s := tx.Scope(in.tenant)
+		cat, err := loadCatalog(s)
+		if err != nil {
+			return err
+		}
+		p, err := cat.find(c.Param("pkg"))
+		if err != nil {
+			return err
+		}
+		var website sql.NullInt64
+		var customer int64
+		if in.websiteModel() {
+			w, err := findWebsiteRef(s, c.Param("target"))
+			if err != nil {
+				return err
+			}
+			website, customer = sql.NullInt64{Int64: w.seq, Valid: true}, w.customerSeq
+		} else {
+			cu, err := findCustomer(s, c.Param("target"))
+			if err != nil {
+				return err
+			}
+			customer = cu.seq
+		}
+		var existing int64
+		err = s.QueryRow(`SELECT count(*) FROM twipla_assignments WHERE tenant_id = @tenant AND package_seq = ?
+			AND customer_seq = ? AND website_seq IS ?`, p.seq, customer, website).Scan(&existing)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !assign:
+			_, err = s.Exec(`DELETE FROM twipla_assignments WHERE tenant_id = @tenant AND package_seq = ?
+				AND customer_seq = ? AND website_seq IS ?`, p.seq, customer, website)
+		case !p.restricted():
+			return badRequest("only restricted packages can be assigned")
+		case existing == 0:
+			_, err = s.Exec(`INSERT INTO twipla_assignments (tenant_id, package_seq, customer_seq, website_seq)
+				VALUES (@tenant, ?, ?, ?)`, p.seq, customer, website)
+		}
+		return err
+	})
+	return noContent(), err
+}
