@@ -5,12 +5,15 @@
 package emulator
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -129,6 +132,52 @@ func DecodeObject(body []byte) (map[string]json.RawMessage, error) {
 		return nil, BadRequest("body must be a JSON object")
 	}
 	return out, nil
+}
+
+// DecodeStrict decodes a control-plane body, one JSON object, into v. Unknown
+// fields and wrong types are a 400 that names them, so a typo in a test's
+// fixture is reported instead of ignored. An empty body leaves v as it is.
+func DecodeStrict(body []byte, v any) error {
+	if len(trimSpace(body)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &te) && te.Field == "":
+			return BadRequest("body must be a JSON object, got %s", te.Value)
+		case errors.As(err, &te):
+			return BadRequest("field %q must be %s, got %s", te.Field, kindName(te.Type.Kind()), te.Value)
+		default:
+			return BadRequest("body must be a JSON object: %s", strings.TrimPrefix(err.Error(), "json: "))
+		}
+	}
+	if dec.More() {
+		return BadRequest("body must be one JSON object")
+	}
+	return nil
+}
+
+// kindName names a Go kind the way a JSON user thinks of it.
+func kindName(k reflect.Kind) string {
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return k.String()
 }
 
 func trimSpace(b []byte) []byte {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -113,47 +112,6 @@ func readBody(c *gin.Context) ([]byte, bool) {
 		return nil, false
 	}
 	return b, true
-}
-
-// decodeStrict decodes a JSON object body into v, rejecting unknown fields
-// and wrong types with a 400 that names them. An empty body leaves v as is.
-func decodeStrict(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &te) && te.Field == "":
-			return emulator.BadRequest("body must be a JSON object, got %s", te.Value)
-		case errors.As(err, &te):
-			return emulator.BadRequest("field %q must be %s, got %s", te.Field, kindName(te.Type.Kind().String()), te.Value)
-		case strings.HasPrefix(err.Error(), "json: unknown field"):
-			return emulator.BadRequest("%s", strings.TrimPrefix(err.Error(), "json: "))
-		default:
-			return emulator.BadRequest("body must be a JSON object: %v", err)
-		}
-	}
-	if dec.More() {
-		return emulator.BadRequest("body must be one JSON object")
-	}
-	return nil
-}
-
-func kindName(k string) string {
-	switch k {
-	case "int", "int64", "int32":
-		return "an integer"
-	case "bool":
-		return "a boolean"
-	case "string":
-		return "a string"
-	case "float64":
-		return "a number"
-	}
-	return k
 }
 
 func (s *Server) vendorNamed(c *gin.Context, name string) (emulator.Vendor, bool) {
@@ -347,7 +305,7 @@ func (s *Server) addFault(c *gin.Context) {
 		emulator.Abort(c, emulator.BadRequest(`body must be a fault: {"vendor","method","path","status","body","content_type","delay_ms","times"}`))
 		return
 	}
-	if err := decodeStrict(body, &in); err != nil {
+	if err := emulator.DecodeStrict(body, &in); err != nil {
 		emulator.Abort(c, err)
 		return
 	}
@@ -403,7 +361,7 @@ func (s *Server) setClock(c *gin.Context) {
 		Advance *string `json:"advance"`
 		Real    *bool   `json:"real"`
 	}
-	if err := decodeStrict(body, &in); err != nil {
+	if err := emulator.DecodeStrict(body, &in); err != nil {
 		emulator.Abort(c, err)
 		return
 	}

@@ -81,6 +81,20 @@ func (tx *Tx) Tenants(vendor string) ([]Tenant, error) {
 	return out, rows.Err()
 }
 
+// SelectTenants is vendor's tenants, oldest first, or only the one named
+// key when key is not empty (ErrNoTenant when there is none): what a state
+// dump narrowed by ?tenant= walks through.
+func (tx *Tx) SelectTenants(vendor, key string) ([]Tenant, error) {
+	if key == "" {
+		return tx.Tenants(vendor)
+	}
+	t, err := tx.Tenant(vendor, key)
+	if err != nil {
+		return nil, err
+	}
+	return []Tenant{t}, nil
+}
+
 // ClearTenant deletes every row of tenant t from its vendor's tables, except
 // the tables named in keep (where a vendor holds credentials that outlive a
 // tenant reset). The tenant itself stays.

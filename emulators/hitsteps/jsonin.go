@@ -3,7 +3,6 @@ package hitsteps
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -29,27 +28,6 @@ const maxUnix = 253_402_300_799
 // maxCounter bounds a visit counter, so that the totals of every day of a
 // website still fit in 64 bits.
 const maxCounter = 1_000_000_000_000
-
-// decodeJSON decodes a JSON object into v, rejecting unknown keys and wrong
-// types with a 400 that names them. An empty body leaves v as it is.
-func decodeJSON(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return emulator.BadRequest("%s has the wrong type (got a JSON %s)", te.Field, te.Value)
-		}
-		return emulator.BadRequest("body must be a JSON object: %s", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	if dec.More() {
-		return emulator.BadRequest("body must be one JSON object")
-	}
-	return nil
-}
 
 // jsonInt reads an integer from min to max given as a JSON number or a
 // numeric string; ok is false when raw is absent or null.

@@ -76,7 +76,7 @@ type seedWebsite struct {
 // program, so a failure is a build mistake.
 func parseDefaults() (seedTenant, error) {
 	var sec seedSection
-	if err := decodeJSON(defaultSeed, &sec); err != nil || len(sec.Tenants) != 1 {
+	if err := emulator.DecodeStrict(defaultSeed, &sec); err != nil || len(sec.Tenants) != 1 {
 		return seedTenant{}, fmt.Errorf("hitsteps: bad defaults.json: %v", err)
 	}
 	if d := sec.Tenants[0]; d.Username == nil || d.Password == nil || d.Token == nil {
@@ -127,7 +127,7 @@ func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
 // LoadSeed implements emulator.Vendor.
 func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
 	var sec seedSection
-	if err := decodeJSON(section, &sec); err != nil {
+	if err := emulator.DecodeStrict(section, &sec); err != nil {
 		return err
 	}
 	for i, t := range sec.Tenants {

@@ -92,7 +92,7 @@ type tenantBody struct {
 // whitelabels and no accounts (reference §7.1).
 func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
 	var in tenantBody
-	if err := decodeJSON(body, &in); err != nil {
+	if err := emulator.DecodeStrict(body, &in); err != nil {
 		return nil, err
 	}
 	m := mainAccount{TokenLifetime: tokenLifetime}
@@ -168,23 +168,17 @@ func (in tenantBody) whitelabels() ([]whitelabel, error) {
 // State implements emulator.Vendor: every tenant with its login, brands,
 // tokens, accounts (with passwords), websites, visits and invoices.
 func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
-	ts, err := tx.Tenants(Name)
+	ts, err := tx.SelectTenants(Name, tenant)
 	if err != nil {
 		return nil, err
 	}
 	out := []wire.Object{}
 	for _, t := range ts {
-		if tenant != "" && t.Key != tenant {
-			continue
-		}
 		d, err := dumpTenant(tx.Scope(t))
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, d)
-	}
-	if tenant != "" && len(out) == 0 {
-		return nil, store.ErrNoTenant
 	}
 	return wire.Obj("tenants", out), nil
 }

@@ -74,7 +74,7 @@ func addGroupHelper(tx *store.Tx, body []byte, _ url.Values) (any, error) {
 		Login string `json:"login"`
 		seedGroup
 	}
-	if err := decodeStrict(body, &in); err != nil {
+	if err := emulator.DecodeStrict(body, &in); err != nil {
 		return nil, err
 	}
 	s, err := helperTenant(tx, in.Login)
@@ -107,7 +107,7 @@ func setSubscriptionsHelper(tx *store.Tx, body []byte, _ url.Values) (any, error
 		RassName string `json:"rass_name"`
 		Status   string `json:"status"`
 	}
-	if err := decodeStrict(body, &in); err != nil {
+	if err := emulator.DecodeStrict(body, &in); err != nil {
 		return nil, err
 	}
 	s, err := helperTenant(tx, in.Login)
@@ -149,7 +149,7 @@ func addPartnerHelper(tx *store.Tx, body []byte, _ url.Values) (any, error) {
 		Login string `json:"login"`
 		seedPartner
 	}
-	if err := decodeStrict(body, &in); err != nil {
+	if err := emulator.DecodeStrict(body, &in); err != nil {
 		return nil, err
 	}
 	s, err := helperTenant(tx, in.Login)
@@ -169,7 +169,7 @@ func setCallbackHelper(tx *store.Tx, body []byte, _ url.Values) (any, error) {
 		Login string `json:"login"`
 		URL   string `json:"url"`
 	}
-	if err := decodeStrict(body, &in); err != nil {
+	if err := emulator.DecodeStrict(body, &in); err != nil {
 		return nil, err
 	}
 	s, err := helperTenant(tx, in.Login)

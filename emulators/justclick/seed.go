@@ -1,7 +1,6 @@
 package justclick
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -213,7 +212,7 @@ var (
 // CreateTenant implements emulator.Vendor (reference §7.1).
 func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
 	var in settings
-	if err := decodeStrict(body, &in); err != nil {
+	if err := emulator.DecodeStrict(body, &in); err != nil {
 		return nil, err
 	}
 	if in.Login == "" {
@@ -260,7 +259,7 @@ func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
 	var doc struct {
 		Tenants []seedTenant `json:"tenants"`
 	}
-	if err := decodeStrict(section, &doc); err != nil {
+	if err := emulator.DecodeStrict(section, &doc); err != nil {
 		return err
 	}
 	for i, st := range doc.Tenants {
@@ -681,27 +680,6 @@ func (n *num) UnmarshalJSON(b []byte) error {
 		*n = num(b)
 	default:
 		return fmt.Errorf("want a number or a numeric string, got %s", b)
-	}
-	return nil
-}
-
-// decodeStrict decodes a JSON object body into v, rejecting unknown fields
-// and wrong types with a 400 that names them. An empty body leaves v as is.
-func decodeStrict(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return emulator.BadRequest("field %q must be a %s, got %s", te.Field, te.Type.Kind(), te.Value)
-		}
-		return emulator.BadRequest("body must be a JSON object: %s", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	if dec.More() {
-		return emulator.BadRequest("body must be one JSON object")
 	}
 	return nil
 }

@@ -8,23 +8,17 @@ import (
 // State implements emulator.Vendor: every account with its settings (the
 // secret included) and data; deleted orders are listed with "deleted":true.
 func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
-	ts, err := tx.Tenants(Name)
+	ts, err := tx.SelectTenants(Name, asciiLower(tenant))
 	if err != nil {
 		return nil, err
 	}
 	out := []wire.Object{}
 	for _, t := range ts {
-		if tenant != "" && t.Key != asciiLower(tenant) {
-			continue
-		}
 		obj, err := tenantState(tx.Scope(t))
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, obj)
-	}
-	if tenant != "" && len(out) == 0 {
-		return nil, store.ErrNoTenant
 	}
 	return wire.Obj("tenants", out), nil
 }

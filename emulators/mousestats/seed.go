@@ -237,18 +237,9 @@ func seedAccount(s store.Scoped, f fields) error {
 
 // State implements emulator.Vendor.
 func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
-	var partners []store.Tenant
-	if tenant != "" {
-		t, err := tx.Tenant(Name, tenant)
-		if err != nil {
-			return nil, err
-		}
-		partners = []store.Tenant{t}
-	} else {
-		var err error
-		if partners, err = tx.Tenants(Name); err != nil {
-			return nil, err
-		}
+	partners, err := tx.SelectTenants(Name, tenant)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]wire.Object, 0, len(partners))
 	for _, p := range partners {

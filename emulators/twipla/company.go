@@ -65,24 +65,6 @@ func scanINTP(row interface{ Scan(...any) error }) (*intp, error) {
 	return in, nil
 }
 
-// allINTPs lists every INTP, oldest first.
-func allINTPs(tx *store.Tx) ([]*intp, error) {
-	rows, err := tx.Query(intpSelect+` WHERE t.vendor = ? ORDER BY t.id`, Name)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*intp
-	for rows.Next() {
-		in, err := scanINTP(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, in)
-	}
-	return out, rows.Err()
-}
-
 // company is the company-details object.
 func (in *intp) company() wire.Object {
 	return wire.Obj(

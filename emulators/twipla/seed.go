@@ -432,23 +432,21 @@ func entry(f fields) string { return strings.TrimSuffix(f.path, ".") }
 // State implements emulator.Vendor: every INTP with everything it holds,
 // subscriptions brought up to now.
 func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
-	all, err := allINTPs(tx)
+	ts, err := tx.SelectTenants(Name, tenant)
 	if err != nil {
 		return nil, err
 	}
 	out := []wire.Object{}
-	for _, in := range all {
-		if tenant != "" && in.id != tenant {
-			continue
+	for _, t := range ts {
+		in, err := findINTP(tx, t.Key)
+		if err != nil {
+			return nil, err
 		}
 		st, err := e.intpState(tx, in)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, st)
-	}
-	if tenant != "" && len(out) == 0 {
-		return nil, store.ErrNoTenant
 	}
 	return wire.Obj("tenants", out), nil
 }
