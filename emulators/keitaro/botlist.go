@@ -150,3 +150,32 @@ func clearBotList(c *call) (any, error) {
 	}
 	return botCount(c)
 }
+
+// ipCovered reports whether ip is the entry, lies in its CIDR range or fits
+// its IPv4 wildcard (the bot list's entries, the ip stream filter).
+func ipCovered(ip, entry string) bool {
+	entry = strings.TrimSpace(entry)
+	if ip == entry {
+		return true
+	}
+	addr := net.ParseIP(ip)
+	if addr == nil {
+		return false
+	}
+	if _, network, err := net.ParseCIDR(entry); err == nil {
+		return network.Contains(addr)
+	}
+	if e := net.ParseIP(entry); e != nil {
+		return e.Equal(addr)
+	}
+	parts, octets := strings.Split(entry, "."), strings.Split(ip, ".")
+	if !strings.Contains(entry, "*") || len(parts) != 4 || len(octets) != 4 {
+		return false
+	}
+	for i, p := range parts {
+		if p != "*" && p != octets[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -43,6 +43,22 @@ func readCostTimezone(c *call, errs *fieldErrors) *time.Location {
 // names the field an error is reported under.
 func readCostItem(in params, loc *time.Location, errs *fieldErrors, key func(string) string) costItem {
 	var item costItem
+	item.from, item.to = readDates(in, loc, errs, key)
+	switch cost, ok := asDecimal(in["cost"]); {
+	case in["cost"] == nil || in["cost"] == "":
+		errs.add(key("cost"), msgRequired)
+	case !ok || cost < 0:
+		errs.add(key("cost"), msgInvalid)
+	default:
+		item.cost = cost
+	}
+	item.filters = readCostFilters(in["filters"], errs, key)
+	return item
+}
+
+// readDates reads the required start_date and end_date (in loc; a date
+// alone ends at its last second) as stored stamps.
+func readDates(in params, loc *time.Location, errs *fieldErrors, key func(string) string) (string, string) {
 	dates := map[string]time.Time{}
 	for _, name := range []string{"start_date", "end_date"} {
 		raw := in[name]
@@ -63,18 +79,7 @@ func readCostItem(in params, loc *time.Location, errs *fieldErrors, key func(str
 	if okFrom && okTo && to.Before(from) {
 		errs.add(key("end_date"), msgInvalid)
 	}
-	item.from = from.UTC().Format(stampLayout)
-	item.to = to.UTC().Format(stampLayout)
-	switch cost, ok := asDecimal(in["cost"]); {
-	case in["cost"] == nil || in["cost"] == "":
-		errs.add(key("cost"), msgRequired)
-	case !ok || cost < 0:
-		errs.add(key("cost"), msgInvalid)
-	default:
-		item.cost = cost
-	}
-	item.filters = readCostFilters(in["filters"], errs, key)
-	return item
+	return from.UTC().Format(stampLayout), to.UTC().Format(stampLayout)
 }
 
 // readCostFilters reads {key: "v1,v2"} (a list of values is accepted too).
@@ -159,22 +164,41 @@ func updateCampaignCosts(c *call) (any, error) {
 	var errs fieldErrors
 	loc := readCostTimezone(c, &errs)
 	item := readCostItem(c.in, loc, &errs, func(name string) string { return name })
-	uniques := false
-	if raw := c.in["only_campaign_uniques"]; raw != nil && raw != "" {
-		var ok bool
-		if uniques, ok = asBool(raw); !ok {
-			errs.add("only_campaign_uniques", msgInvalid)
-		}
-	}
+	uniques := readUniques(c, &errs)
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
-	n, err := applyCost(c, c.id, item, uniques)
-	if err != nil {
-		return nil, err
+	return applyCosts(c, []int64{c.id}, []costItem{item}, uniques)
+}
+
+// readUniques reads only_campaign_uniques (default false).
+func readUniques(c *call, errs *fieldErrors) bool {
+	raw := c.in["only_campaign_uniques"]
+	if raw == nil || raw == "" {
+		return false
 	}
-	if err := writeLog(c, "system", fmt.Sprintf("Costs updated for campaign #%d: %d clicks", c.id, n)); err != nil {
-		return nil, err
+	uniques, ok := asBool(raw)
+	if !ok {
+		errs.add("only_campaign_uniques", msgInvalid)
+	}
+	return uniques
+}
+
+// applyCosts applies every cost item to each campaign separately and logs
+// how many clicks of each got a share.
+func applyCosts(c *call, campaignIDs []int64, items []costItem, uniques bool) (any, error) {
+	for _, id := range campaignIDs {
+		var n int64
+		for _, item := range items {
+			k, err := applyCost(c, id, item, uniques)
+			if err != nil {
+				return nil, err
+			}
+			n += k
+		}
+		if err := writeLog(c, "system", fmt.Sprintf("Costs updated for campaign #%d: %d clicks", id, n)); err != nil {
+			return nil, err
+		}
 	}
 	return success(), nil
 }

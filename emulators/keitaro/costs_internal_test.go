@@ -8,9 +8,8 @@ import (
 	"github.com/vendoremu/vendoremu/store"
 )
 
-// The click endpoints arrive with the traffic issue; until then this test
-// stores clicks directly to check that update_costs spreads a cost over
-// the right ones.
+// TestApplyCost stores clicks directly to check that update_costs spreads a
+// cost over the right ones, timezone edges included.
 func TestApplyCost(t *testing.T) {
 	ctx := context.Background()
 	st, err := store.Open(store.Memory, store.NewClock(nil))

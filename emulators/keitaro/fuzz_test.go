@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -64,6 +65,91 @@ func FuzzAdminAPI(f *testing.F) {
 		}
 		if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") || !json.Valid(b) {
 			t.Fatalf("%s %s %q: not JSON: %s", rt.method, rt.path, body, b)
+		}
+	})
+}
+
+// reportRoutes are the report and clicks routes a fuzzed body is sent to.
+var reportRoutes = []struct{ method, path string }{
+	{"POST", "/report/build"}, {"POST", "/clicks/log"}, {"POST", "/clicks/summary"}, {"POST", "/conversions/log"},
+	{"GET", "/conversions/log"}, {"POST", "/report/labels"}, {"GET", "/report/labels"}, {"POST", "/clicks/update_costs"},
+	{"POST", "/clicks/clean"},
+}
+
+// FuzzReport sends arbitrary bodies to the report routes over a tenant
+// with traffic: every answer is one of the tracker's (never a 500), in
+// JSON.
+func FuzzReport(f *testing.F) {
+	srv := vtest.StartVendors(f, keitaro.New(keitaro.Config{}))
+	for _, p := range []string{"/keitaro/Tx9pLm?keyword=a", "/keitaro/Tx9pLm?sub_id_1=b", "/keitaro/c8bL9W"} {
+		srv.Do("GET", p, nil, "User-Agent", "Mozilla/5.0 (iPhone) Mobile")
+	}
+	srv.Do("POST", "/_emulator/keitaro/conversions", []any{map[string]any{"click_id": 1, "status": "sale", "revenue": 3}})
+	seeds := []string{
+		`{"range":{"interval":"today","timezone":"Europe/Madrid"},"grouping":["campaign","day_hour"],"metrics":["clicks","roi","cr"],"summary":true}`,
+		`{"limit":5,"offer":1,"columns":["click_id","sub_id","revenue"],"sort":{"name":"revenue","order":"desc"}}`,
+		`{"range":{"from":"2017-01-01","to":"2017-06-02 10:00"},"metrics":["epc"],"filters":[{"name":"clicks","operator":"GREATER_THAN","expression":0},{"name":"ip","operator":"MATCH_REGEXP","expression":"/^1/i"}]}`,
+		`{"limit":1,"filters":[{"name":"cost","operator":"BETWEEN","expression":[0,"5"]},{"name":"source","operator":"HAS_LABEL","expression":"whitelist"}]}`,
+		`{"limit":1,"columns":"conversion_id,status,params","filters":[{"name":"status","operator":"IN_LIST","expression":"sale,lead","case_sensitive":true}]}`,
+		`{"campaign_id":2,"ref_name":"ip","items":{"1.2.3.4":"blacklist","5.6.7.8":null},"label_name":"blacklist"}`,
+		`{"campaign_ids":[2,89],"costs":[{"start_date":"2017-06-01","end_date":"2017-06-01","cost":"1.5","filters":{"source":"a"}}]}`,
+		`{"start_date":"2017-01-01","end_date":"2017-12-31","campaign_id":"2","timezone":"Asia/Tokyo"}`,
+		`{"range":[],"grouping":[1],"metrics":{},"filters":[{"name":"is_bot","operator":"is_true"}],"sort":[{"name":null}]}`,
+	}
+	for i, s := range seeds {
+		f.Add(uint8(i), []byte(s))
+	}
+	f.Fuzz(func(t *testing.T, route uint8, body []byte) {
+		rt := reportRoutes[int(route)%len(reportRoutes)]
+		req, err := http.NewRequest(rt.method, srv.URL+"/keitaro/admin_api/v1"+rt.path, bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Api-Key", keitaro.DefaultTenant)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		switch resp.StatusCode {
+		case 200, 400, 406:
+		default:
+			t.Fatalf("%s %s %q: %d %s", rt.method, rt.path, body, resp.StatusCode, b)
+		}
+		if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") || !json.Valid(b) {
+			t.Fatalf("%s %s %q: not JSON: %s", rt.method, rt.path, body, b)
+		}
+	})
+}
+
+// FuzzTraffic sends arbitrary query strings (and form bodies) to the
+// public side: clicks, postbacks and the landing click-through answer
+// redirects, pages or the tracker's texts, never a 500.
+func FuzzTraffic(f *testing.F) {
+	srv := vtest.StartVendors(f, keitaro.New(keitaro.Config{}))
+	paths := []string{"/keitaro/Tx9pLm", "/keitaro/postback", "/keitaro/1a2b3c4/postback", "/keitaro/lp/offer", "/keitaro/HBWgh8"}
+	for i, q := range []string{"keyword=a&sub_id_1=%ZZ&cost=1e999", "subid=x&status=sale&payout=NaN", "subid=&tid[]=1",
+		"subid=x&_subid=y", "cost=-1&extra_param_1=<b>"} {
+		f.Add(uint8(i), q, []byte("subid=x&status=lead"))
+	}
+	f.Fuzz(func(t *testing.T, kind uint8, query string, body []byte) {
+		req, err := http.NewRequest("POST", srv.URL+paths[int(kind)%len(paths)]+"?"+url.PathEscape(query), bytes.NewReader(body))
+		if err != nil {
+			return // not a request a client can send
+		}
+		req.URL.RawQuery = query
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", query)
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.Do(req)
+		if err != nil {
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode >= 500 {
+			t.Fatalf("%s?%s: %d %s", req.URL.Path, query, resp.StatusCode, b)
 		}
 	})
 }

@@ -103,5 +103,12 @@ func (e *Emulator) dialectOf(t tenant) dialect {
 // success is the answer of routes that only confirm.
 func success() wire.Object { return wire.Obj("success", true) }
 
+// newCall is a call made outside the Admin API (the tracker's public side,
+// control-plane helpers, seeds) on behalf of tenant t.
+func newCall(tx *store.Tx, t tenant) *call {
+	now := tx.Now()
+	return &call{t: t, s: tx.Scope(t.Tenant), in: params{}, now: now, stamp: now.Format(stampLayout)}
+}
+
 // param is a named segment of the path.
 func (c *call) param(name string) string { return c.path.ByName(name) }

@@ -1,8 +1,10 @@
 // Package keitaro emulates the Keitaro Admin API v1 as
 // ../shared/api/keitaro.md specifies: affiliate networks, campaigns,
 // streams, offers, landing pages, traffic sources, groups, domains, users,
-// the bot list and the logs, per API key, in the document's classic answer
-// dialect or the newer tracker's modern one.
+// the bot list, the logs and the reports over recorded clicks and
+// conversions, per API key, in the document's classic answer dialect or
+// the newer tracker's modern one; and the tracker's public side, where
+// visitors' clicks and affiliate networks' postbacks are recorded.
 package keitaro
 
 import (

@@ -41,13 +41,40 @@ func parseParams(r *http.Request) (params, bool) {
 		return nil, false
 	}
 	if r.Method == http.MethodGet || r.Method == http.MethodDelete {
-		for _, pair := range form.ParseQuery(r.URL.RawQuery) {
-			// The query string wins over the body; its last occurrence
-			// wins, as in PHP.
-			p[pair.Name] = pair.Value
-		}
+		setQuery(p, r.URL.RawQuery)
 	}
 	return p, true
+}
+
+// setQuery puts the query string's parameters over the body's, read the
+// way PHP reads them: a plain name's last occurrence wins, "a[]" makes a
+// list a, "a[k]" sets key k of an object a (report ranges and columns
+// travel so on GET routes, §1.2).
+func setQuery(p params, raw string) {
+	fromQuery := map[string]bool{}
+	for _, pair := range form.ParseQuery(raw) {
+		name, key, nested := strings.Cut(pair.Name, "[")
+		if !nested || name == "" || !strings.HasSuffix(key, "]") || strings.ContainsAny(key[:len(key)-1], "[]") {
+			p[pair.Name] = pair.Value
+			continue
+		}
+		key = key[:len(key)-1]
+		if !fromQuery[name] {
+			delete(p, name) // the query string replaces the body's value
+			fromQuery[name] = true
+		}
+		if key == "" {
+			list, _ := p[name].([]any)
+			p[name] = append(list, pair.Value)
+			continue
+		}
+		m, ok := p[name].(map[string]any)
+		if !ok {
+			m = map[string]any{}
+			p[name] = m
+		}
+		m[key] = pair.Value
+	}
 }
 
 // parseBody applies the rules of §1.2 to a JSON or url-encoded body: an
@@ -78,6 +105,19 @@ func looksLikeJSON(body []byte) bool {
 
 // decodeJSONObject decodes exactly one JSON object.
 func decodeJSONObject(b []byte) (params, bool) {
+	v, ok := decodeJSONValue(b)
+	if !ok {
+		return nil, false
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	return params(m), true
+}
+
+// decodeJSONValue decodes exactly one JSON value, numbers as json.Number.
+func decodeJSONValue(b []byte) (any, bool) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	var v any
@@ -85,13 +125,9 @@ func decodeJSONObject(b []byte) (params, bool) {
 		return nil, false
 	}
 	if len(bytes.TrimSpace(b[dec.InputOffset():])) > 0 {
-		return nil, false // something follows the object
+		return nil, false // something follows the value
 	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, false
-	}
-	return params(m), true
+	return v, true
 }
 
 // multipartParams reads a multipart/form-data body; every field is a string.

@@ -12,11 +12,29 @@ import (
 func (e *Emulator) Routes(r *gin.Engine) {
 	api := r.Group("/admin_api/v1", e.auth)
 	e.entityRoutes(api)
+	e.reportRoutes(api)
+	// The tracker's public side (§4.13, §4.14) — /<alias>, /lp/offer,
+	// /postback, /<postbackKey>/postback — is told apart in noRoute.
 	r.NoRoute(e.noRoute)
 }
 
+// reportRoutes are the reports of §4.11 and the clicks maintenance of
+// §4.12.
+func (e *Emulator) reportRoutes(g *gin.RouterGroup) {
+	g.POST("/report/build", e.read(buildReport))
+	g.POST("/clicks/build", e.read(buildReport))
+	g.GET("/report/definition", e.read(reportDefinition))
+	g.GET("/report/labels", e.read(getLabels))
+	g.POST("/report/labels", e.write(setLabels))
+	g.POST("/clicks/log", e.read(clicksLog))
+	g.POST("/clicks/summary", e.read(clicksSummary))
+	g.GET("/conversions/log", e.read(conversionsLog))
+	g.POST("/conversions/log", e.read(conversionsLog))
+	g.POST("/clicks/update_costs", e.write(updateClickCosts))
+	g.POST("/clicks/clean", e.write(cleanClicks))
+}
+
 // entityRoutes are the routes of §4.1–§4.10 and the logs of §4.12.
-// Reports, clicks and the public traffic side register beside them.
 func (e *Emulator) entityRoutes(g *gin.RouterGroup) {
 	// §4.1 Affiliate networks
 	g.GET("/affiliate_networks", e.read(listAffiliateNetworks))
@@ -125,11 +143,11 @@ func (e *Emulator) entityRoutes(g *gin.RouterGroup) {
 }
 
 // noRoute answers what no route matches: under /admin_api the API's 404
-// after authentication (§1.1), elsewhere the public tracker's plain 404.
+// after authentication (§1.1), elsewhere the tracker's public side.
 func (e *Emulator) noRoute(c *gin.Context) {
 	p := c.Request.URL.Path
 	if p != "/admin_api" && !strings.HasPrefix(p, "/admin_api/") {
-		trafficNotFound(c)
+		e.public(c)
 		return
 	}
 	if _, err := e.authenticate(c); err != nil {

@@ -93,7 +93,7 @@ CREATE TABLE keitaro_campaigns (
 	notes                  TEXT NOT NULL,
 	PRIMARY KEY (tenant_id, id)
 );
--- The public click endpoint (next issue) resolves aliases across tenants.
+-- The public click endpoint resolves aliases across tenants.
 CREATE INDEX keitaro_campaigns_alias ON keitaro_campaigns (alias, tenant_id);
 
 CREATE TABLE keitaro_streams (
@@ -283,8 +283,10 @@ CREATE INDEX keitaro_logs_type ON keitaro_logs (tenant_id, type, id);
 
 -- Clicks the tracker recorded (§6.3): the stored columns only; names, time
 -- parts, revenue and the other derived columns are computed by reports.
--- Written by the traffic endpoints and the clicks helper (reports issue);
--- campaign update_costs already changes their cost.
+-- Written by the public click endpoint, the clicks helper and seeds;
+-- changed by update_costs and the landing click-through; deleted by
+-- clicks/clean. sub_id is unique across the emulator, so that /lp/offer and
+-- /postback find a click without knowing its tenant.
 CREATE TABLE keitaro_clicks (
 	tenant_id                INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
 	click_id                 INTEGER NOT NULL,
@@ -346,3 +348,43 @@ CREATE TABLE keitaro_clicks (
 	PRIMARY KEY (tenant_id, click_id)
 );
 CREATE INDEX keitaro_clicks_campaign ON keitaro_clicks (tenant_id, campaign_id, datetime);
+-- Report ranges select by click time.
+CREATE INDEX keitaro_clicks_datetime ON keitaro_clicks (tenant_id, datetime);
+-- Uniqueness looks for the visitor's earlier clicks (§4.13.4).
+CREATE INDEX keitaro_clicks_visitor ON keitaro_clicks (tenant_id, ip, datetime);
+
+-- Conversions (§6.4): one per postback, or updated by a later postback with
+-- the same tid. Each belongs to one click of its tenant and goes with it.
+CREATE TABLE keitaro_conversions (
+	tenant_id         INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	conversion_id     INTEGER NOT NULL,
+	click_id          INTEGER NOT NULL,
+	sub_id            TEXT NOT NULL,
+	status            TEXT NOT NULL,  -- lead, sale, rejected or rebill
+	previous_status   TEXT,
+	original_status   TEXT NOT NULL,
+	tid               TEXT NOT NULL,
+	revenue           REAL NOT NULL,
+	currency          TEXT NOT NULL,
+	postback_datetime TEXT NOT NULL,
+	sale_datetime     TEXT,
+	sale_period       INTEGER,
+	params            TEXT NOT NULL,  -- JSON object of the postback's other parameters
+	PRIMARY KEY (tenant_id, conversion_id),
+	FOREIGN KEY (tenant_id, click_id) REFERENCES keitaro_clicks (tenant_id, click_id) ON DELETE CASCADE
+);
+-- Reports credit conversions to their click; the conversions log selects
+-- by postback time.
+CREATE INDEX keitaro_conversions_click ON keitaro_conversions (tenant_id, click_id, tid);
+CREATE INDEX keitaro_conversions_postback ON keitaro_conversions (tenant_id, postback_datetime);
+
+-- Labels (§4.11.7): one value of one click column, within one campaign,
+-- marked whitelist or blacklist.
+CREATE TABLE keitaro_labels (
+	tenant_id   INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	campaign_id INTEGER NOT NULL,
+	ref_name    TEXT NOT NULL,
+	value       TEXT NOT NULL,
+	label       TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, campaign_id, ref_name, value)
+);

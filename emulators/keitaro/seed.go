@@ -195,8 +195,9 @@ func postbackKeyFree(tx *store.Tx, key string, self int64) error {
 // seedCall is the call through which defaults and seeds create objects
 // with the API's own handlers.
 func seedCall(tx *store.Tx, t tenant) *call {
-	now := tx.Now()
-	return &call{t: t, s: tx.Scope(t.Tenant), in: params{}, now: now, stamp: now.Format(stampLayout), seeding: true}
+	c := newCall(tx, t)
+	c.seeding = true
+	return c
 }
 
 // populate gives an empty tenant its admin user and, when it was created
@@ -278,8 +279,9 @@ var seedLists = []struct {
 	{"users", users, createUser, nil},
 }
 
-// deferredLists are accepted in seeds but loaded by the reports issue.
-var deferredLists = []string{"labels", "clicks", "conversions"}
+// trafficLists are a seed tenant's traffic, loaded after its objects:
+// labels, then clicks (§7.2 items), then conversions (§7.3 items).
+var trafficLists = []string{"labels", "clicks", "conversions"}
 
 // counterKinds are the id counters a seed may move.
 var counterKinds = []string{"campaigns", "offers", "groups", "affiliate_networks", "streams", "landing_pages",
@@ -292,7 +294,7 @@ var seedExtra = func() []string {
 	for _, l := range seedLists {
 		out = append(out, l.name)
 	}
-	return append(out, deferredLists...)
+	return append(out, trafficLists...)
 }()
 
 // decodeSeedObject decodes a JSON object the way request bodies are
@@ -435,15 +437,68 @@ func loadObjects(c *call, obj map[string]any, where string) error {
 			return err
 		}
 	}
-	for _, name := range deferredLists {
-		if _, ok := obj[name].([]any); obj[name] != nil && !ok {
-			return emulator.BadRequest("%s.%s must be an array", where, name)
-		}
-	}
 	if err := seedBotList(c, obj["botlist"], where); err != nil {
 		return err
 	}
-	return seedCounters(c, obj["counters"], where)
+	if err := seedCounters(c, obj["counters"], where); err != nil {
+		return err
+	}
+	return seedTraffic(c, obj, where)
+}
+
+// seedTraffic loads a seed tenant's labels, clicks and conversions.
+func seedTraffic(c *call, obj map[string]any, where string) error {
+	for _, name := range trafficLists {
+		raw := obj[name]
+		if raw == nil {
+			continue
+		}
+		list, ok := raw.([]any)
+		if !ok {
+			return emulator.BadRequest("%s.%s must be an array", where, name)
+		}
+		items := make([]map[string]any, len(list))
+		for i, it := range list {
+			if items[i], ok = it.(map[string]any); !ok {
+				return emulator.BadRequest("%s.%s[%d] must be an object", where, name, i)
+			}
+		}
+		var err error
+		prefix := where + "." + name
+		switch name {
+		case "labels":
+			err = seedLabels(c, items, prefix)
+		case "clicks":
+			_, err = recordClicks(c, items, prefix)
+		default:
+			_, err = recordConversions(c, items, prefix)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seedLabels loads {"campaign_id","ref_name","value","label"} items.
+func seedLabels(c *call, items []map[string]any, prefix string) error {
+	for i, m := range items {
+		var errs fieldErrors
+		campaignID := readLabelCampaign(c, m["campaign_id"], &errs)
+		ref := readOneOf(m["ref_name"], "ref_name", labelRefs, &errs)
+		label := readOneOf(m["label"], "label", labelNames, &errs)
+		value, ok := asString(m["value"])
+		if !ok {
+			errs.add("value", msgInvalid)
+		}
+		if err := errs.err(); err != nil {
+			return seedError(fmt.Sprintf("%s[%d]", prefix, i), err)
+		}
+		if err := putLabel(c, campaignID, ref, value, label); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // seedError names the object a seed could not load.

@@ -69,12 +69,14 @@ func (e *Emulator) tenantState(c *call) (wire.Object, error) {
 	section("domains", objects(rows, domainObject), rerr)
 	rows, rerr = allRows(c, users)
 	section("users", objects(rows, userObject), rerr)
-	section("labels", []any{}, nil)
+	labels, lerr := allLabels(c)
+	section("labels", labels, lerr)
 	bots, berr := botList(c)
 	section("botlist", bots, berr)
-	clicks, kerr := dumpTable(c, `SELECT * FROM keitaro_clicks WHERE tenant_id = @tenant ORDER BY click_id`)
+	clicks, kerr := allClicks(c)
 	section("clicks", clicks, kerr)
-	section("conversions", []any{}, nil)
+	convs, verr := allConversions(c)
+	section("conversions", convs, verr)
 	logs := wire.Object{}
 	for _, typ := range logTypes {
 		rows, lerr := queryRows(c.s, `SELECT datetime, jid, message FROM keitaro_logs WHERE tenant_id = @tenant AND type = ? ORDER BY id DESC`, typ)

@@ -72,10 +72,17 @@ func TestRouting(t *testing.T) {
 		expect(t, a.do("PUT", "/campaigns/99999", `{"name":""}`), 404, `{"error":"Not found"}`)
 	})
 	t.Run("traffic side", func(t *testing.T) {
-		for _, p := range []string{"/keitaro/Tx9pLm", "/keitaro/postback", "/keitaro/lp/offer", "/keitaro/admin", "/keitaro/"} {
-			r := a.srv.Do("GET", p, nil)
+		// The tracker's public paths answer its own plain 404: no such
+		// alias, a reserved first segment, a wrong postback key, an
+		// unknown click, a method the tracker does not serve.
+		for _, c := range []struct{ method, path string }{
+			{"GET", "/keitaro/nothing"}, {"GET", "/keitaro/lp/offer"}, {"GET", "/keitaro/lp/offer?subid=nope"},
+			{"GET", "/keitaro/lp"}, {"GET", "/keitaro/admin"}, {"GET", "/keitaro/"}, {"GET", "/keitaro/postback/x"},
+			{"GET", "/keitaro/0000000/postback"}, {"DELETE", "/keitaro/Tx9pLm"}, {"PUT", "/keitaro/postback"},
+		} {
+			r := a.srv.Do(c.method, c.path, nil)
 			if r.Status != 404 || r.Body != "Not Found" || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/plain") {
-				t.Fatalf("%s: %d %q %q", p, r.Status, r.Header.Get("Content-Type"), r.Body)
+				t.Fatalf("%s %s: %d %q %q", c.method, c.path, r.Status, r.Header.Get("Content-Type"), r.Body)
 			}
 		}
 	})

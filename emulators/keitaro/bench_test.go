@@ -1,0 +1,89 @@
+package keitaro_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/vendoremu/vendoremu/emulators/keitaro"
+	"github.com/vendoremu/vendoremu/internal/vtest"
+	"github.com/vendoremu/vendoremu/store"
+)
+
+// seed100k stores 100,000 clicks of the default tenant (over 30 days,
+// three campaigns, streams, ten countries, some bots, uniques and landing
+// clicks) and a conversion for every tenth click, in one transaction.
+func seed100k(b *testing.B, srv *vtest.Server) {
+	b.Helper()
+	err := srv.Store().Write(context.Background(), func(tx *store.Tx) error {
+		t, err := tx.Tenant(keitaro.Name, keitaro.DefaultTenant)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+			INSERT INTO keitaro_clicks (tenant_id, click_id, sub_id, visitor_code, datetime, campaign_id, stream_id, ts_id,
+				country_code, ip, user_agent, source, cost, is_unique_campaign, is_bot, landing_clicked, landing_clicked_datetime)
+			SELECT ?, i, 'bench' || i, substr(hex(i * 7919), 1, 10),
+				datetime('2017-05-02 00:00:00', '+' || (i * 26) || ' seconds'),
+				CASE i % 3 WHEN 0 THEN 2 WHEN 1 THEN 89 ELSE 662 END,
+				CASE i % 3 WHEN 0 THEN 1282 + (i % 2) * 2377 ELSE NULL END, 1,
+				char(65 + i % 10) || char(65 + i % 7), '10.' || (i % 250) || '.' || (i % 200) || '.' || (i % 100), 'UA ' || (i % 40),
+				's' || (i % 25), (i % 7) * 0.013, i % 4 != 0, i % 50 = 0, i % 5 = 0,
+				CASE WHEN i % 5 = 0 THEN datetime('2017-05-02 00:00:00', '+' || (i * 26 + 40) || ' seconds') END
+			FROM n`, t.ID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(`INSERT INTO keitaro_conversions (tenant_id, conversion_id, click_id, sub_id, status, original_status,
+				tid, revenue, currency, postback_datetime, params)
+			SELECT tenant_id, click_id / 10, click_id, sub_id,
+				CASE click_id % 40 WHEN 0 THEN 'sale' WHEN 10 THEN 'rejected' WHEN 20 THEN 'rebill' ELSE 'lead' END,
+				'lead', '', (click_id % 13) * 1.5, 'USD', datetime, '{}'
+			FROM keitaro_clicks WHERE tenant_id = ? AND click_id % 10 = 0`, t.ID)
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkReport100k builds a grouped report with filters, metric filters
+// and a sort over 100,000 stored clicks, through HTTP.
+func BenchmarkReport100k(b *testing.B) {
+	srv := vtest.StartVendors(b, keitaro.New(keitaro.Config{}))
+	seed100k(b, srv)
+	body := map[string]any{
+		"range":    map[string]any{"from": "2017-05-01", "to": "2017-06-30", "timezone": "Europe/Madrid"},
+		"grouping": []any{"campaign", "country_code", "day"},
+		"metrics":  []any{"clicks", "campaign_unique_clicks", "bots", "conversions", "sales", "revenue", "cost", "profit", "roi", "cr", "epc", "landing_clicked_period"},
+		"filters": []any{
+			map[string]any{"name": "source", "operator": "NOT_IN_LIST", "expression": []any{"s1", "s2"}},
+			map[string]any{"name": "clicks", "operator": "GREATER_THAN", "expression": 10},
+		},
+		"sort":    []any{map[string]any{"name": "revenue", "order": "desc"}},
+		"limit":   100,
+		"summary": true,
+	}
+	for b.Loop() {
+		r := srv.Do("POST", "/keitaro/admin_api/v1/report/build", body, "Api-Key", keitaro.DefaultTenant)
+		if r.Status != 200 {
+			b.Fatalf("%d %s", r.Status, r.Body)
+		}
+	}
+}
+
+// BenchmarkClicksLog100k pages the clicks log of 100,000 clicks.
+func BenchmarkClicksLog100k(b *testing.B) {
+	srv := vtest.StartVendors(b, keitaro.New(keitaro.Config{}))
+	seed100k(b, srv)
+	body := map[string]any{
+		"range":   map[string]any{"interval": "all_time"},
+		"columns": []any{"click_id", "sub_id", "campaign", "stream", "country_code", "datetime", "revenue", "profit", "is_lead"},
+		"filters": []any{map[string]any{"name": "is_bot", "operator": "IS_FALSE"}},
+		"limit":   100, "offset": 200,
+	}
+	for b.Loop() {
+		r := srv.Do("POST", "/keitaro/admin_api/v1/clicks/log", body, "Api-Key", keitaro.DefaultTenant)
+		if r.Status != 200 {
+			b.Fatalf("%d %s", r.Status, r.Body)
+		}
+	}
+}

@@ -1,0 +1,386 @@
+package keitaro
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/wire"
+)
+
+// Clicks (§6.3) are recorded by the public click endpoint (traffic.go), the
+// clicks helper and seed documents; all of them store through storeClick.
+// This file also holds the clicks maintenance routes of §4.12.
+
+// clickRecord is a click about to be stored: its stored columns by name.
+type clickRecord map[string]any
+
+// storeClick completes a click and stores it.
+func storeClick(c *call, k clickRecord) error {
+	if err := prepareClick(c, k); err != nil {
+		return err
+	}
+	return insertRow(c.s, "keitaro_clicks", k)
+}
+
+// prepareClick gives a click what it has not been given: the next
+// click_id, a generated sub_id, now, the visitor code.
+func prepareClick(c *call, k clickRecord) error {
+	if id, ok := k["click_id"].(int64); ok {
+		if err := reserveID(c.s, "clicks", id); err != nil {
+			return err
+		}
+	} else {
+		id, err := nextID(c.s, "clicks")
+		if err != nil {
+			return err
+		}
+		k["click_id"] = id
+	}
+	if k["sub_id"] == nil {
+		sub, err := freeKey(c.s.Tx(), `SELECT count(*) FROM keitaro_clicks WHERE sub_id = ?`, 12, lowerAlnum)
+		if err != nil {
+			return err
+		}
+		k["sub_id"] = sub
+	}
+	if k["datetime"] == nil {
+		k["datetime"] = c.stamp
+	}
+	if k["visitor_code"] == nil {
+		k["visitor_code"] = visitorCode(k.text("ip"), k.text("user_agent"))
+	}
+	return nil
+}
+
+func (k clickRecord) text(name string) string {
+	s, _ := k[name].(string)
+	return s
+}
+
+// visitorCode is the first 10 hex digits of SHA-1 over ip|user agent.
+func visitorCode(ip, ua string) string {
+	sum := sha1.Sum([]byte(ip + "|" + ua))
+	return hex.EncodeToString(sum[:])[:10]
+}
+
+// subIDTaken reports whether a sub_id is in use (by any tenant: sub_ids
+// are unique across the emulator).
+func subIDTaken(c *call, sub string) (bool, error) {
+	var n int
+	err := c.s.Tx().QueryRow(`SELECT count(*) FROM keitaro_clicks WHERE sub_id = ?`, sub).Scan(&n)
+	return n > 0, err
+}
+
+// The columns a click item of the helper or a seed may set (§7.2), by how
+// they are read.
+var (
+	itemIDs     = []string{"stream_id", "landing_id", "offer_id", "parent_campaign_id", "language_id", "device_type_id", "affiliate_network_id", "ts_id", "campaign_group_id"}
+	itemStrings = append(slices.Clone(clickData), "visitor_code")
+	// itemFlags are the flags with their defaults (the schema's).
+	itemFlags = map[string]bool{"is_unique_campaign": true, "is_unique_stream": true, "is_unique_global": true,
+		"is_bot": false, "is_using_proxy": false, "landing_clicked": false}
+	itemOther = []string{"click_id", "campaign_id", "datetime", "sub_id", "cost", "landing_clicked_datetime"}
+	subIDText = regexp.MustCompile(`^[A-Za-z0-9]{1,64}$`)
+)
+
+// itemColumn reports whether a helper item may set the column.
+func itemColumn(name string) bool {
+	return isItemFlag(name) || slices.Contains(itemIDs, name) || slices.Contains(itemStrings, name) || slices.Contains(itemOther, name)
+}
+
+func isItemFlag(name string) bool {
+	_, ok := itemFlags[name]
+	return ok
+}
+
+// itemTime reads a datetime of a helper item: "YYYY-MM-DD HH:MM:SS" in
+// loc, or RFC 3339; as a stored stamp.
+func itemTime(v any, loc *time.Location) (string, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return "", false
+	}
+	if t, err := time.ParseInLocation(stampLayout, s, loc); err == nil {
+		return t.UTC().Format(stampLayout), true
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC().Format(stampLayout), true
+	}
+	return "", false
+}
+
+// readClickItem reads one click of the helper or a seed (§7.2); at names
+// it in errors ("clicks[2]").
+func readClickItem(c *call, m map[string]any, loc *time.Location, at string) (clickRecord, error) {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if !itemColumn(k) {
+			return nil, emulator.BadRequest("%s: unknown or derived column %q", at, k)
+		}
+	}
+	bad := func(field, why string) error { return emulator.BadRequest("%s.%s: %s", at, field, why) }
+	k := clickRecord{}
+	id, ok := asInt(m["campaign_id"])
+	if m["campaign_id"] == nil {
+		return nil, bad("campaign_id", "is required")
+	}
+	if !ok {
+		return nil, bad("campaign_id", "must be an integer")
+	}
+	camp, err := campaigns.load(c, id)
+	if err == errNotFound {
+		return nil, bad("campaign_id", fmt.Sprintf("no campaign %d", id))
+	} else if err != nil {
+		return nil, err
+	}
+	k["campaign_id"] = id
+	k["ts_id"], k["campaign_group_id"] = camp.nullInt("traffic_source_id"), camp.nullInt("group_id")
+	for _, n := range names {
+		v := m[n]
+		switch {
+		case slices.Contains(itemIDs, n):
+			if v == nil {
+				k[n] = nil
+			} else if k[n], ok = asInt(v); !ok {
+				return nil, bad(n, "must be an integer or null")
+			}
+		case slices.Contains(itemStrings, n):
+			if k[n], ok = asString(v); !ok {
+				return nil, bad(n, "must be a string")
+			}
+		case isItemFlag(n):
+			if k[n], ok = asBool(v); !ok {
+				return nil, bad(n, "must be a boolean")
+			}
+		}
+	}
+	if err := readItemSpecials(c, k, m, loc, bad); err != nil {
+		return nil, err
+	}
+	if _, given := m["affiliate_network_id"]; !given && k["offer_id"] != nil {
+		if offer, err := offers.load(c, k["offer_id"].(int64)); err == nil {
+			k["affiliate_network_id"] = offer.nullInt("affiliate_network_id")
+		}
+	}
+	return k, nil
+}
+
+// readItemSpecials reads the item's columns that are not plain ids,
+// strings or flags.
+func readItemSpecials(c *call, k clickRecord, m map[string]any, loc *time.Location, bad func(string, string) error) error {
+	if v, ok := m["click_id"]; ok {
+		id, ok := asInt(v)
+		if !ok || id <= 0 {
+			return bad("click_id", "must be a positive integer")
+		}
+		if _, err := queryOne(c.s, `SELECT click_id FROM keitaro_clicks WHERE tenant_id = @tenant AND click_id = ?`, id); err == nil {
+			return bad("click_id", fmt.Sprintf("click %d exists", id))
+		}
+		k["click_id"] = id
+	}
+	if v, ok := m["sub_id"]; ok {
+		s, _ := v.(string)
+		if !subIDText.MatchString(s) {
+			return bad("sub_id", "must be 1-64 characters [A-Za-z0-9]")
+		}
+		if taken, err := subIDTaken(c, s); err != nil || taken {
+			if err != nil {
+				return err
+			}
+			return bad("sub_id", fmt.Sprintf("%q is taken", s))
+		}
+		k["sub_id"] = s
+	}
+	k["datetime"] = c.stamp
+	if v, ok := m["datetime"]; ok {
+		if k["datetime"], ok = itemTime(v, loc); !ok {
+			return bad("datetime", `must be "YYYY-MM-DD HH:MM:SS" or RFC 3339`)
+		}
+	}
+	if v, ok := m["cost"]; ok {
+		cost, ok := asDecimal(v)
+		if !ok || cost < 0 {
+			return bad("cost", "must be a decimal ≥ 0")
+		}
+		k["cost"] = cost
+	}
+	if v, ok := m["landing_clicked_datetime"]; ok && v != nil {
+		if k["landing_clicked_datetime"], ok = itemTime(v, loc); !ok {
+			return bad("landing_clicked_datetime", `must be "YYYY-MM-DD HH:MM:SS", RFC 3339 or null`)
+		}
+	} else if clicked, _ := k["landing_clicked"].(bool); clicked && !ok {
+		k["landing_clicked_datetime"] = k["datetime"]
+	}
+	return nil
+}
+
+// itemList reads {"<name>":[…]} or a bare array of objects.
+func itemList(body []byte, name string) (string, []map[string]any, error) {
+	var list []any
+	apiKey := ""
+	v, ok := decodeJSONValue(body)
+	switch x := v.(type) {
+	case []any:
+		list = x
+	case map[string]any:
+		for k, val := range x {
+			switch k {
+			case name:
+				if list, ok = val.([]any); !ok {
+					return "", nil, emulator.BadRequest("%s must be an array of objects", name)
+				}
+			case "apiKey":
+				if apiKey, ok = val.(string); !ok {
+					return "", nil, emulator.BadRequest("apiKey must be a string")
+				}
+			default:
+				return "", nil, emulator.BadRequest("unknown field %q", k)
+			}
+		}
+	default:
+		return "", nil, emulator.BadRequest(`body must be {"%s":[…]} or an array`, name)
+	}
+	out := make([]map[string]any, len(list))
+	for i, it := range list {
+		if out[i], ok = it.(map[string]any); !ok {
+			return "", nil, emulator.BadRequest("%s[%d] must be an object", name, i)
+		}
+	}
+	return apiKey, out, nil
+}
+
+// recordClicks stores a batch of helper or seed clicks; prefix names the
+// list in errors ("clicks", "tenants[0].clicks").
+func recordClicks(c *call, items []map[string]any, prefix string) ([]wire.Object, error) {
+	loc, _ := location("", c.t.timezone)
+	out := make([]wire.Object, 0, len(items))
+	for i, m := range items {
+		k, err := readClickItem(c, m, loc, prefix+"["+strconv.Itoa(i)+"]")
+		if err != nil {
+			return nil, err
+		}
+		if err := storeClick(c, k); err != nil {
+			return nil, err
+		}
+		at, _ := time.Parse(stampLayout, k.text("datetime"))
+		out = append(out, wire.Obj("click_id", k["click_id"], "sub_id", k["sub_id"], "visitor_code", k["visitor_code"],
+			"datetime", at.In(loc).Format(stampLayout)))
+	}
+	return out, nil
+}
+
+// readCampaignIDs reads the required campaign_ids of clicks/update_costs:
+// campaigns of the tenant in any state, each once.
+func readCampaignIDs(c *call, errs *fieldErrors) ([]int64, error) {
+	raw := c.in["campaign_ids"]
+	list, isList := raw.([]any)
+	if !isList && raw != nil {
+		list = []any{raw}
+	}
+	if len(list) == 0 {
+		errs.add("campaign_ids", msgRequired)
+		return nil, nil
+	}
+	var ids []int64
+	for _, v := range list {
+		id, ok := asInt(v)
+		if !ok {
+			errs.add("campaign_ids", msgInvalid)
+			return nil, nil
+		}
+		if _, err := campaigns.load(c, id); err == errNotFound {
+			errs.add("campaign_ids", msgInvalid)
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}
+
+// POST /clicks/update_costs: every cost item applied to each campaign.
+func updateClickCosts(c *call) (any, error) {
+	var errs fieldErrors
+	ids, err := readCampaignIDs(c, &errs)
+	if err != nil {
+		return nil, err
+	}
+	loc := readCostTimezone(c, &errs)
+	var items []costItem
+	costsKey := func(string) string { return "costs" }
+	raw, ok := listOf(c.in["costs"])
+	if c.in["costs"] != nil && !ok {
+		errs.add("costs", msgInvalid)
+	} else if len(raw) == 0 {
+		errs.add("costs", msgRequired)
+	}
+	for _, it := range raw {
+		m, ok := it.(map[string]any)
+		if !ok {
+			errs.add("costs", msgInvalid)
+			break
+		}
+		items = append(items, readCostItem(params(m), loc, &errs, costsKey))
+	}
+	uniques := readUniques(c, &errs)
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	return applyCosts(c, ids, items, uniques)
+}
+
+// POST /clicks/clean: deletes the clicks in the range (of one campaign
+// when given) and their conversions.
+func cleanClicks(c *call) (any, error) {
+	var errs fieldErrors
+	loc := readCostTimezone(c, &errs)
+	from, to := readDates(c.in, loc, &errs, func(s string) string { return s })
+	where := ` WHERE tenant_id = @tenant AND datetime >= ? AND datetime <= ?`
+	args := []any{from, to}
+	switch id, ok := asNullInt(c.in["campaign_id"]); {
+	case !ok:
+		errs.add("campaign_id", msgInvalid)
+	case id != nil:
+		if _, err := campaigns.load(c, id.(int64)); err != nil {
+			errs.add("campaign_id", msgInvalid)
+		}
+		where += ` AND campaign_id = ?`
+		args = append(args, id)
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	if _, err := c.s.Exec(`DELETE FROM keitaro_conversions WHERE tenant_id = @tenant AND click_id IN
+		(SELECT click_id FROM keitaro_clicks`+where+`)`, args...); err != nil {
+		return nil, err
+	}
+	res, err := c.s.Exec(`DELETE FROM keitaro_clicks`+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	n, _ := res.RowsAffected()
+	if err := writeLog(c, "system", "Clicks cleaned: "+strconv.FormatInt(n, 10)); err != nil {
+		return nil, err
+	}
+	return success(), nil
+}
+
+// allClicks are the tenant's clicks with every stored column, for the
+// state dump.
+func allClicks(c *call) ([]wire.Object, error) {
+	return dumpTable(c, `SELECT * FROM keitaro_clicks WHERE tenant_id = @tenant ORDER BY click_id`)
+}

@@ -1,0 +1,300 @@
+package keitaro
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/wire"
+)
+
+// Conversions (§6.4) are recorded by the postback endpoint (postback.go),
+// the conversions helper and seed documents; all of them apply the rules
+// of §4.14 through applyConversion.
+
+// statusAliases map the status names a postback may send (any case) to
+// the four stored statuses.
+var statusAliases = map[string]string{
+	"lead": "lead", "hold": "lead", "pending": "lead",
+	"sale": "sale", "approved": "sale", "confirmed": "sale",
+	"rejected": "rejected", "declined": "rejected", "cancelled": "rejected", "canceled": "rejected", "trash": "rejected",
+	"rebill": "rebill",
+}
+
+// conversionStatus reads a status name; "" is lead.
+func conversionStatus(s string) (string, bool) {
+	if s == "" {
+		return "lead", true
+	}
+	st, ok := statusAliases[strings.ToLower(s)]
+	return st, ok
+}
+
+// postbackIn is one postback (or helper item) about a click.
+type postbackIn struct {
+	click    row
+	status   string
+	revenue  *float64 // nil when not given
+	tid      string
+	currency string // "" when not given
+	at       time.Time
+	params   map[string]any
+}
+
+// applyConversion stores a postback (§4.14): a rebill is always a new
+// conversion; otherwise the click's non-rebill conversion with the same
+// tid is updated, or a new one is made.
+func applyConversion(c *call, in postbackIn) (row, error) {
+	clickID := in.click.int("click_id")
+	var cur row
+	if in.status != "rebill" {
+		var err error
+		cur, err = queryOne(c.s, `SELECT * FROM keitaro_conversions WHERE tenant_id = @tenant AND click_id = ? AND tid = ?
+			AND status != 'rebill' ORDER BY conversion_id LIMIT 1`, clickID, in.tid)
+		if err != nil && err != errNotFound {
+			return nil, err
+		}
+	}
+	stamp := in.at.UTC().Format(stampLayout)
+	vals := map[string]any{"status": in.status, "postback_datetime": stamp}
+	if in.status == "sale" && (cur == nil || cur["sale_datetime"] == nil) {
+		vals["sale_datetime"] = stamp
+		if clicked, err := time.Parse(stampLayout, in.click.str("datetime")); err == nil {
+			vals["sale_period"] = int64(in.at.Sub(clicked).Seconds())
+		}
+	}
+	if in.revenue != nil {
+		vals["revenue"] = *in.revenue
+	}
+	if in.currency != "" {
+		vals["currency"] = in.currency
+	}
+	if cur != nil {
+		return updateConversion(c, cur, vals, in.params)
+	}
+	id, err := nextID(c.s, "conversions")
+	if err != nil {
+		return nil, err
+	}
+	vals["conversion_id"], vals["click_id"], vals["sub_id"] = id, clickID, in.click.str("sub_id")
+	vals["original_status"], vals["previous_status"], vals["tid"] = in.status, nil, in.tid
+	vals["params"] = mustJSON(orEmpty(in.params))
+	if in.revenue == nil {
+		if vals["revenue"], err = defaultRevenue(c, in.click); err != nil {
+			return nil, err
+		}
+	}
+	if in.currency == "" {
+		vals["currency"] = campaignCurrency(c, in.click.int("campaign_id"))
+	}
+	if err := insertRow(c.s, "keitaro_conversions", vals); err != nil {
+		return nil, err
+	}
+	return loadConversion(c, id)
+}
+
+// updateConversion moves an existing conversion to its new status; the
+// postback's parameters join the ones it had.
+func updateConversion(c *call, cur row, vals map[string]any, params map[string]any) (row, error) {
+	vals["previous_status"] = cur.str("status")
+	if len(params) > 0 {
+		old := map[string]any{}
+		_ = json.Unmarshal([]byte(cur.str("params")), &old)
+		maps.Copy(old, params)
+		vals["params"] = mustJSON(old)
+	}
+	cols := sortedKeys(vals)
+	sets := make([]string, len(cols))
+	args := make([]any, 0, len(cols)+1)
+	for i, k := range cols {
+		sets[i] = `"` + k + `" = ?`
+		args = append(args, vals[k])
+	}
+	id := cur.int("conversion_id")
+	_, err := c.s.Exec(`UPDATE keitaro_conversions SET `+strings.Join(sets, ", ")+` WHERE tenant_id = @tenant AND conversion_id = ?`,
+		append(args, id)...)
+	if err != nil {
+		return nil, err
+	}
+	return loadConversion(c, id)
+}
+
+func loadConversion(c *call, id int64) (row, error) {
+	return queryOne(c.s, `SELECT * FROM keitaro_conversions WHERE tenant_id = @tenant AND conversion_id = ?`, id)
+}
+
+func orEmpty(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+// defaultRevenue is the revenue of a postback without a payout: the
+// offer's payout when the click has a CPA offer, else 0.
+func defaultRevenue(c *call, click row) (float64, error) {
+	if click["offer_id"] == nil {
+		return 0, nil
+	}
+	offer, err := offers.load(c, click.int("offer_id"))
+	if err == errNotFound {
+		return 0, nil
+	}
+	if err != nil || offer.str("payout_type") != "CPA" {
+		return 0, err
+	}
+	return offer.num("payout_value"), nil
+}
+
+// campaignCurrency is the currency of a campaign's costs (the tenant's when
+// the campaign is gone).
+func campaignCurrency(c *call, campaignID int64) string {
+	if camp, err := campaigns.load(c, campaignID); err == nil {
+		return camp.str("cost_currency")
+	}
+	return c.t.currency
+}
+
+// clickBySubID finds one of the tenant's clicks by its sub_id.
+func clickBySubID(c *call, sub string) (row, error) {
+	return queryOne(c.s, `SELECT * FROM keitaro_clicks WHERE tenant_id = @tenant AND sub_id = ?`, sub)
+}
+
+// conversionFields are the names a conversions helper item may use.
+var conversionFields = []string{"sub_id", "click_id", "status", "revenue", "tid", "currency", "datetime", "params"}
+
+// readConversionItem reads one conversion of the helper or a seed (§7.3);
+// at names it in errors ("conversions[1]").
+func readConversionItem(c *call, m map[string]any, loc *time.Location, at string) (postbackIn, error) {
+	in := postbackIn{at: c.now}
+	keys := sortedKeys(m)
+	bad := func(field, why string) error { return emulator.BadRequest("%s.%s: %s", at, field, why) }
+	for _, k := range keys {
+		if !slices.Contains(conversionFields, k) {
+			return in, emulator.BadRequest("%s: unknown field %q", at, k)
+		}
+	}
+	click, err := itemClick(c, m, bad)
+	if err != nil {
+		return in, err
+	}
+	in.click = click
+	status, _ := m["status"].(string)
+	if in.status, err = itemStatus(m["status"], status); err != nil {
+		return in, bad("status", err.Error())
+	}
+	if v, ok := m["revenue"]; ok && v != nil {
+		r, ok := asDecimal(v)
+		if !ok {
+			return in, bad("revenue", "must be a decimal")
+		}
+		in.revenue = &r
+	}
+	if v, ok := m["tid"]; ok && v != nil {
+		if in.tid, ok = asString(v); !ok {
+			return in, bad("tid", "must be a string")
+		}
+	}
+	if v, ok := m["currency"]; ok && v != nil {
+		cur, ok := currency(v)
+		if !ok {
+			return in, bad("currency", "must be a 3-letter code")
+		}
+		in.currency = cur.(string)
+	}
+	if v, ok := m["datetime"]; ok && v != nil {
+		stamp, ok := itemTime(v, loc)
+		if !ok {
+			return in, bad("datetime", `must be "YYYY-MM-DD HH:MM:SS" or RFC 3339`)
+		}
+		in.at, _ = time.Parse(stampLayout, stamp)
+	}
+	if v, ok := m["params"]; ok && v != nil {
+		if in.params, ok = v.(map[string]any); !ok {
+			return in, bad("params", "must be an object")
+		}
+	}
+	return in, nil
+}
+
+// itemStatus reads a helper item's status (default lead).
+func itemStatus(raw any, s string) (string, error) {
+	if raw == nil {
+		return "lead", nil
+	}
+	st, ok := conversionStatus(s)
+	if _, isText := raw.(string); !isText || !ok || s == "" {
+		return "", fmt.Errorf("must be lead, sale, rejected or rebill")
+	}
+	return st, nil
+}
+
+// itemClick finds the click a helper item names by click_id or sub_id.
+func itemClick(c *call, m map[string]any, bad func(string, string) error) (row, error) {
+	var click row
+	var err error
+	switch {
+	case m["click_id"] != nil:
+		id, ok := asInt(m["click_id"])
+		if !ok {
+			return nil, bad("click_id", "must be an integer")
+		}
+		click, err = queryOne(c.s, `SELECT * FROM keitaro_clicks WHERE tenant_id = @tenant AND click_id = ?`, id)
+		if err == errNotFound {
+			return nil, bad("click_id", fmt.Sprintf("no click %d", id))
+		}
+		if sub, given := m["sub_id"].(string); err == nil && given && sub != click.str("sub_id") {
+			return nil, bad("sub_id", "is not the sub_id of click "+strconv.FormatInt(id, 10))
+		}
+	case m["sub_id"] != nil:
+		sub, ok := m["sub_id"].(string)
+		if !ok {
+			return nil, bad("sub_id", "must be a string")
+		}
+		click, err = clickBySubID(c, sub)
+		if err == errNotFound {
+			return nil, bad("sub_id", fmt.Sprintf("no click %q", sub))
+		}
+	default:
+		return nil, bad("sub_id", "sub_id or click_id is required")
+	}
+	return click, err
+}
+
+// recordConversions applies a batch of helper or seed conversions, one
+// after another; prefix names the list in errors.
+func recordConversions(c *call, items []map[string]any, prefix string) ([]wire.Object, error) {
+	loc, _ := location("", c.t.timezone)
+	out := make([]wire.Object, 0, len(items))
+	for i, m := range items {
+		in, err := readConversionItem(c, m, loc, prefix+"["+strconv.Itoa(i)+"]")
+		if err != nil {
+			return nil, err
+		}
+		cv, err := applyConversion(c, in)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, wire.Obj("conversion_id", cv.int("conversion_id"), "click_id", cv.int("click_id"),
+			"sub_id", cv.str("sub_id"), "status", cv.str("status")))
+	}
+	return out, nil
+}
+
+// allConversions are the tenant's conversions with every column, for the
+// state dump.
+func allConversions(c *call) ([]wire.Object, error) {
+	rows, err := dumpTable(c, `SELECT * FROM keitaro_conversions WHERE tenant_id = @tenant ORDER BY conversion_id`)
+	for i, o := range rows {
+		if p, ok := o.Get("params"); ok {
+			s, _ := p.(string)
+			rows[i] = o.Set("params", json.RawMessage(s))
+		}
+	}
+	return rows, err
+}
