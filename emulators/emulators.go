@@ -2,7 +2,7 @@
 package emulators
 
 import (
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/emulators/hitsteps"
 	"github.com/vendoremu/vendoremu/emulators/justclick"
 	"github.com/vendoremu/vendoremu/emulators/keitaro"
@@ -25,8 +25,8 @@ func Names() []string {
 }
 
 // All returns the factories of all five vendors, in the order of Names.
-func All(cfg Config) []emulator.Factory {
-	return []emulator.Factory{
+func All(cfg Config) []emu.Factory {
+	return []emu.Factory{
 		hitsteps.New(cfg.Hitsteps),
 		mousestats.New(cfg.MouseStats),
 		keitaro.New(cfg.Keitaro),

@@ -19,14 +19,14 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 )
 
 // Load applies doc to the vendors, all in one transaction: a document with
-// any problem changes nothing and gives an *emulator.Error (status 400)
+// any problem changes nothing and gives an *emu.Error (status 400)
 // naming the problem. It returns the vendors it loaded, in document order.
-func Load(ctx context.Context, st *store.Store, vendors []emulator.Vendor, doc []byte) ([]string, error) {
+func Load(ctx context.Context, st *store.Store, vendors []emu.Vendor, doc []byte) ([]string, error) {
 	names := make([]string, len(vendors))
 	for i, v := range vendors {
 		names[i] = v.Name()
@@ -35,16 +35,16 @@ func Load(ctx context.Context, st *store.Store, vendors []emulator.Vendor, doc [
 	if err != nil {
 		return nil, err
 	}
-	byName := map[string]emulator.Vendor{}
+	byName := map[string]emu.Vendor{}
 	for _, v := range vendors {
 		byName[v.Name()] = v
 	}
 	err = st.Write(ctx, func(tx *store.Tx) error {
 		for _, name := range order {
 			if err := byName[name].LoadSeed(tx, sections[name]); err != nil {
-				var e *emulator.Error
+				var e *emu.Error
 				if errors.As(err, &e) {
-					return emulator.BadRequest("%s: %s", name, e.Message)
+					return emu.BadRequest("%s: %s", name, e.Message)
 				}
 				return fmt.Errorf("%s: %w", name, err)
 			}
@@ -68,37 +68,37 @@ func parse(doc []byte, vendors []string) (map[string]json.RawMessage, []string, 
 	dec := json.NewDecoder(bytes.NewReader(doc))
 	tok, err := dec.Token()
 	if err != nil || tok != json.Delim('{') {
-		return nil, nil, emulator.BadRequest("seed document must be a JSON object with one member per vendor (%s)", strings.Join(names, ", "))
+		return nil, nil, emu.BadRequest("seed document must be a JSON object with one member per vendor (%s)", strings.Join(names, ", "))
 	}
 	sections := map[string]json.RawMessage{}
 	var order []string
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, nil, emulator.BadRequest("seed document is not valid JSON: %v", err)
+			return nil, nil, emu.BadRequest("seed document is not valid JSON: %v", err)
 		}
 		name := tok.(string)
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return nil, nil, emulator.BadRequest("seed document is not valid JSON: %v", err)
+			return nil, nil, emu.BadRequest("seed document is not valid JSON: %v", err)
 		}
 		if !known[name] {
-			return nil, nil, emulator.BadRequest("seed document: unknown vendor %q (known: %s)", name, strings.Join(names, ", "))
+			return nil, nil, emu.BadRequest("seed document: unknown vendor %q (known: %s)", name, strings.Join(names, ", "))
 		}
 		if _, dup := sections[name]; dup {
-			return nil, nil, emulator.BadRequest("seed document: vendor %q appears twice", name)
+			return nil, nil, emu.BadRequest("seed document: vendor %q appears twice", name)
 		}
 		sections[name] = raw
 		order = append(order, name)
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, nil, emulator.BadRequest("seed document is not valid JSON: %v", err)
+		return nil, nil, emu.BadRequest("seed document is not valid JSON: %v", err)
 	}
 	if dec.More() {
-		return nil, nil, emulator.BadRequest("seed document: trailing data after the JSON object")
+		return nil, nil, emu.BadRequest("seed document: trailing data after the JSON object")
 	}
 	if _, err := dec.Token(); err == nil {
-		return nil, nil, emulator.BadRequest("seed document: trailing data after the JSON object")
+		return nil, nil, emu.BadRequest("seed document: trailing data after the JSON object")
 	}
 	return sections, order, nil
 }

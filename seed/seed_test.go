@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 )
 
 var vendors = []string{"keitaro", "mousestats"}
@@ -29,7 +29,7 @@ func TestParseNamesTheProblem(t *testing.T) {
 		`{"keitaro":{}`:               "not valid JSON",
 	} {
 		_, _, err := parse([]byte(doc), vendors)
-		var e *emulator.Error
+		var e *emu.Error
 		if !errors.As(err, &e) || e.Status != 400 || !strings.Contains(e.Message, want) {
 			t.Errorf("%q: %v, want 400 containing %q", doc, err, want)
 		}

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/internal/vtest"
 	"github.com/vendoremu/vendoremu/server"
 	"github.com/vendoremu/vendoremu/store"
@@ -17,7 +17,7 @@ import (
 // whole middleware stack (path cleaning, journal, recovery, fault lookup
 // with one fault installed that does not match), on a file database.
 func BenchmarkJournaledRoundTrip(b *testing.B) {
-	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emulator.Factory{newNotes}})
+	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emu.Factory{newNotes}})
 	srv.Do("POST", "/_emulator/faults", `{"path":"/elsewhere","status":500}`)
 	req, _ := http.NewRequest("GET", srv.URL+"/notes/items/", nil)
 	req.Header.Set("X-Tenant", "default")
@@ -41,7 +41,7 @@ func BenchmarkJournaledRoundTrip(b *testing.B) {
 // BenchmarkTenantReset resets one tenant holding 200 rows while another
 // tenant holds 10,000, on a file database.
 func BenchmarkTenantReset(b *testing.B) {
-	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emulator.Factory{newNotes}})
+	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emu.Factory{newNotes}})
 	ctx := context.Background()
 	srv.Do("POST", "/_emulator/notes/tenants", `{"key":"big"}`)
 	srv.Do("POST", "/_emulator/notes/tenants", `{"key":"small"}`)

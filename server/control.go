@@ -16,7 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/faults"
 	"github.com/vendoremu/vendoremu/journal"
 	"github.com/vendoremu/vendoremu/seed"
@@ -104,21 +104,21 @@ func readBody(c *gin.Context) ([]byte, bool) {
 	}
 	b, err := io.ReadAll(io.LimitReader(c.Request.Body, maxControlBody+1))
 	if err != nil {
-		emulator.Abort(c, emulator.BadRequest("cannot read body: %v", err))
+		emu.Abort(c, emu.BadRequest("cannot read body: %v", err))
 		return nil, false
 	}
 	if len(b) > maxControlBody {
-		emulator.Abort(c, &emulator.Error{Status: http.StatusRequestEntityTooLarge, Message: "body too large"})
+		emu.Abort(c, &emu.Error{Status: http.StatusRequestEntityTooLarge, Message: "body too large"})
 		return nil, false
 	}
 	return b, true
 }
 
-func (s *Server) vendorNamed(c *gin.Context, name string) (emulator.Vendor, bool) {
+func (s *Server) vendorNamed(c *gin.Context, name string) (emu.Vendor, bool) {
 	if m, ok := s.byName[name]; ok {
 		return m.vendor, true
 	}
-	emulator.Abort(c, s.unknownVendor(name))
+	emu.Abort(c, s.unknownVendor(name))
 	return nil, false
 }
 
@@ -145,7 +145,7 @@ func (s *Server) reset(c *gin.Context) {
 // tenant's data (its credentials stay). The clock is left alone.
 func (s *Server) Reset(ctx context.Context, vendorName, tenant string) error {
 	if tenant != "" && vendorName == "" {
-		return emulator.BadRequest("tenant needs vendor: POST /_emulator/reset?vendor=V&tenant=T")
+		return emu.BadRequest("tenant needs vendor: POST /_emulator/reset?vendor=V&tenant=T")
 	}
 	targets := s.vendors
 	if vendorName != "" {
@@ -153,7 +153,7 @@ func (s *Server) Reset(ctx context.Context, vendorName, tenant string) error {
 		if !ok {
 			return s.unknownVendor(vendorName)
 		}
-		targets = []emulator.Vendor{m.vendor}
+		targets = []emu.Vendor{m.vendor}
 	}
 	err := s.store.Write(ctx, func(tx *store.Tx) error {
 		if tenant != "" {
@@ -170,7 +170,7 @@ func (s *Server) Reset(ctx context.Context, vendorName, tenant string) error {
 		return nil
 	})
 	if errors.Is(err, store.ErrNoTenant) {
-		return emulator.NotFound("unknown tenant %q of %s", tenant, vendorName)
+		return emu.NotFound("unknown tenant %q of %s", tenant, vendorName)
 	}
 	if err != nil {
 		return err
@@ -183,16 +183,16 @@ func (s *Server) Reset(ctx context.Context, vendorName, tenant string) error {
 }
 
 func (s *Server) unknownVendor(name string) error {
-	return emulator.BadRequest("unknown vendor %q (known: %s)", name, strings.Join(s.Vendors(), ", "))
+	return emu.BadRequest("unknown vendor %q (known: %s)", name, strings.Join(s.Vendors(), ", "))
 }
 
 // controlError answers err; an unexpected one is logged and answered 500.
 func (s *Server) controlError(c *gin.Context, err error) {
-	status, _ := emulator.ErrorStatus(err)
+	status, _ := emu.ErrorStatus(err)
 	if status == http.StatusInternalServerError {
 		s.log.Error("control plane", "method", c.Request.Method, "path", c.Request.URL.Path, "err", err)
 	}
-	emulator.Abort(c, err)
+	emu.Abort(c, err)
 }
 
 func (s *Server) seed(c *gin.Context) {
@@ -211,7 +211,7 @@ func (s *Server) seed(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok", "vendors": loaded})
 }
 
-func (s *Server) createTenant(v emulator.Vendor) gin.HandlerFunc {
+func (s *Server) createTenant(v emu.Vendor) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		body, ok := readBody(c)
 		if !ok {
@@ -245,7 +245,7 @@ func (s *Server) state(c *gin.Context) {
 	})
 	if err != nil {
 		if errors.Is(err, store.ErrNoTenant) {
-			emulator.Abort(c, emulator.NotFound("unknown tenant %q of %s", tenant, v.Name()))
+			emu.Abort(c, emu.NotFound("unknown tenant %q of %s", tenant, v.Name()))
 			return
 		}
 		s.controlError(c, err)
@@ -269,7 +269,7 @@ func (s *Server) listRequests(c *gin.Context) {
 	if l := c.Query("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 0 {
-			emulator.Abort(c, emulator.BadRequest("limit must be a non-negative integer, got %q", l))
+			emu.Abort(c, emu.BadRequest("limit must be a non-negative integer, got %q", l))
 			return
 		}
 		f.Limit = n
@@ -302,11 +302,11 @@ func (s *Server) addFault(c *gin.Context) {
 		Times       int64  `json:"times"`
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		emulator.Abort(c, emulator.BadRequest(`body must be a fault: {"vendor","method","path","status","body","content_type","delay_ms","times"}`))
+		emu.Abort(c, emu.BadRequest(`body must be a fault: {"vendor","method","path","status","body","content_type","delay_ms","times"}`))
 		return
 	}
-	if err := emulator.DecodeStrict(body, &in); err != nil {
-		emulator.Abort(c, err)
+	if err := emu.DecodeStrict(body, &in); err != nil {
+		emu.Abort(c, err)
 		return
 	}
 	if in.Vendor != "" && in.Vendor != "*" {
@@ -319,7 +319,7 @@ func (s *Server) addFault(c *gin.Context) {
 		ContentType: in.ContentType, DelayMS: in.DelayMS, Times: in.Times,
 	})
 	if err != nil {
-		emulator.Abort(c, emulator.BadRequest("%v", err))
+		emu.Abort(c, emu.BadRequest("%v", err))
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"id": id})
@@ -333,11 +333,11 @@ func (s *Server) clearFaults(c *gin.Context) {
 func (s *Server) deleteFault(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		emulator.Abort(c, emulator.BadRequest("fault id must be an integer"))
+		emu.Abort(c, emu.BadRequest("fault id must be an integer"))
 		return
 	}
 	if !s.faults.Delete(id) {
-		emulator.Abort(c, emulator.NotFound("no fault %d", id))
+		emu.Abort(c, emu.NotFound("no fault %d", id))
 		return
 	}
 	c.Status(http.StatusNoContent)
@@ -361,8 +361,8 @@ func (s *Server) setClock(c *gin.Context) {
 		Advance *string `json:"advance"`
 		Real    *bool   `json:"real"`
 	}
-	if err := emulator.DecodeStrict(body, &in); err != nil {
-		emulator.Abort(c, err)
+	if err := emu.DecodeStrict(body, &in); err != nil {
+		emu.Abort(c, err)
 		return
 	}
 	n := 0
@@ -372,27 +372,27 @@ func (s *Server) setClock(c *gin.Context) {
 		}
 	}
 	if n != 1 {
-		emulator.Abort(c, emulator.BadRequest(`give exactly one of {"now":"<RFC 3339>"}, {"advance":"<duration>"}, {"real":true}`))
+		emu.Abort(c, emu.BadRequest(`give exactly one of {"now":"<RFC 3339>"}, {"advance":"<duration>"}, {"real":true}`))
 		return
 	}
 	switch {
 	case in.Now != nil:
 		t, err := time.Parse(time.RFC3339Nano, *in.Now)
 		if err != nil {
-			emulator.Abort(c, emulator.BadRequest("now must be an RFC 3339 time such as 2031-03-01T10:00:00Z, got %q", *in.Now))
+			emu.Abort(c, emu.BadRequest("now must be an RFC 3339 time such as 2031-03-01T10:00:00Z, got %q", *in.Now))
 			return
 		}
 		s.clock.Set(t)
 	case in.Advance != nil:
 		d, err := parseAdvance(*in.Advance)
 		if err != nil {
-			emulator.Abort(c, emulator.BadRequest("%v", err))
+			emu.Abort(c, emu.BadRequest("%v", err))
 			return
 		}
 		s.clock.Advance(d)
 	default:
 		if !*in.Real {
-			emulator.Abort(c, emulator.BadRequest(`real must be true (to return to the wall clock)`))
+			emu.Abort(c, emu.BadRequest(`real must be true (to return to the wall clock)`))
 			return
 		}
 		s.clock.Real()

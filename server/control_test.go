@@ -9,14 +9,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/internal/vtest"
 	"github.com/vendoremu/vendoremu/server"
 )
 
 func start(t *testing.T) *vtest.Server {
 	t.Helper()
-	return vtest.Start(t, server.Config{Vendors: []emulator.Factory{newNotes}, Version: "test"})
+	return vtest.Start(t, server.Config{Vendors: []emu.Factory{newNotes}, Version: "test"})
 }
 
 func expect(t *testing.T, r vtest.Response, status int, body string) {
@@ -112,7 +112,7 @@ func TestClock(t *testing.T) {
 }
 
 func TestAdminToken(t *testing.T) {
-	srv := vtest.Start(t, server.Config{Vendors: []emulator.Factory{newNotes}, AdminToken: "s3cret"})
+	srv := vtest.Start(t, server.Config{Vendors: []emu.Factory{newNotes}, AdminToken: "s3cret"})
 	if r := srv.Do("GET", "/_emulator/health", nil); r.Status != 200 {
 		t.Fatalf("health needs no token: %d", r.Status)
 	}
@@ -223,11 +223,11 @@ func TestSeed(t *testing.T) {
 func TestSeedFileAtStart(t *testing.T) {
 	path := t.TempDir() + "/seed.json"
 	writeFile(t, path, `{"notes":{"tenants":[{"key":"ci","items":["from file"]}]}}`)
-	srv := vtest.Start(t, server.Config{Vendors: []emulator.Factory{newNotes}, SeedFile: path})
+	srv := vtest.Start(t, server.Config{Vendors: []emu.Factory{newNotes}, SeedFile: path})
 	expect(t, srv.Do("GET", "/notes/items", nil, "X-Tenant", "ci"), 200, `{"items":["from file"]}`)
 
 	writeFile(t, path, `{"notes":{"tenants":[{"items":["no key"]}]}}`)
-	_, err := server.New(t.Context(), server.Config{Vendors: []emulator.Factory{newNotes}, SeedFile: path})
+	_, err := server.New(t.Context(), server.Config{Vendors: []emu.Factory{newNotes}, SeedFile: path})
 	if err == nil || !strings.Contains(err.Error(), "tenants[0].key is required") {
 		t.Fatalf("bad seed file: %v", err)
 	}
@@ -245,7 +245,7 @@ func TestPanicAnswersInVendorShape(t *testing.T) {
 
 func TestVendorOwnListener(t *testing.T) {
 	srv := vtest.Start(t, server.Config{
-		Vendors:     []emulator.Factory{newNotes},
+		Vendors:     []emu.Factory{newNotes},
 		VendorAddrs: map[string]string{"notes": "127.0.0.1:0"},
 	})
 	resp, err := http.Get(fmt.Sprintf("http://%s/items/", srv.VendorAddr("notes")))
@@ -270,7 +270,7 @@ func TestVendorOwnListener(t *testing.T) {
 	if e := srv.Journal().List(journalAll)[2]; e.Vendor != "notes" || e.Path != "/items" {
 		t.Fatalf("journal entry %+v", e)
 	}
-	if _, err := server.New(t.Context(), server.Config{Vendors: []emulator.Factory{newNotes}, VendorAddrs: map[string]string{"ghost": ":0"}}); err == nil {
+	if _, err := server.New(t.Context(), server.Config{Vendors: []emu.Factory{newNotes}, VendorAddrs: map[string]string{"ghost": ":0"}}); err == nil {
 		t.Fatal("a listener for an unknown vendor was accepted")
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/journal"
 )
 
@@ -22,7 +22,7 @@ func writeFile(t *testing.T, path, content string) {
 
 // newOther is a second notes vendor under another name, for tests that need
 // two vendors.
-func newOther(d emulator.Deps) (emulator.Vendor, error) { return &notes{deps: d, name: "other"}, nil }
+func newOther(d emu.Deps) (emu.Vendor, error) { return &notes{deps: d, name: "other"}, nil }
 
 // vtestDo returns a request helper for a server that was not started by vtest.
 func vtestDo(t *testing.T, base string) func(method, path, body string, status int, headers ...string) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/internal/vtest"
 	"github.com/vendoremu/vendoremu/journal"
 	"github.com/vendoremu/vendoremu/server"
@@ -57,7 +57,7 @@ func TestJournalRecordsExchanges(t *testing.T) {
 }
 
 func TestJournalFilters(t *testing.T) {
-	srv := vtest.Start(t, server.Config{Vendors: []emulator.Factory{newNotes, newOther}})
+	srv := vtest.Start(t, server.Config{Vendors: []emu.Factory{newNotes, newOther}})
 	srv.Do("POST", "/notes/items", "a", "X-Tenant", "default")
 	srv.Do("GET", "/notes/items", nil, "X-Tenant", "default")
 	srv.Do("GET", "/notes/items/deep/path", nil)
@@ -96,7 +96,7 @@ func TestJournalFilters(t *testing.T) {
 }
 
 func TestJournalCapAndBodyLimit(t *testing.T) {
-	srv := vtest.Start(t, server.Config{Vendors: []emulator.Factory{newNotes}, JournalCapacity: 5})
+	srv := vtest.Start(t, server.Config{Vendors: []emu.Factory{newNotes}, JournalCapacity: 5})
 	for i := range 8 {
 		srv.Do("POST", "/notes/items", fmt.Sprint(i), "X-Tenant", "default")
 	}

@@ -11,14 +11,14 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/journal"
 )
 
 // vendorEngine builds the gin engine that serves one vendor: the journal
 // outermost (so it sees faults and recovered panics), then recovery, then
 // fault injection, then the vendor's own routes.
-func (s *Server) vendorEngine(v emulator.Vendor) *gin.Engine {
+func (s *Server) vendorEngine(v emu.Vendor) *gin.Engine {
 	e := gin.New()
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
@@ -75,7 +75,7 @@ func (s *Server) journalMiddleware(vendor string) gin.HandlerFunc {
 		e := journal.Entry{
 			Time:           start.UTC(),
 			Vendor:         vendor,
-			Tenant:         emulator.TenantOf(c),
+			Tenant:         emu.TenantOf(c),
 			Method:         r.Method,
 			Path:           r.URL.Path,
 			Query:          r.URL.RawQuery,
@@ -110,7 +110,7 @@ func (s *Server) faultMiddleware(vendor string) gin.HandlerFunc {
 
 // recoverMiddleware turns a handler panic into the vendor's 500 answer and a
 // log line naming the request. A panic is always a bug in the emulator.
-func (s *Server) recoverMiddleware(v emulator.Vendor) gin.HandlerFunc {
+func (s *Server) recoverMiddleware(v emu.Vendor) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
 			rec := recover()

@@ -9,7 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -17,11 +17,11 @@ import (
 // notes is a tiny but real vendor for the foundation's tests: a tenant is
 // named by the X-Tenant header and keeps a list of notes.
 type notes struct {
-	deps emulator.Deps
+	deps emu.Deps
 	name string
 }
 
-func newNotes(d emulator.Deps) (emulator.Vendor, error) { return &notes{deps: d, name: "notes"}, nil }
+func newNotes(d emu.Deps) (emu.Vendor, error) { return &notes{deps: d, name: "notes"}, nil }
 
 func (n *notes) Name() string { return n.name }
 
@@ -41,7 +41,7 @@ func (n *notes) Routes(e *gin.Engine) {
 	e.POST("/items", n.add)
 	e.GET("/panic", func(c *gin.Context) { panic("boom") })
 	e.GET("/where", func(c *gin.Context) {
-		wire.JSON(c.Writer, http.StatusOK, wire.Obj("base", emulator.BasePath(c.Request)))
+		wire.JSON(c.Writer, http.StatusOK, wire.Obj("base", emu.BasePath(c.Request)))
 	})
 	e.NoRoute(func(c *gin.Context) {
 		wire.JSON(c.Writer, http.StatusNotFound, wire.Obj("error", "no such note route"))
@@ -53,7 +53,7 @@ func (n *notes) tenant(c *gin.Context, tx *store.Tx) (store.Scoped, error) {
 	if err != nil {
 		return store.Scoped{}, err
 	}
-	emulator.SetTenant(c, t.Key)
+	emu.SetTenant(c, t.Key)
 	return tx.Scope(t), nil
 }
 
@@ -117,7 +117,7 @@ func (n *notes) Control(g *gin.RouterGroup) {
 			return tx.QueryRow(`SELECT count(*) FROM ` + n.name + `_items`).Scan(&count)
 		})
 		if err != nil {
-			emulator.Abort(c, err)
+			emu.Abort(c, err)
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"count": count})
@@ -171,11 +171,11 @@ func (n *notes) CreateTenant(tx *store.Tx, body []byte) (any, error) {
 	}
 	if len(body) > 0 {
 		if err := json.Unmarshal(body, &in); err != nil {
-			return nil, emulator.BadRequest("body must be {\"key\":\"…\"}")
+			return nil, emu.BadRequest("body must be {\"key\":\"…\"}")
 		}
 	}
 	if in.Key == "" {
-		return nil, emulator.BadRequest("key is required")
+		return nil, emu.BadRequest("key is required")
 	}
 	if err := n.create(tx, in.Key); err != nil {
 		return nil, err
@@ -191,11 +191,11 @@ func (n *notes) LoadSeed(tx *store.Tx, section json.RawMessage) error {
 		} `json:"tenants"`
 	}
 	if err := json.Unmarshal(section, &in); err != nil {
-		return emulator.BadRequest("notes section must be {\"tenants\":[{\"key\",\"items\"}]}")
+		return emu.BadRequest("notes section must be {\"tenants\":[{\"key\",\"items\"}]}")
 	}
 	for i, t := range in.Tenants {
 		if t.Key == "" {
-			return emulator.BadRequest("tenants[%d].key is required", i)
+			return emu.BadRequest("tenants[%d].key is required", i)
 		}
 		existing, err := tx.Tenant(n.name, t.Key)
 		switch {

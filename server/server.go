@@ -18,7 +18,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/faults"
 	"github.com/vendoremu/vendoremu/journal"
 	"github.com/vendoremu/vendoremu/seed"
@@ -50,7 +50,7 @@ type Config struct {
 	// Log receives the server's log lines; nil discards them.
 	Log *slog.Logger
 	// Vendors are the emulators to serve, in the order health lists them.
-	Vendors []emulator.Factory
+	Vendors []emu.Factory
 }
 
 // Server is a built emulator: its store, vendors, journal, faults and
@@ -62,7 +62,7 @@ type Server struct {
 	clock   *store.Clock
 	journal *journal.Journal
 	faults  *faults.Table
-	vendors []emulator.Vendor
+	vendors []emu.Vendor
 	byName  map[string]*mounted
 	control *gin.Engine
 	handler http.Handler
@@ -74,7 +74,7 @@ type Server struct {
 
 // mounted is a vendor with the engine that serves it.
 type mounted struct {
-	vendor emulator.Vendor
+	vendor emu.Vendor
 	engine *gin.Engine
 }
 
@@ -120,7 +120,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 func (s *Server) build(ctx context.Context) error {
-	deps := emulator.Deps{Store: s.store, Clock: s.clock, Journal: s.journal, Log: s.log}
+	deps := emu.Deps{Store: s.store, Clock: s.clock, Journal: s.journal, Log: s.log}
 	var schemas []store.Schema
 	for _, f := range s.cfg.Vendors {
 		v, err := f(deps)
@@ -222,7 +222,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	}
 	if m, ok := s.byName[first]; ok {
 		r.URL.Path, r.URL.RawPath = rest, ""
-		m.engine.ServeHTTP(w, emulator.WithBasePath(r, "/"+first))
+		m.engine.ServeHTTP(w, emu.WithBasePath(r, "/"+first))
 		return
 	}
 	if p == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
@@ -360,15 +360,15 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Unlock()
 	var errs []error
 	var wg sync.WaitGroup
-	var emu sync.Mutex
+	var errMu sync.Mutex
 	for _, srv := range servers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			if err := srv.Shutdown(ctx); err != nil {
-				emu.Lock()
+				errMu.Lock()
 				errs = append(errs, err)
-				emu.Unlock()
+				errMu.Unlock()
 			}
 		}()
 	}

@@ -8,14 +8,14 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/internal/vtest"
 	"github.com/vendoremu/vendoremu/server"
 )
 
 func TestRestartOnFileDatabaseKeepsData(t *testing.T) {
 	db := t.TempDir() + "/emu.db"
-	cfg := server.Config{Addr: "127.0.0.1:0", DB: db, Vendors: []emulator.Factory{newNotes}}
+	cfg := server.Config{Addr: "127.0.0.1:0", DB: db, Vendors: []emu.Factory{newNotes}}
 
 	first, err := server.New(context.Background(), cfg)
 	if err != nil {
@@ -38,7 +38,7 @@ func TestRestartOnFileDatabaseKeepsData(t *testing.T) {
 }
 
 func TestConcurrentWritersLoseNothing(t *testing.T) {
-	srv := vtest.Start(t, server.Config{DB: t.TempDir() + "/emu.db", Vendors: []emulator.Factory{newNotes}})
+	srv := vtest.Start(t, server.Config{DB: t.TempDir() + "/emu.db", Vendors: []emu.Factory{newNotes}})
 	const writers, each = 32, 25
 	var wg sync.WaitGroup
 	errs := make(chan string, writers*each)
@@ -70,7 +70,7 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 }
 
 func TestShutdownLetsRequestsFinish(t *testing.T) {
-	srv, err := server.New(context.Background(), server.Config{Addr: "127.0.0.1:0", Vendors: []emulator.Factory{newNotes}})
+	srv, err := server.New(context.Background(), server.Config{Addr: "127.0.0.1:0", Vendors: []emu.Factory{newNotes}})
 	if err != nil {
 		t.Fatal(err)
 	}

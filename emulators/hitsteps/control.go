@@ -9,12 +9,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
-// Control implements emulator.Vendor: the helpers of reference §7 under
+// Control implements emu.Vendor: the helpers of reference §7 under
 // /_emulator/hitsteps (the server owns "tenants").
 func (e *Emulator) Control(g *gin.RouterGroup) {
 	g.POST("/visits", e.recordVisits)
@@ -27,25 +27,25 @@ func (e *Emulator) Control(g *gin.RouterGroup) {
 func (e *Emulator) recordVisits(c *gin.Context) {
 	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxBody))
 	if err != nil {
-		emulator.Abort(c, emulator.BadRequest("cannot read body"))
+		emu.Abort(c, emu.BadRequest("cannot read body"))
 		return
 	}
-	fields, err := emulator.DecodeObject(body)
+	fields, err := emu.DecodeObject(body)
 	if err != nil {
-		emulator.Abort(c, err)
+		emu.Abort(c, err)
 		return
 	}
 	id, given, err := jsonInt(fields["website_id"], "website_id", 1, maxID)
 	if err == nil && !given {
-		err = emulator.BadRequest("website_id is required")
+		err = emu.BadRequest("website_id is required")
 	}
 	if err != nil {
-		emulator.Abort(c, err)
+		emu.Abort(c, err)
 		return
 	}
 	v, err := parseVisit(fields, "website_id")
 	if err != nil {
-		emulator.Abort(c, err)
+		emu.Abort(c, err)
 		return
 	}
 	v.WebsiteID = id
@@ -54,7 +54,7 @@ func (e *Emulator) recordVisits(c *gin.Context) {
 		var tenantID int64
 		err := tx.QueryRow(`SELECT tenant_id FROM hitsteps_websites WHERE id = ?`, id).Scan(&tenantID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return emulator.NotFound("website not found")
+			return emu.NotFound("website not found")
 		}
 		if err != nil {
 			return err
@@ -71,7 +71,7 @@ func (e *Emulator) recordVisits(c *gin.Context) {
 			WHERE tenant_id = @tenant AND website_id = ?`, id).Scan(&totals.pageviews, &totals.visitors)
 	})
 	if err != nil {
-		emulator.Abort(c, err)
+		emu.Abort(c, err)
 		return
 	}
 	out := wire.Obj("website_id", id, "day", v.Day)
@@ -115,12 +115,12 @@ func (e *Emulator) listInvoices(c *gin.Context) {
 			out = append(out, rows...)
 		}
 		if main != "" && !found {
-			return emulator.NotFound("unknown main_account %q", main)
+			return emu.NotFound("unknown main_account %q", main)
 		}
 		return nil
 	})
 	if err != nil {
-		emulator.Abort(c, err)
+		emu.Abort(c, err)
 		return
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i][0].Value.(int64) < out[j][0].Value.(int64) })

@@ -14,7 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 )
 
 // Name is the vendor's prefix and control-plane name.
@@ -33,15 +33,15 @@ type Config struct {
 
 // Emulator is the hitsteps vendor.
 type Emulator struct {
-	deps emulator.Deps
+	deps emu.Deps
 	cfg  Config
 	// defaults is the default tenant, parsed once from defaults.json.
 	defaults seedTenant
 }
 
 // New returns the factory the server builds the vendor with.
-func New(cfg Config) emulator.Factory {
-	return func(d emulator.Deps) (emulator.Vendor, error) {
+func New(cfg Config) emu.Factory {
+	return func(d emu.Deps) (emu.Vendor, error) {
 		defaults, err := parseDefaults()
 		if err != nil {
 			return nil, err
@@ -50,11 +50,11 @@ func New(cfg Config) emulator.Factory {
 	}
 }
 
-// Name implements emulator.Vendor.
+// Name implements emu.Vendor.
 func (e *Emulator) Name() string { return Name }
 
-// Schema implements emulator.Vendor.
+// Schema implements emu.Vendor.
 func (e *Emulator) Schema() string { return schema }
 
-// InternalError implements emulator.Vendor.
+// InternalError implements emu.Vendor.
 func (e *Emulator) InternalError(c *gin.Context) { writeError(c, errInternal) }

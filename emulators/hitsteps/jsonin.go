@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 )
 
 // Control-plane JSON input: seed sections, tenant bodies and visit records.
@@ -39,7 +39,7 @@ func jsonInt(raw json.RawMessage, name string, min, max int64) (n int64, ok bool
 	if uq, err := strconv.Unquote(s); err == nil && strings.HasPrefix(s, `"`) {
 		s = uq
 	}
-	bad := emulator.BadRequest("%s must be an integer from %d to %d, got %s", name, min, max, raw)
+	bad := emu.BadRequest("%s must be an integer from %d to %d, got %s", name, min, max, raw)
 	if !jsonIntFormat.MatchString(s) {
 		return 0, false, bad
 	}
@@ -60,11 +60,11 @@ func jsonText(v *string, name string, verbatim bool) (string, error) {
 	s := *v
 	switch {
 	case s == "":
-		return "", emulator.BadRequest("%s must not be empty", name)
+		return "", emu.BadRequest("%s must not be empty", name)
 	case len(s) > maxField:
-		return "", emulator.BadRequest("%s is longer than %d bytes", name, maxField)
+		return "", emu.BadRequest("%s is longer than %d bytes", name, maxField)
 	case !verbatim && strings.Trim(s, phpSpace) != s:
-		return "", emulator.BadRequest("%s must not start or end with white space", name)
+		return "", emu.BadRequest("%s must not start or end with white space", name)
 	}
 	return s, nil
 }
@@ -92,12 +92,12 @@ func parseVisit(fields map[string]json.RawMessage, extra ...string) (visit, erro
 	}
 	for k := range fields {
 		if !known[k] {
-			return v, emulator.BadRequest("unknown field %q", k)
+			return v, emu.BadRequest("unknown field %q", k)
 		}
 	}
 	var day string
 	if err := json.Unmarshal(fields["day"], &day); err != nil || !validDay(day) {
-		return v, emulator.BadRequest(`day is required: a date as "YYYYMMDD"`)
+		return v, emu.BadRequest(`day is required: a date as "YYYYMMDD"`)
 	}
 	v.Day = day
 	return v, nil

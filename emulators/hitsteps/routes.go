@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -55,7 +55,7 @@ var operations = []operation{
 	{"/api/whitelabel/autologin", byWhitelabel, reads, autologin},
 }
 
-// Routes implements emulator.Vendor: every operation on GET and POST, 405
+// Routes implements emu.Vendor: every operation on GET and POST, 405
 // for other methods on a known path, 404 for any other path.
 func (e *Emulator) Routes(r *gin.Engine) {
 	for _, op := range operations {
@@ -90,7 +90,7 @@ func (e *Emulator) serve(op operation) gin.HandlerFunc {
 			return err
 		})
 		if tenant != "" {
-			emulator.SetTenant(c, tenant)
+			emu.SetTenant(c, tenant)
 		}
 		var ae *apiError
 		switch {

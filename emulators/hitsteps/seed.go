@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 )
 
@@ -76,7 +76,7 @@ type seedWebsite struct {
 // program, so a failure is a build mistake.
 func parseDefaults() (seedTenant, error) {
 	var sec seedSection
-	if err := emulator.DecodeStrict(defaultSeed, &sec); err != nil || len(sec.Tenants) != 1 {
+	if err := emu.DecodeStrict(defaultSeed, &sec); err != nil || len(sec.Tenants) != 1 {
 		return seedTenant{}, fmt.Errorf("hitsteps: bad defaults.json: %v", err)
 	}
 	if d := sec.Tenants[0]; d.Username == nil || d.Password == nil || d.Token == nil {
@@ -85,7 +85,7 @@ func parseDefaults() (seedTenant, error) {
 	return sec.Tenants[0], nil
 }
 
-// Defaults implements emulator.Vendor: the sequences and the default tenant.
+// Defaults implements emu.Vendor: the sequences and the default tenant.
 func (e *Emulator) Defaults(tx *store.Tx) error {
 	if err := startSequences(tx); err != nil {
 		return err
@@ -93,7 +93,7 @@ func (e *Emulator) Defaults(tx *store.Tx) error {
 	return loadTenant(tx, e.defaults, "defaults")
 }
 
-// ResetTenant implements emulator.Vendor. The default tenant gets its
+// ResetTenant implements emu.Vendor. The default tenant gets its
 // reference §3 data back; a created tenant loses its accounts, websites,
 // visits, invoices and login tokens, keeping its credentials, whitelabels
 // and initial token.
@@ -124,10 +124,10 @@ func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
 	return err
 }
 
-// LoadSeed implements emulator.Vendor.
+// LoadSeed implements emu.Vendor.
 func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
 	var sec seedSection
-	if err := emulator.DecodeStrict(section, &sec); err != nil {
+	if err := emu.DecodeStrict(section, &sec); err != nil {
 		return err
 	}
 	for i, t := range sec.Tenants {
@@ -140,12 +140,12 @@ func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
 
 // seedError names where in the seed section a problem is.
 func seedError(where string, err error) error {
-	var ce *emulator.Error
+	var ce *emu.Error
 	if errors.As(err, &ce) {
-		return emulator.BadRequest("%s: %s", where, ce.Message)
+		return emu.BadRequest("%s: %s", where, ce.Message)
 	}
 	if errors.Is(err, store.ErrTenantExists) {
-		return emulator.BadRequest("%s: main account, username, token or whitelabel_id already in use", where)
+		return emu.BadRequest("%s: main account, username, token or whitelabel_id already in use", where)
 	}
 	return err
 }
@@ -160,7 +160,7 @@ func loadTenant(tx *store.Tx, t seedTenant, where string) error {
 	switch {
 	case given && err == nil:
 		if t.Username != nil || t.Password != nil || t.Token != nil {
-			return emulator.BadRequest("%s: main account %d exists; a seed cannot change its username, password or token", where, number)
+			return emu.BadRequest("%s: main account %d exists; a seed cannot change its username, password or token", where, number)
 		}
 		s = tx.Scope(existing)
 	case err != nil && !errors.Is(err, store.ErrNoTenant):
@@ -208,7 +208,7 @@ func loadWhitelabel(s store.Scoped, w seedWhitelabel, where string) error {
 	err = s.Tx().QueryRow(`SELECT tenant_id FROM hitsteps_whitelabels WHERE id = ?`, id).Scan(&owner)
 	switch {
 	case err == nil && owner != s.Tenant.ID:
-		return emulator.BadRequest("%s: whitelabel_id %d belongs to another main account", where, id)
+		return emu.BadRequest("%s: whitelabel_id %d belongs to another main account", where, id)
 	case err == nil:
 		if _, err := s.Exec(`UPDATE hitsteps_whitelabels SET brand = coalesce(nullif(?, ''), brand), url = coalesce(nullif(?, ''), url)
 			WHERE tenant_id = @tenant AND id = ?`, wl.Brand, wl.URL, id); err != nil {
@@ -255,7 +255,7 @@ func seedAccountRow(s store.Scoped, whitelabelID int64, in seedAccount) (account
 	}
 	a.Email = strings.ToLower(email)
 	if !validEmail(a.Email) {
-		return a, emulator.BadRequest("user_account_email must be an e-mail address, got %q", email)
+		return a, emu.BadRequest("user_account_email must be an e-mail address, got %q", email)
 	}
 	if a.Password, err = jsonText(in.Password, "password", true); err != nil {
 		return a, err
@@ -279,10 +279,10 @@ func seedAccountRow(s store.Scoped, whitelabelID int64, in seedAccount) (account
 		a.Language = *in.Language
 	}
 	if !languageFormat.MatchString(a.Language) {
-		return a, emulator.BadRequest("user_language must be two lower-case letters, got %q", a.Language)
+		return a, emu.BadRequest("user_language must be two lower-case letters, got %q", a.Language)
 	}
 	if utf8.RuneCountInString(a.Country) > 64 {
-		return a, emulator.BadRequest("user_country must be at most 64 characters")
+		return a, emu.BadRequest("user_country must be at most 64 characters")
 	}
 	if err := jsonNullableText(in.Statusmode, "user_account_statusmode", &a.Statusmode); err != nil {
 		return a, err
@@ -307,7 +307,7 @@ func seedAccountRow(s store.Scoped, whitelabelID int64, in seedAccount) (account
 		return a, err
 	}
 	if taken > 0 {
-		return a, emulator.BadRequest("user_account_email %q already exists in whitelabel %d", a.Email, whitelabelID)
+		return a, emu.BadRequest("user_account_email %q already exists in whitelabel %d", a.Email, whitelabelID)
 	}
 	a.ID, err = seedID(s, in.ID, "user_account_id", "hitsteps_accounts", seqAccount)
 	return a, err
@@ -325,7 +325,7 @@ func seedID(s store.Scoped, raw json.RawMessage, name, table, seq string) (int64
 			return 0, err
 		}
 		if taken > 0 {
-			return 0, emulator.BadRequest("%s %d is already in use", name, id)
+			return 0, emu.BadRequest("%s %d is already in use", name, id)
 		}
 	}
 	return chooseID(s.Tx(), seq, id)
@@ -345,12 +345,12 @@ func jsonNumberText(raw json.RawMessage, name string, dst *string) error {
 			s = string(raw)
 		}
 		if len(s) > 64 {
-			return emulator.BadRequest("%s is too long", name)
+			return emu.BadRequest("%s is too long", name)
 		}
 		*dst = s
 		return nil
 	}
-	return emulator.BadRequest("%s must be a string or a number", name)
+	return emu.BadRequest("%s must be a string or a number", name)
 }
 
 // jsonNullableText reads a string or null into dst; absent leaves dst.
@@ -360,7 +360,7 @@ func jsonNullableText(raw json.RawMessage, name string, dst *sql.NullString) err
 	}
 	var s *string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return emulator.BadRequest("%s must be a string or null", name)
+		return emu.BadRequest("%s must be a string or null", name)
 	}
 	if s == nil {
 		*dst = sql.NullString{}
@@ -399,7 +399,7 @@ func seedWebsiteRow(s store.Scoped, accountID int64, in seedWebsite) (website, e
 		return w, err
 	}
 	if w.Name == "" || utf8.RuneCountInString(w.Name) > 100 {
-		return w, emulator.BadRequest("website_name is required, at most 100 characters")
+		return w, emu.BadRequest("website_name is required, at most 100 characters")
 	}
 	url, err := jsonText(in.URL, "website_url", false)
 	if err != nil {
@@ -407,7 +407,7 @@ func seedWebsiteRow(s store.Scoped, accountID int64, in seedWebsite) (website, e
 	}
 	var ok bool
 	if w.Host, ok = normalizeHost(url); !ok {
-		return w, emulator.BadRequest("website_url is required: a domain or http(s) URL, got %q", url)
+		return w, emu.BadRequest("website_url is required: a domain or http(s) URL, got %q", url)
 	}
 	var dup int
 	if err := s.QueryRow(`SELECT count(*) FROM hitsteps_websites WHERE tenant_id = @tenant AND account_id = ? AND host = ?`,
@@ -415,7 +415,7 @@ func seedWebsiteRow(s store.Scoped, accountID int64, in seedWebsite) (website, e
 		return w, err
 	}
 	if dup > 0 {
-		return w, emulator.BadRequest("the account already tracks %s", w.Host)
+		return w, emu.BadRequest("the account already tracks %s", w.Host)
 	}
 	if w.APIKey, err = jsonText(in.APIKey, "APIKey", false); err != nil {
 		return w, err
@@ -426,7 +426,7 @@ func seedWebsiteRow(s store.Scoped, accountID int64, in seedWebsite) (website, e
 		var taken int
 		err = s.Tx().QueryRow(`SELECT count(*) FROM hitsteps_websites WHERE api_key = ?`, w.APIKey).Scan(&taken)
 		if err == nil && taken > 0 {
-			err = emulator.BadRequest("APIKey %q is already in use", w.APIKey)
+			err = emu.BadRequest("APIKey %q is already in use", w.APIKey)
 		}
 	}
 	if err != nil {

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -88,11 +88,11 @@ type tenantBody struct {
 	} `json:"whitelabels"`
 }
 
-// CreateTenant implements emulator.Vendor: a main account with fresh
+// CreateTenant implements emu.Vendor: a main account with fresh
 // whitelabels and no accounts (reference §7.1).
 func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
 	var in tenantBody
-	if err := emulator.DecodeStrict(body, &in); err != nil {
+	if err := emu.DecodeStrict(body, &in); err != nil {
 		return nil, err
 	}
 	m := mainAccount{TokenLifetime: tokenLifetime}
@@ -131,10 +131,10 @@ func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
 // whitelabels are the brands the body asks for (ids 0 to be allocated).
 func (in tenantBody) whitelabels() ([]whitelabel, error) {
 	if in.WhitelabelIDs != nil && len(in.WhitelabelIDs) == 0 || in.Whitelabels != nil && len(in.Whitelabels) == 0 {
-		return nil, emulator.BadRequest("whitelabel_ids and whitelabels must not be empty")
+		return nil, emu.BadRequest("whitelabel_ids and whitelabels must not be empty")
 	}
 	if in.WhitelabelIDs != nil && in.Whitelabels != nil && len(in.WhitelabelIDs) != len(in.Whitelabels) {
-		return nil, emulator.BadRequest("whitelabel_ids and whitelabels must have the same length")
+		return nil, emu.BadRequest("whitelabel_ids and whitelabels must have the same length")
 	}
 	n := max(len(in.WhitelabelIDs), len(in.Whitelabels))
 	if n == 0 {
@@ -148,7 +148,7 @@ func (in tenantBody) whitelabels() ([]whitelabel, error) {
 			return nil, err
 		}
 		if id == 0 || seen[id] {
-			return nil, emulator.BadRequest("whitelabel_ids must be distinct positive integers")
+			return nil, emu.BadRequest("whitelabel_ids must be distinct positive integers")
 		}
 		seen[id] = true
 		out[i].ID = id
@@ -165,7 +165,7 @@ func (in tenantBody) whitelabels() ([]whitelabel, error) {
 	return out, nil
 }
 
-// State implements emulator.Vendor: every tenant with its login, brands,
+// State implements emu.Vendor: every tenant with its login, brands,
 // tokens, accounts (with passwords), websites, visits and invoices.
 func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
 	ts, err := tx.SelectTenants(Name, tenant)

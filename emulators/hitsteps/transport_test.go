@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/emulators/hitsteps"
 	"github.com/vendoremu/vendoremu/internal/vtest"
 	"github.com/vendoremu/vendoremu/server"
@@ -120,7 +120,7 @@ func TestJournalNamesTheTenant(t *testing.T) {
 
 func TestOwnListenerServesWithoutPrefix(t *testing.T) {
 	srv := vtest.Start(t, server.Config{
-		Vendors:     []emulator.Factory{hitsteps.New(hitsteps.Config{})},
+		Vendors:     []emu.Factory{hitsteps.New(hitsteps.Config{})},
 		VendorAddrs: map[string]string{"hitsteps": "127.0.0.1:0"},
 	})
 	req, _ := http.NewRequest("POST", "http://"+srv.VendorAddr("hitsteps")+"/api/whitelabel/account",

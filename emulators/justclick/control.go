@@ -8,7 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -16,7 +16,7 @@ import (
 // maxControlBody bounds a helper's JSON body.
 const maxControlBody = 1 << 20
 
-// Control implements emulator.Vendor: the helpers of reference §7 for data
+// Control implements emu.Vendor: the helpers of reference §7 for data
 // only the vendor's own product would make.
 func (e *Emulator) Control(g *gin.RouterGroup) {
 	g.POST("/groups", e.helper(http.StatusCreated, addGroupHelper))
@@ -35,7 +35,7 @@ func (e *Emulator) helper(status int, fn helperFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxControlBody))
 		if err != nil {
-			emulator.Abort(c, emulator.BadRequest("cannot read body: %v", err))
+			emu.Abort(c, emu.BadRequest("cannot read body: %v", err))
 			return
 		}
 		var out any
@@ -46,7 +46,7 @@ func (e *Emulator) helper(status int, fn helperFunc) gin.HandlerFunc {
 		})
 		switch {
 		case err != nil:
-			emulator.Abort(c, err)
+			emu.Abort(c, err)
 		case out == nil:
 			c.Status(status)
 		default:
@@ -59,11 +59,11 @@ func (e *Emulator) helper(status int, fn helperFunc) gin.HandlerFunc {
 // 404 for an unknown one.
 func helperTenant(tx *store.Tx, login string) (store.Scoped, error) {
 	if login == "" {
-		return store.Scoped{}, emulator.BadRequest("login is required")
+		return store.Scoped{}, emu.BadRequest("login is required")
 	}
 	t, err := tx.Tenant(Name, asciiLower(login))
 	if errors.Is(err, store.ErrNoTenant) {
-		return store.Scoped{}, emulator.NotFound("unknown tenant")
+		return store.Scoped{}, emu.NotFound("unknown tenant")
 	}
 	return tx.Scope(t), err
 }
@@ -74,7 +74,7 @@ func addGroupHelper(tx *store.Tx, body []byte, _ url.Values) (any, error) {
 		Login string `json:"login"`
 		seedGroup
 	}
-	if err := emulator.DecodeStrict(body, &in); err != nil {
+	if err := emu.DecodeStrict(body, &in); err != nil {
 		return nil, err
 	}
 	s, err := helperTenant(tx, in.Login)
@@ -83,7 +83,7 @@ func addGroupHelper(tx *store.Tx, body []byte, _ url.Values) (any, error) {
 	}
 	if _, exists, err := groupByName(s, in.RassName); err != nil || exists {
 		if err == nil {
-			err = emulator.Conflict("group %q already exists", in.RassName)
+			err = emu.Conflict("group %q already exists", in.RassName)
 		}
 		return nil, err
 	}
@@ -107,7 +107,7 @@ func setSubscriptionsHelper(tx *store.Tx, body []byte, _ url.Values) (any, error
 		RassName string `json:"rass_name"`
 		Status   string `json:"status"`
 	}
-	if err := emulator.DecodeStrict(body, &in); err != nil {
+	if err := emu.DecodeStrict(body, &in); err != nil {
 		return nil, err
 	}
 	s, err := helperTenant(tx, in.Login)
@@ -118,11 +118,11 @@ func setSubscriptionsHelper(tx *store.Tx, body []byte, _ url.Values) (any, error
 		in.Status = statusSubscribe
 	}
 	if !statuses[in.Status] {
-		return nil, emulator.BadRequest("status must be one of STATUS_WAIT, STATUS_SUBSCRIBE, STATUS_UNSUBSCRIBE, STATUS_UNSUBSCRIBE_BY_SERVICE, STATUS_INVALID_EMAIL")
+		return nil, emu.BadRequest("status must be one of STATUS_WAIT, STATUS_SUBSCRIBE, STATUS_UNSUBSCRIBE, STATUS_UNSUBSCRIBE_BY_SERVICE, STATUS_INVALID_EMAIL")
 	}
 	contact, ok := contactID(s, asciiLower(in.Email))
 	if !ok {
-		return nil, emulator.NotFound("unknown contact %q", in.Email)
+		return nil, emu.NotFound("unknown contact %q", in.Email)
 	}
 	cond, args := `tenant_id = @tenant AND contact_id = ?`, []any{in.Status, s.Now().Unix(), contact}
 	if in.RassName != "" {
@@ -131,7 +131,7 @@ func setSubscriptionsHelper(tx *store.Tx, body []byte, _ url.Values) (any, error
 			return nil, err
 		}
 		if !ok || count(s, `SELECT count(*) FROM justclick_subscription WHERE `+cond+` AND rass_id = ?`, contact, g.id) == 0 {
-			return nil, emulator.NotFound("no subscription of %q to %q", in.Email, in.RassName)
+			return nil, emu.NotFound("no subscription of %q to %q", in.Email, in.RassName)
 		}
 		cond, args = cond+` AND rass_id = ?`, append(args, g.id)
 	}
@@ -149,7 +149,7 @@ func addPartnerHelper(tx *store.Tx, body []byte, _ url.Values) (any, error) {
 		Login string `json:"login"`
 		seedPartner
 	}
-	if err := emulator.DecodeStrict(body, &in); err != nil {
+	if err := emu.DecodeStrict(body, &in); err != nil {
 		return nil, err
 	}
 	s, err := helperTenant(tx, in.Login)
@@ -169,7 +169,7 @@ func setCallbackHelper(tx *store.Tx, body []byte, _ url.Values) (any, error) {
 		Login string `json:"login"`
 		URL   string `json:"url"`
 	}
-	if err := emulator.DecodeStrict(body, &in); err != nil {
+	if err := emu.DecodeStrict(body, &in); err != nil {
 		return nil, err
 	}
 	s, err := helperTenant(tx, in.Login)
@@ -177,7 +177,7 @@ func setCallbackHelper(tx *store.Tx, body []byte, _ url.Values) (any, error) {
 		return nil, err
 	}
 	if in.URL == "" {
-		return nil, emulator.BadRequest("url is required")
+		return nil, emu.BadRequest("url is required")
 	}
 	if err := setCallback(s, in.URL); err != nil {
 		return nil, err

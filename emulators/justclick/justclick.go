@@ -14,7 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
@@ -40,7 +40,7 @@ type Config struct {
 
 // Emulator is the justclick vendor.
 type Emulator struct {
-	deps emulator.Deps
+	deps emu.Deps
 	cfg  Config
 	// client delivers order callbacks: one attempt, 5 s, no redirects.
 	client *http.Client
@@ -49,8 +49,8 @@ type Emulator struct {
 }
 
 // New returns the factory the server builds the vendor with.
-func New(cfg Config) emulator.Factory {
-	return func(d emulator.Deps) (emulator.Vendor, error) {
+func New(cfg Config) emu.Factory {
+	return func(d emu.Deps) (emu.Vendor, error) {
 		return &Emulator{
 			deps: d,
 			cfg:  cfg,
@@ -65,13 +65,13 @@ func New(cfg Config) emulator.Factory {
 // callbackTimeout bounds one order-callback delivery.
 const callbackTimeout = 5 * time.Second
 
-// Name implements emulator.Vendor.
+// Name implements emu.Vendor.
 func (e *Emulator) Name() string { return Name }
 
-// Schema implements emulator.Vendor.
+// Schema implements emu.Vendor.
 func (e *Emulator) Schema() string { return schema }
 
-// InternalError implements emulator.Vendor: the vendor's PHP shows a bare
+// InternalError implements emu.Vendor: the vendor's PHP shows a bare
 // server error page.
 func (e *Emulator) InternalError(c *gin.Context) {
 	wire.Text(c.Writer, http.StatusInternalServerError, "Internal Server Error")

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/emulators/justclick"
 	"github.com/vendoremu/vendoremu/internal/vtest"
 	"github.com/vendoremu/vendoremu/server"
@@ -29,16 +29,16 @@ const (
 // so that tests can wait for its callbacks.
 func start(t *testing.T, cfg justclick.Config) (*vtest.Server, *justclick.Emulator) {
 	t.Helper()
-	var emu *justclick.Emulator
+	var jc *justclick.Emulator
 	factory := justclick.New(cfg)
-	srv := vtest.StartVendors(t, func(d emulator.Deps) (emulator.Vendor, error) {
+	srv := vtest.StartVendors(t, func(d emu.Deps) (emu.Vendor, error) {
 		v, err := factory(d)
-		emu, _ = v.(*justclick.Emulator)
+		jc, _ = v.(*justclick.Emulator)
 		return v, err
 	})
 	// Runs before the server shuts down: no delivery outlives the test.
-	t.Cleanup(emu.WaitCallbacks)
-	return srv, emu
+	t.Cleanup(jc.WaitCallbacks)
+	return srv, jc
 }
 
 // account is a client of one JustClick account, signing like the vendor's
@@ -220,7 +220,7 @@ func TestPartnerStatsSampleVerbatim(t *testing.T) {
 // The same sample on the vendor's own listener, where paths have no prefix.
 func TestOwnListener(t *testing.T) {
 	srv := vtest.Start(t, server.Config{
-		Vendors:     []emulator.Factory{justclick.New(justclick.Config{})},
+		Vendors:     []emu.Factory{justclick.New(justclick.Config{})},
 		VendorAddrs: map[string]string{justclick.Name: "127.0.0.1:0"},
 	})
 	own := "http://" + srv.VendorAddr(justclick.Name)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 )
 
@@ -58,7 +58,7 @@ func index(fns ...function) map[string]function {
 	return m
 }
 
-// Routes implements emulator.Vendor. Every method reaches a function (a
+// Routes implements emu.Vendor. Every method reaches a function (a
 // non-POST is a form without fields); everything else is the 404.
 func (e *Emulator) Routes(r *gin.Engine) {
 	r.Any("/api/:function", e.serve)
@@ -111,7 +111,7 @@ func (e *Emulator) serve(c *gin.Context) {
 		if err != nil {
 			return err
 		}
-		emulator.SetTenant(c, acct.login)
+		emu.SetTenant(c, acct.login)
 		secret = acct.secret
 		if a = authenticate(acct, fields); a.failed() {
 			return nil

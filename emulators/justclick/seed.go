@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -182,12 +182,12 @@ func defaultTenant() seedTenant {
 	}
 }
 
-// Defaults implements emulator.Vendor: the account of reference §3.
+// Defaults implements emu.Vendor: the account of reference §3.
 func (e *Emulator) Defaults(tx *store.Tx) error {
 	return applyTenant(tx, defaultTenant())
 }
 
-// ResetTenant implements emulator.Vendor. The default account returns to
+// ResetTenant implements emu.Vendor. The default account returns to
 // reference §3; any other keeps its credentials, switches and domains and
 // loses its data and callback URL.
 func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
@@ -209,10 +209,10 @@ var (
 	secretPattern = regexp.MustCompile(`^[\x21-\x7e]{1,128}$`)
 )
 
-// CreateTenant implements emulator.Vendor (reference §7.1).
+// CreateTenant implements emu.Vendor (reference §7.1).
 func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
 	var in settings
-	if err := emulator.DecodeStrict(body, &in); err != nil {
+	if err := emu.DecodeStrict(body, &in); err != nil {
 		return nil, err
 	}
 	if in.Login == "" {
@@ -226,7 +226,7 @@ func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
 		in.Domains = []string{}
 	}
 	if _, err := tx.Tenant(Name, in.Login); err == nil {
-		return nil, emulator.Conflict("login already exists")
+		return nil, emu.Conflict("login already exists")
 	}
 	if err := applyTenant(tx, seedTenant{settings: in}); err != nil {
 		return nil, err
@@ -252,24 +252,24 @@ func tenantSettings(s store.Scoped) (wire.Object, error) {
 		"api_can_subscribe", a.apiCanSubscribe, "domains", accountDomains(s)), nil
 }
 
-// LoadSeed implements emulator.Vendor: {"tenants":[…]}, each a tenant of
+// LoadSeed implements emu.Vendor: {"tenants":[…]}, each a tenant of
 // §7.1 plus its data; an existing login is extended (objects with the same
 // name, e-mail, bill_id or date are replaced), a new one created.
 func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
 	var doc struct {
 		Tenants []seedTenant `json:"tenants"`
 	}
-	if err := emulator.DecodeStrict(section, &doc); err != nil {
+	if err := emu.DecodeStrict(section, &doc); err != nil {
 		return err
 	}
 	for i, st := range doc.Tenants {
 		if st.Login == "" {
-			return emulator.BadRequest("tenants[%d]: login is required", i)
+			return emu.BadRequest("tenants[%d]: login is required", i)
 		}
 		if err := applyTenant(tx, st); err != nil {
-			var ce *emulator.Error
+			var ce *emu.Error
 			if errors.As(err, &ce) {
-				return emulator.BadRequest("tenants[%d]: %s", i, ce.Message)
+				return emu.BadRequest("tenants[%d]: %s", i, ce.Message)
 			}
 			return err
 		}
@@ -325,9 +325,9 @@ func applyTenant(tx *store.Tx, st seedTenant) error {
 func eachSeed[T any](what string, items []T, apply func(T) error) error {
 	for i, it := range items {
 		if err := apply(it); err != nil {
-			var ce *emulator.Error
+			var ce *emu.Error
 			if errors.As(err, &ce) {
-				return emulator.BadRequest("%s[%d]: %s", what, i, ce.Message)
+				return emu.BadRequest("%s[%d]: %s", what, i, ce.Message)
 			}
 			return err
 		}
@@ -337,14 +337,14 @@ func eachSeed[T any](what string, items []T, apply func(T) error) error {
 
 func (in settings) validate() error {
 	if !loginPattern.MatchString(in.Login) {
-		return emulator.BadRequest("login must match ^[a-z0-9][a-z0-9-]{1,62}$, got %q", in.Login)
+		return emu.BadRequest("login must match ^[a-z0-9][a-z0-9-]{1,62}$, got %q", in.Login)
 	}
 	if in.Secret != nil && !secretPattern.MatchString(*in.Secret) {
-		return emulator.BadRequest("secret must be 1–128 printable ASCII characters without spaces")
+		return emu.BadRequest("secret must be 1–128 printable ASCII characters without spaces")
 	}
 	for _, d := range in.Domains {
 		if d == "" || strings.ContainsAny(d, " \t\r\n/") {
-			return emulator.BadRequest("domains must be host names, got %q", d)
+			return emu.BadRequest("domains must be host names, got %q", d)
 		}
 	}
 	return nil
@@ -398,7 +398,7 @@ var rassNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
 func seedGroupRow(s store.Scoped, g seedGroup) error {
 	if !rassNamePattern.MatchString(g.RassName) {
-		return emulator.BadRequest("rass_name must be 1–64 of [A-Za-z0-9_-], got %q", g.RassName)
+		return emu.BadRequest("rass_name must be 1–64 of [A-Za-z0-9_-], got %q", g.RassName)
 	}
 	if g.RassTitle == "" {
 		g.RassTitle = g.RassName
@@ -421,7 +421,7 @@ func seedGroupRow(s store.Scoped, g seedGroup) error {
 	_, err = s.Exec(`INSERT INTO justclick_group (tenant_id, rass_id, rass_name, rass_title, kind) VALUES (@tenant, ?, ?, ?, ?)`,
 		id, g.RassName, g.RassTitle, kind)
 	if store.IsUniqueViolation(err) {
-		return emulator.BadRequest("rass_id %d is taken", id)
+		return emu.BadRequest("rass_id %d is taken", id)
 	}
 	return err
 }
@@ -433,18 +433,18 @@ func seedID(tx *store.Tx, kind, field string, n num) (int64, error) {
 	}
 	id, ok := positiveInt(string(n))
 	if !ok {
-		return 0, emulator.BadRequest("%s must be an integer > 0, got %q", field, n)
+		return 0, emu.BadRequest("%s must be an integer > 0, got %q", field, n)
 	}
 	return id, reserveID(tx, kind, id)
 }
 
 func seedGoodRow(s store.Scoped, sg seedGood) error {
 	if sg.GoodName == "" {
-		return emulator.BadRequest("good_name is required")
+		return emu.BadRequest("good_name is required")
 	}
 	cents, ok := parseMoney(string(sg.GoodSum))
 	if !ok {
-		return emulator.BadRequest("good_sum must be a decimal ≥ 0, got %q", sg.GoodSum)
+		return emu.BadRequest("good_sum must be a decimal ≥ 0, got %q", sg.GoodSum)
 	}
 	g := good{name: sg.GoodName, title: sg.GoodTitle, physical: sg.GoodType == physicalType, cents: cents, clients: sg.GoodClientRassilki}
 	if g.title == "" {
@@ -464,7 +464,7 @@ func seedGoodRow(s store.Scoped, sg seedGood) error {
 	}
 	if err := insertGood(s, g); err != nil {
 		if store.IsUniqueViolation(err) {
-			return emulator.BadRequest("good_id %d is taken", g.id)
+			return emu.BadRequest("good_id %d is taken", g.id)
 		}
 		return err
 	}
@@ -474,7 +474,7 @@ func seedGoodRow(s store.Scoped, sg seedGood) error {
 func seedContactRow(s store.Scoped, c seedContact) error {
 	email := asciiLower(c.Email)
 	if !emailPattern.MatchString(email) {
-		return emulator.BadRequest("email must be an e-mail address, got %q", c.Email)
+		return emu.BadRequest("email must be an e-mail address, got %q", c.Email)
 	}
 	if c.Name == "" {
 		c.Name = defaultLeadName
@@ -491,13 +491,13 @@ func seedContactRow(s store.Scoped, c seedContact) error {
 			return err
 		}
 		if !ok {
-			return emulator.BadRequest("unknown group %q", sub.RassName)
+			return emu.BadRequest("unknown group %q", sub.RassName)
 		}
 		if sub.Status == "" {
 			sub.Status = statusSubscribe
 		}
 		if !statuses[sub.Status] {
-			return emulator.BadRequest("status must be one of the STATUS_* values, got %q", sub.Status)
+			return emu.BadRequest("status must be one of the STATUS_* values, got %q", sub.Status)
 		}
 		at, err := seedTime(s, "subscription_time", sub.SubscriptionTime)
 		if err != nil {
@@ -514,7 +514,7 @@ func seedTime(s store.Scoped, field string, n num) (int64, error) {
 	}
 	t, err := strconv.ParseInt(string(n), 10, 64)
 	if err != nil || t < 0 {
-		return 0, emulator.BadRequest("%s must be unix seconds, got %q", field, n)
+		return 0, emu.BadRequest("%s must be unix seconds, got %q", field, n)
 	}
 	return t, nil
 }
@@ -532,18 +532,18 @@ func seedOrderRow(s store.Scoped, so seedOrder) error {
 		payStatus: so.PayStatus, payway: so.Payway, delivery: so.DeliveryStatus, deleted: so.Deleted,
 	}
 	if !emailPattern.MatchString(o.email) {
-		return emulator.BadRequest("email must be an e-mail address, got %q", so.Email)
+		return emu.BadRequest("email must be an e-mail address, got %q", so.Email)
 	}
 	if o.payStatus == "" {
 		o.payStatus = payWaiting
 	}
 	if !payStatuses[o.payStatus] || !deliveryStatuses[o.delivery] {
-		return emulator.BadRequest("pay_status must be waiting|paid|cancel|moneyback and delivery_status ''|sent|return")
+		return emu.BadRequest("pay_status must be waiting|paid|cancel|moneyback and delivery_status ''|sent|return")
 	}
 	for k, v := range so.UTM {
 		k = strings.TrimPrefix(k, "utm_")
 		if !slices.Contains(utmKeys, k) || v == "" {
-			return emulator.BadRequest("utm keys are medium, source, campaign, content, term with non-empty values")
+			return emu.BadRequest("utm keys are medium, source, campaign, content, term with non-empty values")
 		}
 		if o.utm == nil {
 			o.utm = map[string]string{}
@@ -560,17 +560,17 @@ func seedOrderRow(s store.Scoped, so seedOrder) error {
 		}
 	}
 	if len(so.Goods) == 0 {
-		return emulator.BadRequest("goods must name at least one good")
+		return emu.BadRequest("goods must name at least one good")
 	}
 	if err := eachSeed("goods", so.Goods, func(it seedItem) error {
 		g, ok := goodByName(s, it.GoodName)
 		if !ok {
-			return emulator.BadRequest("unknown good %q", it.GoodName)
+			return emu.BadRequest("unknown good %q", it.GoodName)
 		}
 		sum := g.cents
 		if it.GoodSum != "" {
 			if sum, ok = parseMoney(string(it.GoodSum)); !ok {
-				return emulator.BadRequest("good_sum must be a decimal ≥ 0, got %q", it.GoodSum)
+				return emu.BadRequest("good_sum must be a decimal ≥ 0, got %q", it.GoodSum)
 			}
 		}
 		o.items = append(o.items, item{goodID: g.id, name: g.name, title: g.title, physical: g.physical, price: g.cents, sum: sum})
@@ -582,7 +582,7 @@ func seedOrderRow(s store.Scoped, so seedOrder) error {
 	if so.PaidSum != "" {
 		var ok bool
 		if o.paidCents, ok = parseMoney(string(so.PaidSum)); !ok {
-			return emulator.BadRequest("paid_sum must be a decimal ≥ 0, got %q", so.PaidSum)
+			return emu.BadRequest("paid_sum must be a decimal ≥ 0, got %q", so.PaidSum)
 		}
 	}
 	if o.id, err = seedID(s.Tx(), seqOrder, "bill_id", so.BillID); err != nil {
@@ -598,7 +598,7 @@ func seedOrderRow(s store.Scoped, so seedOrder) error {
 
 func seedPartnerRows(s store.Scoped, p seedPartner) error {
 	if p.Partner == "" {
-		return emulator.BadRequest("partner is required")
+		return emu.BadRequest("partner is required")
 	}
 	if _, err := s.Exec(`INSERT INTO justclick_partner (tenant_id, partner) VALUES (@tenant, ?) ON CONFLICT DO NOTHING`, p.Partner); err != nil {
 		return err
@@ -606,7 +606,7 @@ func seedPartnerRows(s store.Scoped, p seedPartner) error {
 	return eachSeed("stats", p.Stats, func(d seedDay) error {
 		date, ok := day(d.Date)
 		if !ok || date != d.Date {
-			return emulator.BadRequest("date must be YYYY-MM-DD, got %q", d.Date)
+			return emu.BadRequest("date must be YYYY-MM-DD, got %q", d.Date)
 		}
 		var counts [4]int64
 		for i, n := range []struct {
@@ -618,7 +618,7 @@ func seedPartnerRows(s store.Scoped, p seedPartner) error {
 				c, err = 0, nil
 			}
 			if err != nil || c < 0 {
-				return emulator.BadRequest("%s must be an integer ≥ 0, got %q", n.name, n.v)
+				return emu.BadRequest("%s must be an integer ≥ 0, got %q", n.name, n.v)
 			}
 			counts[i] = c
 		}
@@ -632,7 +632,7 @@ func seedPartnerRows(s store.Scoped, p seedPartner) error {
 				c, ok = 0, true
 			}
 			if !ok {
-				return emulator.BadRequest("%s must be a decimal ≥ 0, got %q", n.name, n.v)
+				return emu.BadRequest("%s must be a decimal ≥ 0, got %q", n.name, n.v)
 			}
 			amounts[i] = c
 		}
@@ -654,7 +654,7 @@ func setCallback(s store.Scoped, raw string) error {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return emulator.BadRequest("url must be an absolute http or https URL, got %q", raw)
+		return emu.BadRequest("url must be an absolute http or https URL, got %q", raw)
 	}
 	_, err = s.Exec(`INSERT INTO justclick_callback (tenant_id, url) VALUES (@tenant, ?)
 		ON CONFLICT (tenant_id) DO UPDATE SET url = excluded.url`, raw)

@@ -5,7 +5,7 @@ import (
 	"github.com/vendoremu/vendoremu/wire"
 )
 
-// State implements emulator.Vendor: every account with its settings (the
+// State implements emu.Vendor: every account with its settings (the
 // secret included) and data; deleted orders are listed with "deleted":true.
 func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
 	ts, err := tx.SelectTenants(Name, asciiLower(tenant))

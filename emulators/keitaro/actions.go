@@ -12,7 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/form"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
@@ -219,7 +219,7 @@ func (e *Emulator) landingClick(c *gin.Context) {
 		if err != nil {
 			return err
 		}
-		emulator.SetTenant(c, cl.t.Key)
+		emu.SetTenant(c, cl.t.Key)
 		if click["stream_id"] == nil {
 			return errNotFound
 		}

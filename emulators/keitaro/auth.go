@@ -7,7 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 )
 
@@ -71,7 +71,7 @@ func (e *Emulator) authenticate(c *gin.Context) (tenant, error) {
 	if err != nil {
 		return tenant{}, err
 	}
-	emulator.SetTenant(c, key)
+	emu.SetTenant(c, key)
 	if t.edition == "starter" {
 		return tenant{}, errEdition
 	}

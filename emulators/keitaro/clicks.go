@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
@@ -126,10 +126,10 @@ func readClickItem(c *call, m map[string]any, loc *time.Location, at string) (cl
 	sort.Strings(names)
 	for _, k := range names {
 		if !itemColumn(k) {
-			return nil, emulator.BadRequest("%s: unknown or derived column %q", at, k)
+			return nil, emu.BadRequest("%s: unknown or derived column %q", at, k)
 		}
 	}
-	bad := func(field, why string) error { return emulator.BadRequest("%s.%s: %s", at, field, why) }
+	bad := func(field, why string) error { return emu.BadRequest("%s.%s: %s", at, field, why) }
 	k := clickRecord{}
 	id, ok := asInt(m["campaign_id"])
 	if m["campaign_id"] == nil {
@@ -238,23 +238,23 @@ func itemList(body []byte, name string) (string, []map[string]any, error) {
 			switch k {
 			case name:
 				if list, ok = val.([]any); !ok {
-					return "", nil, emulator.BadRequest("%s must be an array of objects", name)
+					return "", nil, emu.BadRequest("%s must be an array of objects", name)
 				}
 			case "apiKey":
 				if apiKey, ok = val.(string); !ok {
-					return "", nil, emulator.BadRequest("apiKey must be a string")
+					return "", nil, emu.BadRequest("apiKey must be a string")
 				}
 			default:
-				return "", nil, emulator.BadRequest("unknown field %q", k)
+				return "", nil, emu.BadRequest("unknown field %q", k)
 			}
 		}
 	default:
-		return "", nil, emulator.BadRequest(`body must be {"%s":[…]} or an array`, name)
+		return "", nil, emu.BadRequest(`body must be {"%s":[…]} or an array`, name)
 	}
 	out := make([]map[string]any, len(list))
 	for i, it := range list {
 		if out[i], ok = it.(map[string]any); !ok {
-			return "", nil, emulator.BadRequest("%s[%d] must be an object", name, i)
+			return "", nil, emu.BadRequest("%s[%d] must be an object", name, i)
 		}
 	}
 	return apiKey, out, nil

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/form"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
@@ -33,12 +33,12 @@ func (e *Emulator) helper(name string, record recorder) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		body, err := form.ReadBody(c.Request, maxHelperBody)
 		if err != nil {
-			emulator.Abort(c, emulator.BadRequest("cannot read the body"))
+			emu.Abort(c, emu.BadRequest("cannot read the body"))
 			return
 		}
 		bodyKey, items, err := itemList(body, name)
 		if err != nil {
-			emulator.Abort(c, err)
+			emu.Abort(c, err)
 			return
 		}
 		key := firstNonEmpty(strings.TrimSpace(c.GetHeader("Api-Key")), c.Query("tenant"), bodyKey, DefaultTenant)
@@ -52,7 +52,7 @@ func (e *Emulator) helper(name string, record recorder) gin.HandlerFunc {
 			return err
 		})
 		if err != nil {
-			emulator.Abort(c, err)
+			emu.Abort(c, err)
 			return
 		}
 		wire.JSON(c.Writer, http.StatusOK, wire.Obj(name, out))

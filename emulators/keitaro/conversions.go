@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
@@ -173,10 +173,10 @@ var conversionFields = []string{"sub_id", "click_id", "status", "revenue", "tid"
 func readConversionItem(c *call, m map[string]any, loc *time.Location, at string) (postbackIn, error) {
 	in := postbackIn{at: c.now}
 	keys := sortedKeys(m)
-	bad := func(field, why string) error { return emulator.BadRequest("%s.%s: %s", at, field, why) }
+	bad := func(field, why string) error { return emu.BadRequest("%s.%s: %s", at, field, why) }
 	for _, k := range keys {
 		if !slices.Contains(conversionFields, k) {
-			return in, emulator.BadRequest("%s: unknown field %q", at, k)
+			return in, emu.BadRequest("%s: unknown field %q", at, k)
 		}
 	}
 	click, err := itemClick(c, m, bad)

@@ -18,7 +18,7 @@ import (
 	// them on hosts without a zone database.
 	_ "time/tzdata"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 )
 
 // Name is the vendor's prefix and control-plane name.
@@ -39,15 +39,15 @@ type Config struct {
 
 // Emulator is the keitaro vendor.
 type Emulator struct {
-	deps    emulator.Deps
+	deps    emu.Deps
 	dialect dialect // the global dialect
 }
 
 // New returns the factory the server builds the vendor with. A dialect
 // other than "", "classic" and "modern" is an error, so the emulator
 // refuses to start.
-func New(cfg Config) emulator.Factory {
-	return func(d emulator.Deps) (emulator.Vendor, error) {
+func New(cfg Config) emu.Factory {
+	return func(d emu.Deps) (emu.Vendor, error) {
 		dl, err := parseDialect(cfg.Dialect)
 		if err != nil {
 			return nil, fmt.Errorf("EMULATOR_KEITARO_DIALECT: %w", err)
@@ -59,17 +59,17 @@ func New(cfg Config) emulator.Factory {
 	}
 }
 
-// Name implements emulator.Vendor.
+// Name implements emu.Vendor.
 func (e *Emulator) Name() string { return Name }
 
-// Schema implements emulator.Vendor.
+// Schema implements emu.Vendor.
 func (e *Emulator) Schema() string { return schema }
 
-// InternalError implements emulator.Vendor: a recovered panic (a bug) is
+// InternalError implements emu.Vendor: a recovered panic (a bug) is
 // answered in the Admin API's error shape.
 func (e *Emulator) InternalError(c *gin.Context) {
 	internalError(c)
 }
 
-// Control implements emulator.Vendor; see control.go.
+// Control implements emu.Vendor; see control.go.
 func (e *Emulator) Control(g *gin.RouterGroup) { e.control(g) }

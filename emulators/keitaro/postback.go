@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/form"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
@@ -72,7 +72,7 @@ func (e *Emulator) postback(c *gin.Context, key string) {
 		if cl == nil {
 			return nil // no tenant to log for: nobody has the click
 		}
-		emulator.SetTenant(c, cl.t.Key)
+		emu.SetTenant(c, cl.t.Key)
 		status := last(vals, "status")
 		if status == "" {
 			status = "lead"

@@ -6,7 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// Routes implements emulator.Vendor: the Admin API under /admin_api/v1
+// Routes implements emu.Vendor: the Admin API under /admin_api/v1
 // (every route behind the API key, §2), and the tracker's answers to
 // everything else.
 func (e *Emulator) Routes(r *gin.Engine) {

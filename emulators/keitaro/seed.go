@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -50,18 +50,18 @@ func readTenantSpec(fields map[string]json.RawMessage, extra []string) (tenantSp
 			if slices.Contains(extra, name) {
 				continue
 			}
-			return spec, emulator.BadRequest("unknown field %q", name)
+			return spec, emu.BadRequest("unknown field %q", name)
 		}
 		if name == "sampleData" {
 			if err := json.Unmarshal(raw, &spec.sampleData); err != nil {
-				return spec, emulator.BadRequest("sampleData must be a boolean")
+				return spec, emu.BadRequest("sampleData must be a boolean")
 			}
 			spec.set[name] = true
 			continue
 		}
 		var s string
 		if err := json.Unmarshal(raw, &s); err != nil {
-			return spec, emulator.BadRequest("%s must be a string", name)
+			return spec, emu.BadRequest("%s must be a string", name)
 		}
 		if err := spec.setting(name, s); err != nil {
 			return spec, err
@@ -73,7 +73,7 @@ func readTenantSpec(fields map[string]json.RawMessage, extra []string) (tenantSp
 
 // setting checks and stores one string setting.
 func (spec *tenantSpec) setting(name, s string) error {
-	bad := func(want string) error { return emulator.BadRequest("%s must be %s, got %q", name, want, s) }
+	bad := func(want string) error { return emu.BadRequest("%s must be %s, got %q", name, want, s) }
 	switch name {
 	case "apiKey":
 		if !validAPIKey(s) {
@@ -217,13 +217,13 @@ func populate(tx *store.Tx, t tenant) error {
 	return loadObjects(c, sample, "sample data")
 }
 
-// Defaults implements emulator.Vendor: the default tenant of §3.
+// Defaults implements emu.Vendor: the default tenant of §3.
 func (e *Emulator) Defaults(tx *store.Tx) error {
 	_, err := e.newTenant(tx, defaultSpec)
 	return err
 }
 
-// ResetTenant implements emulator.Vendor: the tenant's data goes, its
+// ResetTenant implements emu.Vendor: the tenant's data goes, its
 // settings stay, and it gets its admin user (and sample data) back.
 func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
 	t, err := loadTenant(tx, key)
@@ -236,10 +236,10 @@ func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
 	return populate(tx, t)
 }
 
-// CreateTenant implements emulator.Vendor: POST /_emulator/keitaro/tenants
+// CreateTenant implements emu.Vendor: POST /_emulator/keitaro/tenants
 // (§7.1).
 func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
-	fields, err := emulator.DecodeObject(body)
+	fields, err := emu.DecodeObject(body)
 	if err != nil {
 		return nil, err
 	}
@@ -304,26 +304,26 @@ func decodeSeedObject(b []byte) (map[string]any, error) {
 	dec.UseNumber()
 	var m map[string]any
 	if err := dec.Decode(&m); err != nil || m == nil {
-		return nil, emulator.BadRequest("a tenant must be a JSON object")
+		return nil, emu.BadRequest("a tenant must be a JSON object")
 	}
 	return m, nil
 }
 
-// LoadSeed implements emulator.Vendor: {"tenants":[…]} of §7.4. A tenant
+// LoadSeed implements emu.Vendor: {"tenants":[…]} of §7.4. A tenant
 // whose apiKey exists is extended (the settings it gives replace the
 // stored ones), any other is created.
 func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
 	var sec map[string]json.RawMessage
 	if err := json.Unmarshal(section, &sec); err != nil || sec == nil {
-		return emulator.BadRequest(`the section must be {"tenants":[…]}`)
+		return emu.BadRequest(`the section must be {"tenants":[…]}`)
 	}
 	var tenants []json.RawMessage
 	for k, v := range sec {
 		if k != "tenants" {
-			return emulator.BadRequest("unknown field %q", k)
+			return emu.BadRequest("unknown field %q", k)
 		}
 		if err := json.Unmarshal(v, &tenants); err != nil {
-			return emulator.BadRequest("tenants must be an array of objects")
+			return emu.BadRequest("tenants must be an array of objects")
 		}
 	}
 	for i, raw := range tenants {
@@ -337,14 +337,14 @@ func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
 func (e *Emulator) seedTenant(tx *store.Tx, raw json.RawMessage, where string) error {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
-		return emulator.BadRequest("%s must be an object", where)
+		return emu.BadRequest("%s must be an object", where)
 	}
 	spec, err := readTenantSpec(fields, seedExtra)
 	if err != nil {
-		return emulator.BadRequest("%s: %s", where, err.Error())
+		return emu.BadRequest("%s: %s", where, err.Error())
 	}
 	if spec.apiKey == "" {
-		return emulator.BadRequest("%s: apiKey is required", where)
+		return emu.BadRequest("%s: apiKey is required", where)
 	}
 	t, err := loadTenant(tx, spec.apiKey)
 	switch {
@@ -355,7 +355,7 @@ func (e *Emulator) seedTenant(tx *store.Tx, raw json.RawMessage, where string) e
 	}
 	if err != nil {
 		if errors.Is(err, store.ErrTenantExists) {
-			return emulator.Conflict("%s: postbackKey %q is taken", where, spec.postbackKey)
+			return emu.Conflict("%s: postbackKey %q is taken", where, spec.postbackKey)
 		}
 		return err
 	}
@@ -415,13 +415,13 @@ func loadObjects(c *call, obj map[string]any, where string) error {
 		}
 		list, ok := raw.([]any)
 		if !ok {
-			return emulator.BadRequest("%s.%s must be an array", where, l.name)
+			return emu.BadRequest("%s.%s must be an array", where, l.name)
 		}
 		for j, item := range list {
 			m, ok := item.(map[string]any)
 			at := fmt.Sprintf("%s.%s[%d]", where, l.name, j)
 			if !ok {
-				return emulator.BadRequest("%s must be an object", at)
+				return emu.BadRequest("%s must be an object", at)
 			}
 			o, err := seedObject(c, l.entity, l.create, l.states, m)
 			if err != nil {
@@ -455,12 +455,12 @@ func seedTraffic(c *call, obj map[string]any, where string) error {
 		}
 		list, ok := raw.([]any)
 		if !ok {
-			return emulator.BadRequest("%s.%s must be an array", where, name)
+			return emu.BadRequest("%s.%s must be an array", where, name)
 		}
 		items := make([]map[string]any, len(list))
 		for i, it := range list {
 			if items[i], ok = it.(map[string]any); !ok {
-				return emulator.BadRequest("%s.%s[%d] must be an object", where, name, i)
+				return emu.BadRequest("%s.%s[%d] must be an object", where, name, i)
 			}
 		}
 		var err error
@@ -505,14 +505,14 @@ func seedLabels(c *call, items []map[string]any, prefix string) error {
 func seedError(at string, err error) error {
 	var fe *fieldErrors
 	var ae *apiError
-	var ce *emulator.Error
+	var ce *emu.Error
 	switch {
 	case errors.As(err, &fe):
-		return emulator.BadRequest("%s: %s", at, fe.Error())
+		return emu.BadRequest("%s: %s", at, fe.Error())
 	case errors.As(err, &ae):
-		return emulator.BadRequest("%s: %s", at, ae.text)
+		return emu.BadRequest("%s: %s", at, ae.text)
 	case errors.As(err, &ce):
-		return emulator.BadRequest("%s: %s", at, ce.Message)
+		return emu.BadRequest("%s: %s", at, ce.Message)
 	}
 	return err
 }
@@ -529,14 +529,14 @@ func seedObject(c *call, e *entity, create handler, states []string, m map[strin
 		case "state":
 			s, _ := v.(string)
 			if !slices.Contains(states, s) {
-				return o, emulator.BadRequest("state must be one of %s", strings.Join(states, ", "))
+				return o, emu.BadRequest("state must be one of %s", strings.Join(states, ", "))
 			}
 			o.vals["state"] = s
 		case "created_at", "updated_at":
 			s, _ := v.(string)
 			stamp, ok := parseStamp(s)
 			if !ok || states == nil {
-				return o, emulator.BadRequest("%s must be a datetime \"YYYY-MM-DD HH:MM:SS\"", k)
+				return o, emu.BadRequest("%s must be a datetime \"YYYY-MM-DD HH:MM:SS\"", k)
 			}
 			o.vals[k] = stamp
 		default:
@@ -550,10 +550,10 @@ func seedObject(c *call, e *entity, create handler, states []string, m map[strin
 	o.id = next
 	if raw, ok := m["id"]; ok && raw != nil {
 		if o.id, ok = asInt(raw); !ok || o.id <= 0 {
-			return o, emulator.BadRequest("id must be a positive integer")
+			return o, emu.BadRequest("id must be a positive integer")
 		}
 		if _, err := e.load(c, o.id); err == nil {
-			return o, emulator.BadRequest("id %d exists", o.id)
+			return o, emu.BadRequest("id %d exists", o.id)
 		}
 		if err := setCounter(c.s, e.kind, o.id); err != nil {
 			return o, err
@@ -585,7 +585,7 @@ func seedBotList(c *call, raw any, where string) error {
 		for i, v := range list {
 			s, ok := v.(string)
 			if !ok {
-				return emulator.BadRequest("%s.botlist must be a string or an array of strings", where)
+				return emu.BadRequest("%s.botlist must be a string or an array of strings", where)
 			}
 			lines[i] = s
 		}
@@ -598,7 +598,7 @@ func seedBotList(c *call, raw any, where string) error {
 		if s, _ := raw.(string); strings.TrimSpace(s) == "" {
 			return nil
 		}
-		return emulator.BadRequest("%s.botlist: %s", where, err.Error())
+		return emu.BadRequest("%s.botlist: %s", where, err.Error())
 	}
 	return appendBots(c, entries)
 }
@@ -611,12 +611,12 @@ func seedCounters(c *call, raw any, where string) error {
 	}
 	m, ok := raw.(map[string]any)
 	if !ok {
-		return emulator.BadRequest("%s.counters must be an object", where)
+		return emu.BadRequest("%s.counters must be an object", where)
 	}
 	for kind, v := range m {
 		n, ok := asInt(v)
 		if !slices.Contains(counterKinds, kind) || !ok || n < 1 {
-			return emulator.BadRequest("%s.counters.%s: a known counter and a positive integer", where, kind)
+			return emu.BadRequest("%s.counters.%s: a known counter and a positive integer", where, kind)
 		}
 		if err := reserveID(c.s, kind, n-1); err != nil {
 			return err

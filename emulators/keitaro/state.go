@@ -7,19 +7,16 @@ import (
 	"github.com/vendoremu/vendoremu/wire"
 )
 
-// State implements emulator.Vendor: every tenant (or the one named) with
+// State implements emu.Vendor: every tenant (or the one named) with
 // its settings, counters and objects in the modern shapes, archived ones
 // included (§7.4).
 func (e *Emulator) State(tx *store.Tx, key string) (any, error) {
-	all, err := tx.Tenants(Name)
+	all, err := tx.SelectTenants(Name, key)
 	if err != nil {
 		return nil, err
 	}
 	out := []any{}
 	for _, st := range all {
-		if key != "" && st.Key != key {
-			continue
-		}
 		t, err := loadTenant(tx, st.Key)
 		if err != nil {
 			return nil, err
@@ -29,9 +26,6 @@ func (e *Emulator) State(tx *store.Tx, key string) (any, error) {
 			return nil, err
 		}
 		out = append(out, render(o, modern))
-	}
-	if key != "" && len(out) == 0 {
-		return nil, store.ErrNoTenant
 	}
 	return wire.Obj("tenants", out), nil
 }

@@ -1,7 +1,7 @@
 package keitaro
 
 import (
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
@@ -225,7 +225,7 @@ func (sl *subList) reserveSeedID(c *call, id int64) error {
 		return err
 	}
 	if n > 0 {
-		return emulator.BadRequest("%s: id %d exists", sl.name, id)
+		return emu.BadRequest("%s: id %d exists", sl.name, id)
 	}
 	return reserveID(c.s, sl.kind, id)
 }

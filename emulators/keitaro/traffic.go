@@ -14,7 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -130,7 +130,7 @@ func (e *Emulator) visit(c *gin.Context, alias string) {
 		if err != nil {
 			return err
 		}
-		emulator.SetTenant(c, cl.t.Key)
+		emu.SetTenant(c, cl.t.Key)
 		ans, err = recordVisit(cl, camp, v)
 		return err
 	})

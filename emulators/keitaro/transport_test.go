@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/emulators/keitaro"
 	"github.com/vendoremu/vendoremu/internal/vtest"
 	"github.com/vendoremu/vendoremu/server"
@@ -201,7 +201,7 @@ func TestValueCoercion(t *testing.T) {
 
 func TestDialectConfiguration(t *testing.T) {
 	build := func(d string) error {
-		srv, err := server.New(context.Background(), server.Config{Vendors: []emulator.Factory{keitaro.New(keitaro.Config{Dialect: d})}})
+		srv, err := server.New(context.Background(), server.Config{Vendors: []emu.Factory{keitaro.New(keitaro.Config{Dialect: d})}})
 		if err == nil {
 			srv.Close()
 		}
@@ -220,7 +220,7 @@ func TestDialectConfiguration(t *testing.T) {
 
 func TestOwnListener(t *testing.T) {
 	srv := vtest.Start(t, server.Config{
-		Vendors:     []emulator.Factory{keitaro.New(keitaro.Config{})},
+		Vendors:     []emu.Factory{keitaro.New(keitaro.Config{})},
 		VendorAddrs: map[string]string{"keitaro": "127.0.0.1:0"},
 	})
 	req, err := http.NewRequest("GET", "http://"+srv.VendorAddr("keitaro")+"/admin_api/v1//campaigns/89/", nil)

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/form"
 )
 
@@ -35,7 +35,7 @@ func visitorOf(r *http.Request) *visitor {
 		deviceType: firstMatch(ua, uaDevices),
 		proxy:      r.Header.Get("Via") != "",
 		query:      form.ParseQuery(r.URL.RawQuery),
-		offerPath:  emulator.BasePath(r) + "/lp/offer",
+		offerPath:  emu.BasePath(r) + "/lp/offer",
 	}
 	v.offerBase = "http://" + r.Host + v.offerPath
 	if v.deviceType == "" {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/form"
 	"github.com/vendoremu/vendoremu/store"
 )
@@ -61,7 +61,7 @@ func authenticate(c *gin.Context, tx *store.Tx, q form.Values) (store.Tenant, er
 	if err != nil {
 		return store.Tenant{}, err
 	}
-	emulator.SetTenant(c, partner.Key)
+	emu.SetTenant(c, partner.Key)
 	secret, _ := q.First("_partnerSecret")
 	if secret == "" {
 		return store.Tenant{}, errPermissionDenied

@@ -8,13 +8,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/form"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
-// Control implements emulator.Vendor:
+// Control implements emu.Vendor:
 //
 //	PATCH /_emulator/mousestats/accounts   set an account's plan and usage
 //
@@ -101,30 +101,30 @@ func (p planChange) apply(a *account, now time.Time) {
 func (e *Emulator) patchAccount(c *gin.Context) {
 	body, err := form.ReadBody(c.Request, maxControlBody+1)
 	if err != nil || len(body) > maxControlBody {
-		emulator.Abort(c, emulator.BadRequest("body unreadable or over %d bytes", maxControlBody))
+		emu.Abort(c, emu.BadRequest("body unreadable or over %d bytes", maxControlBody))
 		return
 	}
-	obj, err := emulator.DecodeObject(body)
+	obj, err := emu.DecodeObject(body)
 	if err != nil {
-		emulator.Abort(c, err)
+		emu.Abort(c, err)
 		return
 	}
 	f := fields{m: obj}
 	partnerID, email, err := accountRef(f)
 	if err != nil {
-		emulator.Abort(c, err)
+		emu.Abort(c, err)
 		return
 	}
 	change, err := parsePlanChange(f)
 	if err != nil {
-		emulator.Abort(c, err)
+		emu.Abort(c, err)
 		return
 	}
 	var out accountInfo
 	err = e.deps.Store.Write(c, func(tx *store.Tx) error {
 		partner, err := tx.Tenant(Name, partnerID)
 		if errors.Is(err, store.ErrNoTenant) {
-			return emulator.NotFound("unknown partner %q", partnerID)
+			return emu.NotFound("unknown partner %q", partnerID)
 		}
 		if err != nil {
 			return err
@@ -132,7 +132,7 @@ func (e *Emulator) patchAccount(c *gin.Context) {
 		s := tx.Scope(partner)
 		a, err := findAccount(s, email)
 		if errors.Is(err, errNoAccount) {
-			return emulator.NotFound("partner %q has no account %q", partnerID, email)
+			return emu.NotFound("partner %q has no account %q", partnerID, email)
 		}
 		if err != nil {
 			return err
@@ -142,7 +142,7 @@ func (e *Emulator) patchAccount(c *gin.Context) {
 		return updateAccount(s, a)
 	})
 	if err != nil {
-		emulator.Abort(c, err)
+		emu.Abort(c, err)
 		return
 	}
 	wire.JSON(c.Writer, http.StatusOK, out)

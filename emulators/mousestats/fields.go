@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 )
 
 // fields is a control-plane JSON object (a tenants or PATCH body, a seed
@@ -30,7 +30,7 @@ func objectFields(raw json.RawMessage, at string) (fields, error) {
 		if name == "" {
 			name = "the section"
 		}
-		return fields{}, emulator.BadRequest("%s must be a JSON object", name)
+		return fields{}, emu.BadRequest("%s must be a JSON object", name)
 	}
 	return fields{m: m, at: at}, nil
 }
@@ -45,7 +45,7 @@ func (f fields) raw(name string) json.RawMessage {
 }
 
 func (f fields) bad(name, format string, args ...any) error {
-	return emulator.BadRequest("%s%s %s", f.at, name, fmt.Sprintf(format, args...))
+	return emu.BadRequest("%s%s %s", f.at, name, fmt.Sprintf(format, args...))
 }
 
 // str is the string name holds, or nil.
@@ -121,7 +121,7 @@ func (f fields) only(allowed ...string) error {
 		return nil
 	}
 	sort.Strings(unknown)
-	return emulator.BadRequest("%sunknown field %q (known: %s)", f.at, unknown[0], strings.Join(allowed, ", "))
+	return emu.BadRequest("%sunknown field %q (known: %s)", f.at, unknown[0], strings.Join(allowed, ", "))
 }
 
 // maxCounter bounds the usage counters: a 32-bit signed integer.

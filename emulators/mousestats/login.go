@@ -14,7 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/form"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
@@ -100,7 +100,7 @@ func (e *Emulator) doLogin(c *gin.Context) {
 		e.reply(c, nil, err)
 		return
 	}
-	base := emulator.BasePath(c.Request)
+	base := emu.BasePath(c.Request)
 	if session == "" {
 		redirect(c, base+loginPath)
 		return
@@ -137,7 +137,7 @@ func useToken(c *gin.Context, tx *store.Tx, token string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	emulator.SetTenant(c, partner.Key)
+	emu.SetTenant(c, partner.Key)
 	s := tx.Scope(partner)
 	if _, err := s.Exec(`UPDATE mousestats_login_tokens SET used_at = ? WHERE tenant_id = @tenant AND token = ?`,
 		formatTime(now), token); err != nil {
@@ -169,7 +169,7 @@ func (e *Emulator) panelOverview(c *gin.Context) {
 		return
 	}
 	if name == "" {
-		redirect(c, emulator.BasePath(c.Request)+loginPath)
+		redirect(c, emu.BasePath(c.Request)+loginPath)
 		return
 	}
 	wire.Bytes(c.Writer, http.StatusOK, wire.HTMLType, []byte(panelPage(name)))
@@ -197,7 +197,7 @@ func sessionLogin(c *gin.Context, tx *store.Tx) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	emulator.SetTenant(c, partner.Key)
+	emu.SetTenant(c, partner.Key)
 	return loginName(email, partner.Key), nil
 }
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/emulators/mousestats"
 	"github.com/vendoremu/vendoremu/internal/vtest"
 	"github.com/vendoremu/vendoremu/server"
@@ -153,7 +153,7 @@ func TestPanelPages(t *testing.T) {
 // On the vendor's own listener the redirects carry no prefix.
 func TestOwnListener(t *testing.T) {
 	srv := vtest.Start(t, server.Config{
-		Vendors:     []emulator.Factory{mousestats.New(mousestats.Config{})},
+		Vendors:     []emu.Factory{mousestats.New(mousestats.Config{})},
 		VendorAddrs: map[string]string{mousestats.Name: "127.0.0.1:0"},
 	})
 	base := "http://" + srv.VendorAddr(mousestats.Name)

@@ -15,7 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
@@ -42,28 +42,28 @@ type Config struct{}
 
 // Emulator is the mousestats vendor.
 type Emulator struct {
-	deps emulator.Deps
+	deps emu.Deps
 	// functions are the handlers of /api/<function>, keyed by the lower-cased
 	// function name (names match case-insensitively).
 	functions map[string]gin.HandlerFunc
 }
 
 // New returns the factory the server builds the vendor with.
-func New(Config) emulator.Factory {
-	return func(d emulator.Deps) (emulator.Vendor, error) {
+func New(Config) emu.Factory {
+	return func(d emu.Deps) (emu.Vendor, error) {
 		e := &Emulator{deps: d}
 		e.functions = e.apiFunctions()
 		return e, nil
 	}
 }
 
-// Name implements emulator.Vendor.
+// Name implements emu.Vendor.
 func (e *Emulator) Name() string { return Name }
 
-// Schema implements emulator.Vendor.
+// Schema implements emu.Vendor.
 func (e *Emulator) Schema() string { return schema }
 
-// InternalError implements emulator.Vendor: a recovered panic answers the
+// InternalError implements emu.Vendor: a recovered panic answers the
 // raw text "server-error".
 func (e *Emulator) InternalError(c *gin.Context) {
 	wire.Text(c.Writer, http.StatusInternalServerError, answerServerError)

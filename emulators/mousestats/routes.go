@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// Routes implements emulator.Vendor. Every path answers GET only; another
+// Routes implements emu.Vendor. Every path answers GET only; another
 // method on a known path is 405 with "Allow: GET", anything else 404, both
 // with an empty body.
 //

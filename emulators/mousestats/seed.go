@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -21,7 +21,7 @@ var (
 	secretPattern = regexp.MustCompile(`^[\x21-\x7E]{1,128}$`)
 )
 
-// Defaults implements emulator.Vendor: the partner and the customer
+// Defaults implements emu.Vendor: the partner and the customer
 // account of the document's samples, the account with a fresh free plan.
 func (e *Emulator) Defaults(tx *store.Tx) error {
 	partner, err := addPartner(tx, DefaultTenant, DefaultSecret)
@@ -40,7 +40,7 @@ func defaultAccounts(s store.Scoped) error {
 	return insertAccount(s, newAccount(DefaultEmail, DefaultPassword, true, s.Now()))
 }
 
-// ResetTenant implements emulator.Vendor: the partner's accounts, tokens
+// ResetTenant implements emu.Vendor: the partner's accounts, tokens
 // and sessions go, its secret stays.
 func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
 	partner, err := tx.Tenant(Name, key)
@@ -53,10 +53,10 @@ func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
 	return defaultAccounts(tx.Scope(partner))
 }
 
-// CreateTenant implements emulator.Vendor: a new partner without accounts,
+// CreateTenant implements emu.Vendor: a new partner without accounts,
 // answered {"partnerId","partnerSecret"}.
 func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
-	obj, err := emulator.DecodeObject(body)
+	obj, err := emu.DecodeObject(body)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
 func addPartner(tx *store.Tx, id, secret string) (store.Tenant, error) {
 	partner, err := tx.CreateTenant(Name, id)
 	if errors.Is(err, store.ErrTenantExists) {
-		return store.Tenant{}, emulator.Conflict("partner exists")
+		return store.Tenant{}, emu.Conflict("partner exists")
 	}
 	if err != nil {
 		return store.Tenant{}, err
@@ -132,7 +132,7 @@ func randomSecret() string {
 	return string(out)
 }
 
-// LoadSeed implements emulator.Vendor for the section
+// LoadSeed implements emu.Vendor for the section
 // {"tenants":[{"partnerId","partnerSecret","accounts":[…]}]}. A partner
 // that exists gets the given secret and the listed accounts added or
 // overwritten; a new one is created.
@@ -235,7 +235,7 @@ func seedAccount(s store.Scoped, f fields) error {
 	return updateAccount(s, a)
 }
 
-// State implements emulator.Vendor.
+// State implements emu.Vendor.
 func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
 	partners, err := tx.SelectTenants(Name, tenant)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -210,7 +210,7 @@ func (e *Emulator) login(c *gin.Context) (reply, error) {
 		if err != nil {
 			return err
 		}
-		emulator.SetTenant(c, k.tenant.Key)
+		emu.SetTenant(c, k.tenant.Key)
 		now := tx.Now()
 		if !k.usable(now) || k.websiteID != websiteID {
 			return keyError("invalid api key")

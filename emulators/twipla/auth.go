@@ -17,7 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 )
 
@@ -206,7 +206,7 @@ func (e *Emulator) authenticate(c *gin.Context) (*intp, error) {
 	if err != nil {
 		return nil, err
 	}
-	emulator.SetTenant(c, in.id)
+	emu.SetTenant(c, in.id)
 	if !tok.hasRole(roleINTP) {
 		return nil, forbidden()
 	}
@@ -338,6 +338,6 @@ func (e *Emulator) authenticateKey(c *gin.Context) (*keyAccess, error) {
 	if err != nil {
 		return nil, err
 	}
-	emulator.SetTenant(c, out.intpID)
+	emu.SetTenant(c, out.intpID)
 	return out, nil
 }

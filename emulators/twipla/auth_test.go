@@ -16,7 +16,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/emulators/twipla"
 	"github.com/vendoremu/vendoremu/internal/vtest"
 	"github.com/vendoremu/vendoremu/seed"
@@ -370,7 +370,7 @@ func TestTenantKeyValidation(t *testing.T) {
 // On its own listener the vendor answers its real paths without the prefix,
 // so a client only changes the host.
 func TestOwnListener(t *testing.T) {
-	srv := vtest.Start(t, server.Config{Vendors: []emulator.Factory{twipla.New(twipla.Config{})},
+	srv := vtest.Start(t, server.Config{Vendors: []emu.Factory{twipla.New(twipla.Config{})},
 		VendorAddrs: map[string]string{twipla.Name: "127.0.0.1:0"}})
 	tok := obj(t, srv.Do("POST", "/_emulator/twipla/tokens", map[string]any{"intpId": websiteINTP}).Body)["token"].(string)
 	req, _ := http.NewRequest("GET", "http://"+srv.VendorAddr(twipla.Name)+"/v2/3as/company-details/", nil)

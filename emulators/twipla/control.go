@@ -17,7 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -34,7 +34,7 @@ const defaultTokenTTL = 10 * time.Minute
 // dashboardBase is the dashboard iframe's address.
 const dashboardBase = "https://app-3as.visitor-analytics.io/"
 
-// Control implements emulator.Vendor: the helpers of §7 under
+// Control implements emu.Vendor: the helpers of §7 under
 // /_emulator/twipla (the server owns "tenants").
 func (e *Emulator) Control(g *gin.RouterGroup) {
 	g.POST("/tokens", e.control(e.mintToken))
@@ -49,10 +49,10 @@ func (e *Emulator) control(h func(c *gin.Context) (int, any, error)) gin.Handler
 		status, out, err := h(c)
 		if err != nil {
 			err = controlError(err)
-			if st, _ := emulator.ErrorStatus(err); st == http.StatusInternalServerError {
+			if st, _ := emu.ErrorStatus(err); st == http.StatusInternalServerError {
 				e.deps.Log.Error("twipla: control helper failed", "path", c.Request.URL.Path, "err", err)
 			}
-			emulator.Abort(c, err)
+			emu.Abort(c, err)
 			return
 		}
 		wire.JSON(c.Writer, status, out)
@@ -63,11 +63,11 @@ func (e *Emulator) control(h func(c *gin.Context) (int, any, error)) gin.Handler
 func controlFields(c *gin.Context) (fields, error) {
 	b, err := io.ReadAll(io.LimitReader(c.Request.Body, maxControlBody+1))
 	if err != nil || len(b) > maxControlBody {
-		return fields{}, emulator.BadRequest("body unreadable or larger than %d bytes", maxControlBody)
+		return fields{}, emu.BadRequest("body unreadable or larger than %d bytes", maxControlBody)
 	}
 	f, err := parseFields(b)
 	if err != nil {
-		return fields{}, emulator.BadRequest("body must be a JSON object")
+		return fields{}, emu.BadRequest("body must be a JSON object")
 	}
 	return f, nil
 }
@@ -76,7 +76,7 @@ func controlFields(c *gin.Context) (fields, error) {
 func helperINTP(tx *store.Tx, intpID string) (*intp, error) {
 	in, err := findINTP(tx, intpID)
 	if errors.Is(err, store.ErrNoTenant) {
-		return nil, emulator.NotFound("unknown INTP %q", intpID)
+		return nil, emu.NotFound("unknown INTP %q", intpID)
 	}
 	return in, err
 }
@@ -110,7 +110,7 @@ func (e *Emulator) mintToken(c *gin.Context) (int, any, error) {
 	err = e.deps.Store.Read(c, func(tx *store.Tx) error {
 		in, err := helperINTP(tx, intpID)
 		if err == nil && in.publicKey != "" {
-			err = emulator.BadRequest("tenant has its own public key; sign tokens with its private key")
+			err = emu.BadRequest("tenant has its own public key; sign tokens with its private key")
 		}
 		return err
 	})
@@ -137,7 +137,7 @@ func readTTL(f fields) (time.Duration, error) {
 	if !has {
 		return defaultTokenTTL, nil
 	}
-	bad := emulator.BadRequest(`ttl must be a duration such as "10m" or "-5m", or integer seconds`)
+	bad := emu.BadRequest(`ttl must be a duration such as "10m" or "-5m", or integer seconds`)
 	switch x := v.(type) {
 	case string:
 		d, err := time.ParseDuration(x)
@@ -195,10 +195,10 @@ func (e *Emulator) recordSessions(c *gin.Context) (int, any, error) {
 		return 0, nil, err
 	}
 	if len(entries) == 0 {
-		return 0, nil, emulator.BadRequest("sessions must be a non-empty array of sessions")
+		return 0, nil, emu.BadRequest("sessions must be a non-empty array of sessions")
 	}
 	if len(entries) > maxSessions {
-		return 0, nil, emulator.BadRequest("at most %d sessions can be recorded at once", maxSessions)
+		return 0, nil, emu.BadRequest("at most %d sessions can be recorded at once", maxSessions)
 	}
 	now := e.deps.Clock.Now()
 	list := make([]*session, len(entries))
@@ -221,7 +221,7 @@ func (e *Emulator) recordSessions(c *gin.Context) (int, any, error) {
 		w, err := findWebsite(s, ` AND w.intp_website_id = ?`, wid)
 		var ae *apiError
 		if errors.As(err, &ae) {
-			return emulator.NotFound("unknown website %q of INTP %s", wid, intpID)
+			return emu.NotFound("unknown website %q of INTP %s", wid, intpID)
 		}
 		if err != nil {
 			return err
@@ -231,7 +231,7 @@ func (e *Emulator) recordSessions(c *gin.Context) (int, any, error) {
 			return err
 		}
 		if w.sub.status == statusInactive {
-			return emulator.BadRequest("website %q is inactive", wid)
+			return emu.BadRequest("website %q is inactive", wid)
 		}
 		recorded := make([]wire.Object, len(list))
 		for i, ss := range list {
@@ -398,9 +398,9 @@ func (e *Emulator) dashboardURL(c *gin.Context) (int, any, error) {
 	wid := q.Get("externalWebsiteId")
 	switch {
 	case intpcToken == "" && websiteToken == "":
-		return 0, nil, emulator.BadRequest("give intpcToken (or intpc_token) or websiteToken")
+		return 0, nil, emu.BadRequest("give intpcToken (or intpc_token) or websiteToken")
 	case intpcToken != "" && wid == "":
-		return 0, nil, emulator.BadRequest("externalWebsiteId is required with an INTPC token")
+		return 0, nil, emu.BadRequest("externalWebsiteId is required with an INTPC token")
 	}
 	d := &dashboard{screen: "dashboard", locale: "en", timezone: "UTC"}
 	if localePattern.MatchString(q.Get("locale")) {

@@ -6,7 +6,7 @@ import (
 	"github.com/vendoremu/vendoremu/wire"
 )
 
-// Routes implements emulator.Vendor: every path of the reference (§4). An
+// Routes implements emu.Vendor: every path of the reference (§4). An
 // unknown path, or a known one with another method, answers 404 before any
 // authentication.
 func (e *Emulator) Routes(r *gin.Engine) {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/seed"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
@@ -39,7 +39,7 @@ var seededINTPs = [...]struct {
 	}},
 }
 
-// Defaults implements emulator.Vendor: the two seeded INTPs with their
+// Defaults implements emu.Vendor: the two seeded INTPs with their
 // packages, no customers.
 func (e *Emulator) Defaults(tx *store.Tx) error {
 	created, err := time.Parse(time.RFC3339, seededCreatedAt)
@@ -78,7 +78,7 @@ func insertINTP(tx *store.Tx, in *intp) error {
 	return insertDefaultPackages(s, in.packageIDs, in.createdAt)
 }
 
-// ResetTenant implements emulator.Vendor: the INTP keeps its id, company
+// ResetTenant implements emu.Vendor: the INTP keeps its id, company
 // details and key, and gets its default package set back (same ids) with
 // no customers.
 func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
@@ -92,7 +92,7 @@ func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
 	return insertDefaultPackages(tx.Scope(in.tenant), in.packageIDs, in.createdAt)
 }
 
-// CreateTenant implements emulator.Vendor (POST /_emulator/twipla/tenants).
+// CreateTenant implements emu.Vendor (POST /_emulator/twipla/tenants).
 func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
 	f, err := parseFields(body)
 	if err != nil {
@@ -133,7 +133,7 @@ func (e *Emulator) newINTP(tx *store.Tx, f fields) (*intp, error) {
 	if in.publicKey != "" {
 		key, err := parsePublicKey(in.publicKey)
 		if err != nil {
-			return nil, emulator.BadRequest("%s%v", f.path, err)
+			return nil, emu.BadRequest("%s%v", f.path, err)
 		}
 		e.keys.remember(in.id, in.publicKey, key)
 	}
@@ -190,23 +190,23 @@ func readINTP(f fields, now time.Time) (*intp, error) {
 func controlError(err error) error {
 	var ae *apiError
 	if errors.As(err, &ae) {
-		return &emulator.Error{Status: ae.status, Message: ae.message}
+		return &emu.Error{Status: ae.status, Message: ae.message}
 	}
 	return err
 }
 
-// LoadSeed implements emulator.Vendor. The section is
+// LoadSeed implements emu.Vendor. The section is
 // {"tenants":[{…tenant fields of §7.1…, "packages":[Package input…],
 // "customers":[customer-create body + "websites":[website + "apiKeys"]]}]};
 // a tenant whose intpId exists only gets packages and customers added.
 func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
 	f, err := parseFields(section)
 	if err != nil {
-		return emulator.BadRequest("section must be a JSON object")
+		return emu.BadRequest("section must be a JSON object")
 	}
 	for k := range f.m {
 		if k != "tenants" {
-			return emulator.BadRequest("unknown member %s: the section has only tenants", k)
+			return emu.BadRequest("unknown member %s: the section has only tenants", k)
 		}
 	}
 	tenants, err := objects(f, "tenants")
@@ -429,7 +429,7 @@ func prefixed(f fields, err error) error {
 // entry is the path of a seed entry: "tenants[0].customers[1]".
 func entry(f fields) string { return strings.TrimSuffix(f.path, ".") }
 
-// State implements emulator.Vendor: every INTP with everything it holds,
+// State implements emu.Vendor: every INTP with everything it holds,
 // subscriptions brought up to now.
 func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
 	ts, err := tx.SelectTenants(Name, tenant)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/seed"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -36,14 +36,14 @@ type Config struct {
 
 // Emulator is the twipla vendor.
 type Emulator struct {
-	deps emulator.Deps
+	deps emu.Deps
 	cfg  Config
 	keys *keyring
 }
 
 // New returns the factory the server builds the vendor with.
-func New(cfg Config) emulator.Factory {
-	return func(d emulator.Deps) (emulator.Vendor, error) {
+func New(cfg Config) emu.Factory {
+	return func(d emu.Deps) (emu.Vendor, error) {
 		keys, err := newKeyring(seed.TwiplaTestPrivateKeyPEM)
 		if err != nil {
 			return nil, err
@@ -52,13 +52,13 @@ func New(cfg Config) emulator.Factory {
 	}
 }
 
-// Name implements emulator.Vendor.
+// Name implements emu.Vendor.
 func (e *Emulator) Name() string { return Name }
 
-// Schema implements emulator.Vendor.
+// Schema implements emu.Vendor.
 func (e *Emulator) Schema() string { return schema }
 
-// InternalError implements emulator.Vendor: a recovered panic in TWIPLA's
+// InternalError implements emu.Vendor: a recovered panic in TWIPLA's
 // error shape.
 func (e *Emulator) InternalError(c *gin.Context) {
 	wire.JSON(c.Writer, http.StatusInternalServerError,

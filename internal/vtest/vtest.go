@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vendoremu/vendoremu/emulator"
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/server"
 	"github.com/vendoremu/vendoremu/store"
 )
@@ -57,7 +57,7 @@ func Start(t testing.TB, cfg server.Config) *Server {
 }
 
 // StartVendors runs a server with just the given vendors.
-func StartVendors(t testing.TB, vendors ...emulator.Factory) *Server {
+func StartVendors(t testing.TB, vendors ...emu.Factory) *Server {
 	t.Helper()
 	return Start(t, server.Config{Vendors: vendors})
 }

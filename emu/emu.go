@@ -1,8 +1,8 @@
-// Package emulator defines what a vendor emulator is: the interface each
+// Package emu defines what a vendor emulator is: the interface each
 // emulators/<vendor> package implements, the dependencies it is built with,
 // and the small vocabulary the server and the vendors share (control-plane
 // errors, the journal's tenant).
-package emulator
+package emu
 
 import (
 	"bytes"
