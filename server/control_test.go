@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -285,6 +287,33 @@ func TestWebPage(t *testing.T) {
 	for _, want := range []string{`<h2 id="notes">notes</h2>`, "<code>default</code>", "acme&lt;script&gt;"} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("page lacks %q", want)
+		}
+	}
+}
+
+func TestWarnsWhenOpenBeyondLoopbackWithoutToken(t *testing.T) {
+	for _, c := range []struct {
+		addr, token string
+		warn        bool
+	}{
+		{"0.0.0.0:0", "", true},
+		{"0.0.0.0:0", "s3cret", false},
+		{"127.0.0.1:0", "", false},
+	} {
+		var logs strings.Builder
+		srv, err := server.New(t.Context(), server.Config{
+			Addr: c.addr, AdminToken: c.token, Vendors: []emu.Factory{newNotes},
+			Log: slog.New(slog.NewTextHandler(&logs, nil)),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.Start(); err != nil {
+			t.Fatal(err)
+		}
+		srv.Shutdown(context.Background())
+		if got := strings.Contains(logs.String(), "EMULATOR_ADMIN_TOKEN"); got != c.warn {
+			t.Errorf("%s with token %q: warned %v\n%s", c.addr, c.token, got, logs.String())
 		}
 	}
 }
