@@ -1,6 +1,9 @@
 package hitsteps
 
-import "github.com/vendoremu/vendoremu/wire"
+import (
+	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/wire"
+)
 
 // reports are the dashboard pages op 22 links to.
 var reports = map[string]bool{
@@ -27,7 +30,7 @@ func autologin(r *request) (wire.Object, error) {
 	base := "https://" + r.wl.URL
 	return wire.Obj(
 		"error", 0,
-		"autologin_url", base+"/login-code.php?code="+w.APIKey+"&page="+report+"&t="+randomHex(32),
+		"autologin_url", base+"/login-code.php?code="+w.APIKey+"&page="+report+"&t="+emu.RandomHex(32),
 		"simple_url", base+"/stats/"+report+".php?id="+itoa(w.ID),
 	), nil
 }

@@ -1,10 +1,9 @@
 package hitsteps
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 )
 
@@ -55,18 +54,11 @@ func chooseID(tx *store.Tx, seq string, id int64) (int64, error) {
 	return nextID(tx, seq)
 }
 
-// randomHex is n random lower-case hex characters.
-func randomHex(n int) string {
-	b := make([]byte, (n+1)/2)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails
-	return hex.EncodeToString(b)[:n]
-}
-
 // uniqueHex draws n-character hex strings until one is not yet used in
 // table.column (a global uniqueness: tokens and API keys).
 func uniqueHex(tx *store.Tx, n int, table, column string) (string, error) {
 	for {
-		v := randomHex(n)
+		v := emu.RandomHex(n)
 		var taken int
 		if err := tx.QueryRow(`SELECT count(*) FROM `+table+` WHERE `+column+` = ?`, v).Scan(&taken); err != nil {
 			return "", err

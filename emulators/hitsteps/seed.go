@@ -261,7 +261,7 @@ func seedAccountRow(s store.Scoped, whitelabelID int64, in seedAccount) (account
 		return a, err
 	}
 	if a.Password == "" {
-		a.Password = randomHex(16)
+		a.Password = emu.RandomHex(16)
 	}
 	if a.Nickname, err = jsonText(in.Nickname, "user_nickname", false); err != nil {
 		return a, err

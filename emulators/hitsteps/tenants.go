@@ -36,7 +36,7 @@ func createMainAccount(tx *store.Tx, m *mainAccount) (store.Scoped, error) {
 		m.Username = fmt.Sprintf("tenant%d@example.test", m.Number)
 	}
 	if m.Password == "" {
-		m.Password = randomHex(16)
+		m.Password = emu.RandomHex(16)
 	}
 	t, err := tx.CreateTenant(Name, itoa(m.Number))
 	if err != nil {

@@ -1,8 +1,6 @@
 package justclick
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -216,10 +214,10 @@ func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
 		return nil, err
 	}
 	if in.Login == "" {
-		in.Login = "jc" + randomHex(5)
+		in.Login = "jc" + emu.RandomHex(10)
 	}
 	if in.Secret == nil {
-		s := randomSecret()
+		s := emu.RandomString(40, emu.UpperAlnum)
 		in.Secret = &s
 	}
 	if in.Domains == nil {
@@ -353,7 +351,7 @@ func (in settings) validate() error {
 // applySettings writes the account row (creating it with the defaults of
 // §7.1) and the settings given.
 func applySettings(s store.Scoped, in settings) error {
-	secret := randomSecret() // only used when the account is new
+	secret := emu.RandomString(40, emu.UpperAlnum) // only used when the account is new
 	if in.Secret != nil {
 		secret = *in.Secret
 	}
@@ -682,22 +680,4 @@ func (n *num) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("want a number or a numeric string, got %s", b)
 	}
 	return nil
-}
-
-// randomHex is n random bytes in lower-case hex.
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// randomSecret is a generated API key: 40 upper-case letters and digits.
-func randomSecret() string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	b := make([]byte, 40)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
 }

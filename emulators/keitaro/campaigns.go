@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
@@ -225,7 +226,7 @@ func cloneCampaign(c *call) (any, error) {
 // freeAlias generates an alias no campaign of the tenant has.
 func freeAlias(c *call) (string, error) {
 	for {
-		alias := randomString(6, alnum)
+		alias := emu.RandomString(6, emu.Alnum)
 		var n int
 		if err := c.s.QueryRow(`SELECT count(*) FROM keitaro_campaigns WHERE tenant_id = @tenant AND alias = ?`, alias).Scan(&n); err != nil {
 			return "", err

@@ -44,7 +44,7 @@ func prepareClick(c *call, k clickRecord) error {
 		k["click_id"] = id
 	}
 	if k["sub_id"] == nil {
-		sub, err := freeKey(c.s.Tx(), `SELECT count(*) FROM keitaro_clicks WHERE sub_id = ?`, 12, lowerAlnum)
+		sub, err := freeKey(c.s.Tx(), `SELECT count(*) FROM keitaro_clicks WHERE sub_id = ?`, 12, emu.LowerAlnum)
 		if err != nil {
 			return err
 		}

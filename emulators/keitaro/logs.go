@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
@@ -18,7 +19,7 @@ func writeLog(c *call, typ, message string) error {
 		return err
 	}
 	_, err = c.s.Exec(`INSERT INTO keitaro_logs (tenant_id, id, type, datetime, jid, message) VALUES (@tenant, ?, ?, ?, ?, ?)`,
-		id, typ, c.stamp, randomString(8, lowerAlnum), message)
+		id, typ, c.stamp, emu.RandomString(8, emu.LowerAlnum), message)
 	return err
 }
 

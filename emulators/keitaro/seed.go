@@ -126,13 +126,13 @@ func validAPIKey(s string) bool {
 func (e *Emulator) newTenant(tx *store.Tx, spec tenantSpec) (tenant, error) {
 	var err error
 	if spec.apiKey == "" {
-		spec.apiKey, err = freeKey(tx, `SELECT count(*) FROM tenants WHERE vendor = 'keitaro' AND key = ?`, 32, lowerAlnum)
+		spec.apiKey, err = freeKey(tx, `SELECT count(*) FROM tenants WHERE vendor = 'keitaro' AND key = ?`, 32, emu.LowerAlnum)
 		if err != nil {
 			return tenant{}, err
 		}
 	}
 	if spec.postbackKey == "" {
-		spec.postbackKey, err = freeKey(tx, `SELECT count(*) FROM keitaro_tenant_settings WHERE postback_key = ?`, 7, lowerHex)
+		spec.postbackKey, err = freeKey(tx, `SELECT count(*) FROM keitaro_tenant_settings WHERE postback_key = ?`, 7, emu.LowerHex)
 		if err != nil {
 			return tenant{}, err
 		}
@@ -168,7 +168,7 @@ func orDefault(s, def string) string {
 // key) finds unused.
 func freeKey(tx *store.Tx, count string, n int, alphabet string) (string, error) {
 	for {
-		k := randomString(n, alphabet)
+		k := emu.RandomString(n, alphabet)
 		var used int
 		if err := tx.QueryRow(count, k).Scan(&used); err != nil {
 			return "", err

@@ -1,9 +1,7 @@
 package mousestats
 
 import (
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"html"
 	"net/http"
@@ -54,13 +52,6 @@ func validHours(q form.Values) int {
 	return n
 }
 
-// randomHex is n random bytes in hex.
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // never fails (crypto/rand crashes the program instead)
-	return hex.EncodeToString(b)
-}
-
 // generateLoginToken is GET /api/GenerateLoginToken: a new 128-bit,
 // upper-case hex token that doLogin accepts once until it expires.
 func generateLoginToken(tx *store.Tx, partner store.Tenant, q form.Values) (any, error) {
@@ -74,7 +65,7 @@ func generateLoginToken(tx *store.Tx, partner store.Tenant, q form.Values) (any,
 		return nil, err
 	}
 	now := tx.Now()
-	token := strings.ToUpper(randomHex(16))
+	token := strings.ToUpper(emu.RandomHex(32))
 	expires := now.Add(time.Duration(validHours(q)) * time.Hour)
 	_, err = s.Exec(`INSERT INTO mousestats_login_tokens (token, tenant_id, account_id, issued_at, expires_at)
 		VALUES (?, @tenant, ?, ?, ?)`, token, a.ID, formatTime(now), formatTime(expires))
@@ -143,7 +134,7 @@ func useToken(c *gin.Context, tx *store.Tx, token string) (string, error) {
 		formatTime(now), token); err != nil {
 		return "", err
 	}
-	session := randomHex(32)
+	session := emu.RandomHex(64)
 	_, err = s.Exec(`INSERT INTO mousestats_sessions (id, tenant_id, account_id, created_at) VALUES (?, @tenant, ?, ?)`,
 		session, accountID, formatTime(now))
 	return session, err

@@ -1,7 +1,6 @@
 package mousestats
 
 import (
-	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -65,10 +64,10 @@ func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
 		return nil, err
 	}
 	if id == "" {
-		id = "partner" + randomHex(6)
+		id = "partner" + emu.RandomHex(12)
 	}
 	if secret == "" {
-		secret = randomSecret()
+		secret = emu.RandomString(24, emu.LowerAlnum)
 	}
 	if _, err := addPartner(tx, id, secret); err != nil {
 		return nil, err
@@ -116,22 +115,6 @@ func deref(s *string) string {
 	return *s
 }
 
-// randomSecret is a generated partnerSecret: 24 random lower-case letters
-// and digits.
-func randomSecret() string {
-	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-	out := make([]byte, 0, 24)
-	b := make([]byte, 1)
-	for len(out) < cap(out) {
-		_, _ = rand.Read(b)
-		// 252 = 7 × 36: rejecting the rest keeps every character equally likely.
-		if b[0] < 252 {
-			out = append(out, alphabet[b[0]%36])
-		}
-	}
-	return string(out)
-}
-
 // LoadSeed implements emu.Vendor for the section
 // {"tenants":[{"partnerId","partnerSecret","accounts":[…]}]}. A partner
 // that exists gets the given secret and the listed accounts added or
@@ -175,7 +158,7 @@ func seedPartner(tx *store.Tx, f fields) error {
 	switch {
 	case errors.Is(err, store.ErrNoTenant):
 		if secret == "" {
-			secret = randomSecret()
+			secret = emu.RandomString(24, emu.LowerAlnum)
 		}
 		partner, err = addPartner(tx, id, secret)
 	case err == nil && secret != "":

@@ -91,7 +91,7 @@ func (e *Emulator) createAPIKey(c *gin.Context, in *intp) (reply, error) {
 		if err != nil {
 			return err
 		}
-		k.id, k.key, k.createdAt = newUUID(), "twpl-"+randomAlnum(20), stamp{nowSecond(now)}
+		k.id, k.key, k.createdAt = newUUID(), "twpl-"+emu.RandomString(20, emu.Alnum), stamp{nowSecond(now)}
 		k.intpWebsiteID, k.intpCustomerID = w.intpWebsiteID, w.intpCustomerID
 		_, err = s.Exec(`INSERT INTO twipla_api_keys (tenant_id, id, website_seq, api_key, name, comment, expires_at, created_at)
 			VALUES (@tenant, ?, ?, ?, ?, ?, ?, ?)`, k.id, w.seq, k.key, k.name, k.comment, k.expiresAt, k.createdAt)
@@ -204,7 +204,7 @@ func (e *Emulator) login(c *gin.Context) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	token, refresh := "twpl-at-"+randomHex(16), "twpl-rt-"+randomHex(16)
+	token, refresh := "twpl-at-"+emu.RandomHex(32), "twpl-rt-"+emu.RandomHex(32)
 	err = e.deps.Store.Write(c, func(tx *store.Tx) error {
 		k, err := findAPIKey(tx, strings.TrimSpace(secret))
 		if err != nil {

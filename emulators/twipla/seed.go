@@ -398,7 +398,7 @@ func seedAPIKeys(s store.Scoped, w *website, f fields) error {
 			return err
 		}
 		if !has {
-			secret = "twpl-" + randomAlnum(20)
+			secret = "twpl-" + emu.RandomString(20, emu.Alnum)
 		}
 		if !seedKeyPattern.MatchString(secret) {
 			return badRequest("%s must be twpl- followed by 8 to 64 letters or digits", kf.name("apiKey"))

@@ -115,32 +115,6 @@ func newUUID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
-// alnum is the alphabet of API keys.
-const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-
-// randomAlnum is n characters of alnum, uniformly drawn.
-func randomAlnum(n int) string {
-	out := make([]byte, 0, n)
-	var buf [64]byte
-	for len(out) < n {
-		_, _ = rand.Read(buf[:])
-		for _, c := range buf {
-			// 248 = 4 × 62: rejecting above it keeps the draw uniform.
-			if c < 248 && len(out) < n {
-				out = append(out, alnum[int(c)%len(alnum)])
-			}
-		}
-	}
-	return string(out)
-}
-
-// randomHex is n random bytes in hex.
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // isUUID reports whether s has the 8-4-4-4-12 hex form.
 func isUUID(s string) bool {
 	if len(s) != 36 {
