@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vendoremu/vendoremu/journal"
+	"github.com/vendoremu/vendoremu/outbound"
 	"github.com/vendoremu/vendoremu/store"
 )
 
@@ -27,6 +28,9 @@ type Deps struct {
 	Clock   *store.Clock
 	Journal *journal.Journal
 	Log     *slog.Logger
+	// Outbound sends the requests a vendor makes on its own (callbacks,
+	// postbacks) after its transaction commits.
+	Outbound *outbound.Sender
 }
 
 // Factory builds a vendor from its dependencies. Vendor packages export a

@@ -21,6 +21,7 @@ import (
 	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/faults"
 	"github.com/vendoremu/vendoremu/journal"
+	"github.com/vendoremu/vendoremu/outbound"
 	"github.com/vendoremu/vendoremu/seed"
 	"github.com/vendoremu/vendoremu/store"
 )
@@ -62,10 +63,12 @@ type Server struct {
 	clock   *store.Clock
 	journal *journal.Journal
 	faults  *faults.Table
-	vendors []emu.Vendor
-	byName  map[string]*mounted
-	control *gin.Engine
-	handler http.Handler
+	// outbound sends the vendors' callbacks and postbacks.
+	outbound *outbound.Sender
+	vendors  []emu.Vendor
+	byName   map[string]*mounted
+	control  *gin.Engine
+	handler  http.Handler
 
 	mu        sync.Mutex
 	listeners map[string]net.Listener // "" = shared listener
@@ -120,7 +123,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 func (s *Server) build(ctx context.Context) error {
-	deps := emu.Deps{Store: s.store, Clock: s.clock, Journal: s.journal, Log: s.log}
+	s.outbound = outbound.New(s.journal, s.log)
+	deps := emu.Deps{Store: s.store, Clock: s.clock, Journal: s.journal, Log: s.log, Outbound: s.outbound}
 	var schemas []store.Schema
 	for _, f := range s.cfg.Vendors {
 		v, err := f(deps)
@@ -207,6 +211,10 @@ func (s *Server) Clock() *store.Clock { return s.clock }
 
 // Journal is the request journal.
 func (s *Server) Journal() *journal.Journal { return s.journal }
+
+// Outbound sends the vendors' own requests (callbacks, postbacks); tests
+// Wait on it before they look at what was delivered.
+func (s *Server) Outbound() *outbound.Sender { return s.outbound }
 
 // Faults is the fault table.
 func (s *Server) Faults() *faults.Table { return s.faults }
@@ -373,6 +381,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	if err := s.outbound.Wait(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("outbound deliveries still running: %w", err))
+	}
 	errs = append(errs, s.store.Close())
 	return errors.Join(errs...)
 }

@@ -3,13 +3,10 @@ package justclick
 import (
 	"database/sql"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
-	"time"
 
-	"github.com/vendoremu/vendoremu/journal"
+	"github.com/vendoremu/vendoremu/outbound"
 )
 
 // delivery is one order callback to POST once its transaction commits.
@@ -86,48 +83,13 @@ func callbackForm(o order, login, status string, lastPayment int64) string {
 // wait for the receiver, as with the vendor.
 func (e *Emulator) deliver(ds []delivery) {
 	for _, d := range ds {
-		e.inflight.Add(1)
-		go func() {
-			defer e.inflight.Done()
-			e.post(d)
-		}()
+		e.deps.Outbound.Send(outbound.Delivery{
+			Vendor:      Name,
+			Tenant:      d.login,
+			Method:      http.MethodPost,
+			URL:         d.url,
+			ContentType: "application/x-www-form-urlencoded",
+			Body:        d.body,
+		}, nil)
 	}
-}
-
-// post makes one delivery attempt and writes it to the request journal.
-func (e *Emulator) post(d delivery) {
-	// The journal times real exchanges, so this is the wall clock, as in
-	// the journal middleware, not the emulator clock.
-	start := time.Now()
-	const contentType = "application/x-www-form-urlencoded"
-	status, answer := 0, ""
-	req, err := http.NewRequest(http.MethodPost, d.url, strings.NewReader(d.body))
-	if err == nil {
-		req.Header.Set("Content-Type", contentType)
-		var resp *http.Response
-		if resp, err = e.client.Do(req); err == nil {
-			b, readErr := io.ReadAll(io.LimitReader(resp.Body, journal.BodyLimit))
-			resp.Body.Close()
-			status, answer = resp.StatusCode, string(b)
-			if readErr != nil {
-				answer += readErr.Error()
-			}
-		}
-	}
-	if err != nil {
-		answer = err.Error()
-	}
-	e.deps.Journal.Add(journal.Entry{
-		Time:           start.UTC(),
-		Vendor:         Name,
-		Tenant:         d.login,
-		Method:         http.MethodPost,
-		Path:           d.url,
-		Status:         status,
-		DurationMS:     float64(time.Since(start).Microseconds()) / 1000,
-		RequestHeaders: map[string]string{"Content-Type": contentType},
-		RequestBody:    d.body,
-		ResponseBody:   answer,
-	})
-	e.deps.Log.Debug("justclick callback", "url", d.url, "status", status)
 }

@@ -7,10 +7,9 @@
 package justclick
 
 import (
+	"context"
 	_ "embed"
 	"net/http"
-	"sync"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -42,28 +41,14 @@ type Config struct {
 type Emulator struct {
 	deps emu.Deps
 	cfg  Config
-	// client delivers order callbacks: one attempt, 5 s, no redirects.
-	client *http.Client
-	// inflight counts callback deliveries not yet finished.
-	inflight sync.WaitGroup
 }
 
 // New returns the factory the server builds the vendor with.
 func New(cfg Config) emu.Factory {
 	return func(d emu.Deps) (emu.Vendor, error) {
-		return &Emulator{
-			deps: d,
-			cfg:  cfg,
-			client: &http.Client{
-				Timeout:       callbackTimeout,
-				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-			},
-		}, nil
+		return &Emulator{deps: d, cfg: cfg}, nil
 	}
 }
-
-// callbackTimeout bounds one order-callback delivery.
-const callbackTimeout = 5 * time.Second
 
 // Name implements emu.Vendor.
 func (e *Emulator) Name() string { return Name }
@@ -80,4 +65,4 @@ func (e *Emulator) InternalError(c *gin.Context) {
 // WaitCallbacks blocks until every order callback started so far has been
 // delivered (or has failed) and journaled. Tests call it before they look
 // at the journal or end.
-func (e *Emulator) WaitCallbacks() { e.inflight.Wait() }
+func (e *Emulator) WaitCallbacks() { _ = e.deps.Outbound.Wait(context.Background()) }
