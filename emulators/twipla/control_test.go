@@ -26,13 +26,13 @@ func TestCreateTenant(t *testing.T) {
 	if r.Status != 201 {
 		t.Fatalf("%d %s", r.Status, r.Body)
 	}
-	if got := strings.Join(keysOf(t, r.Body), ","); got != "intpId,name,address,subscriptionType,billingMode,websiteOnboarding,createdAt,publicKey,privateKey,packages" {
+	if got := strings.Join(keysOf(t, r.Body), ","); got != "intpId,name,address,subscriptionType,billingMode,websiteOnboarding,createdAt,moveErrors,publicKey,privateKey,packages" {
 		t.Fatalf("keys %s", got)
 	}
 	ten := obj(t, r.Body)
 	id := ten["intpId"].(string)
 	if !uuidPattern.MatchString(id) || ten["name"] != "INTP "+id[:8] || ten["address"] != "" || ten["subscriptionType"] != "website" ||
-		ten["billingMode"] != "company_managed" || ten["websiteOnboarding"] != false || ten["createdAt"] != t0 ||
+		ten["billingMode"] != "company_managed" || ten["websiteOnboarding"] != false || ten["createdAt"] != t0 || ten["moveErrors"] != 500.0 ||
 		ten["privateKey"] != string(seed.TwiplaTestPrivateKeyPEM) || ten["publicKey"] != string(seed.TwiplaTestPublicKeyPEM) {
 		t.Fatalf("tenant %v", ten)
 	}
@@ -174,7 +174,7 @@ func TestState(t *testing.T) {
 	}
 	st := tenants[0].(map[string]any)
 	if got := strings.Join(keysOf(t, strings.TrimSuffix(strings.TrimPrefix(r.Body, `{"tenants":[`), `]}`)), ","); got !=
-		"intpId,name,address,createdAt,billingMode,subscriptionType,websiteOnboarding,publicKey,packages,customers,websites,subscriptions,apiKeys,sessions" {
+		"intpId,name,address,createdAt,billingMode,subscriptionType,websiteOnboarding,moveErrors,publicKey,packages,customers,websites,subscriptions,apiKeys,sessions" {
 		t.Fatalf("state keys %s", got)
 	}
 	if len(st["packages"].([]any)) != 6 || len(st["customers"].([]any)) != 1 || len(st["websites"].([]any)) != 1 ||
@@ -188,39 +188,76 @@ func TestState(t *testing.T) {
 
 func TestSeedDocument(t *testing.T) {
 	e := newEnv(t)
+	const seeded, teamID, freeID = "99999999-8888-4777-8666-555555555555", "12345678-1234-4234-8234-123456789012",
+		"12345678-1234-4234-8234-000000000000"
 	doc := `{"twipla":{"tenants":[
-		{"intpId":"` + websiteINTP + `","customers":[{"intpCustomerId":"seeded","email":"seeded@example.com",
+		{"intpId":"` + websiteINTP + `","moveErrors":400,
+			"packages":[{"name":"Extra","touchpoints":7000,"price":3,"currency":"EUR","period":"monthly","recommended":true}],
+			"customers":[{"intpCustomerId":"seeded","email":"seeded@example.com",
 			"websites":[{"intpWebsiteId":"sw1","domain":"seeded.example.com","packageId":"` + pkgBasic + `",
 				"apiKeys":[{"name":"ci","apiKey":"twpl-CiKeyFromTheSeed1"}]}]}]},
-		{"intpId":"99999999-8888-4777-8666-555555555555","name":"Seeded Partner","subscriptionType":"intpc",
-			"packages":[{"id":"12345678-1234-4234-8234-123456789012","name":"Team","touchpoints":20000,"price":9,"currency":"EUR","period":"monthly","visibility":"restricted"}],
-			"customers":[{"intpCustomerId":"acct","email":"acct@example.com","packageId":"12345678-1234-4234-8234-123456789012"}]}
+		{"intpId":"` + seeded + `","name":"Seeded Partner","subscriptionType":"intpc",
+			"packages":[{"id":"` + freeID + `","name":"free","touchpoints":1000,"price":0,"currency":"USD","period":"monthly"},
+				{"id":"` + teamID + `","name":"Team","touchpoints":20000,"price":9,"currency":"USD","period":"yearly","visibility":"restricted"}],
+			"customers":[{"intpCustomerId":"acct","email":"acct@example.com","packageId":"` + teamID + `"}]}
 	]}}`
 	// A restricted package cannot start a subscription: the whole document fails.
 	r := e.srv.Do("POST", "/_emulator/seed", doc)
 	if r.Status != 400 || !strings.Contains(r.Body, "tenants[1].customers[0]: package is not available for this target") {
 		t.Fatalf("bad seed: %d %s", r.Status, r.Body)
 	}
-	wantNotFound(t, e.as(websiteINTP).do("GET", "/v2/3as/customers/seeded", nil), "customer")
+	c := e.as(websiteINTP)
+	wantNotFound(t, c.do("GET", "/v2/3as/customers/seeded", nil), "customer")
 
 	doc = strings.Replace(doc, `"visibility":"restricted"`, `"visibility":"public"`, 1)
 	if r := e.srv.Do("POST", "/_emulator/seed", doc); r.Status != 200 {
 		t.Fatalf("seed: %d %s", r.Status, r.Body)
 	}
-	fieldsOf(t, "seeded website", e.as(websiteINTP).website("sw1"), map[string]any{"packageName": "Basic", "intpCustomerId": "seeded"})
+	fieldsOf(t, "seeded website", c.website("sw1"), map[string]any{"packageName": "Basic", "intpCustomerId": "seeded"})
 	if r := e.srv.Do("GET", "/twipla/v2/3as/analytics/raw-sessions", nil, "X-Api-Key", "twpl-CiKeyFromTheSeed1"); r.Status != 200 {
 		t.Fatalf("seeded key: %d %s", r.Status, r.Body)
 	}
-	sub := e.as("99999999-8888-4777-8666-555555555555").payload(200, "POST", "/v3/3as/intpc-subscriptions/cancel", map[string]any{"intpcId": "acct"})
-	fieldsOf(t, "seeded account", sub, map[string]any{"packageName": "Team", "status": "canceled"})
+	// An existing INTP gets packages added and its moveErrors set.
+	all := "free,unlimited_30_day_free_trial,Basic,Pro,Business,Custom"
+	if got := packageNames(t, c.do("GET", "/v2/3as/packages", nil).Body); got != all+",Extra" {
+		t.Fatalf("extended set: %s", got)
+	}
+	downgradeUp := map[string]any{"intpWebsiteId": "sw1", "packageId": pkgPro}
+	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/downgrade", downgradeUp), "downgrade requires a package with fewer touchpoints than the current one")
+	// A new INTP holds exactly its own packages.
+	a := e.as(seeded)
+	if got := packageNames(t, a.do("GET", "/v2/3as/packages", nil).Body); got != "free,Team" {
+		t.Fatalf("seeded set: %s", got)
+	}
+	sub := a.payload(200, "POST", "/v3/3as/intpc-subscriptions/cancel", map[string]any{"intpcId": "acct"})
+	fieldsOf(t, "seeded account", sub, map[string]any{"packageName": "Team", "billingInterval": "yearly", "status": "canceled",
+		"plannedDowngradePackageId": freeID})
+	// A tenant reset gives each back the set it started with; moveErrors stays.
+	for _, id := range []string{websiteINTP, seeded} {
+		if r := e.srv.Do("POST", "/_emulator/reset?vendor=twipla&tenant="+id, nil); r.Status != 200 {
+			t.Fatalf("reset %s: %d %s", id, r.Status, r.Body)
+		}
+	}
+	if got := packageNames(t, c.do("GET", "/v2/3as/packages", nil).Body); got != all {
+		t.Fatalf("reset default set: %s", got)
+	}
+	if r := a.do("GET", "/v2/3as/packages/"+teamID, nil); r.Status != 200 || packageNames(t, a.do("GET", "/v2/3as/packages", nil).Body) != "free,Team" {
+		t.Fatalf("reset own set: %d %s", r.Status, r.Body)
+	}
+	c.customer("again", "sw1", pkgBasic)
+	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/downgrade", downgradeUp), "downgrade requires a package with fewer touchpoints than the current one")
 
 	for d, msg := range map[string]string{
 		`{"twipla":{"tenants":{}}}`: "tenants must be an array of objects",
 		`{"twipla":{"intps":[]}}`:   "unknown member intps: the section has only tenants",
-		`{"twipla":{"tenants":[{"intpId":"` + websiteINTP + `","name":"x"}]}}`:                                                        "tenants[0]: INTP " + websiteINTP + " exists: only packages and customers can be added to it, not name",
-		`{"twipla":{"tenants":[{"intpId":"x"}]}}`:                                                                                     "tenants[0].intpId must be a UUID",
-		`{"twipla":{"tenants":[{"customers":[{"intpCustomerId":"a","email":"bad"}]}]}}`:                                               "tenants[0].customers[0].email must be a valid email address",
-		`{"twipla":{"tenants":[{"intpId":"` + websiteINTP + `","customers":[{"intpCustomerId":"seeded","email":"n@example.com"}]}]}}`: "tenants[0].customers[0]: customer already exists",
+		`{"twipla":{"tenants":[{"intpId":"` + websiteINTP + `","name":"x"}]}}`:                                                       "tenants[0]: INTP " + websiteINTP + " exists: only packages, customers and moveErrors can be given for it, not name",
+		`{"twipla":{"tenants":[{"intpId":"` + websiteINTP + `","moveErrors":404}]}}`:                                                 "tenants[0].moveErrors must be 400 or 500",
+		`{"twipla":{"tenants":[{"moveErrors":"400"}]}}`:                                                                              "tenants[0].moveErrors must be 400 or 500",
+		`{"twipla":{"tenants":[{"packages":[]}]}}`:                                                                                   "tenants[0].packages must list at least one package",
+		`{"twipla":{"tenants":[{"packages":[{"name":"P","touchpoints":-1,"price":1,"currency":"EUR","period":"monthly"}]}]}}`:        "tenants[0].packages[0].touchpoints must be 1 or greater",
+		`{"twipla":{"tenants":[{"intpId":"x"}]}}`:                                                                                    "tenants[0].intpId must be a UUID",
+		`{"twipla":{"tenants":[{"customers":[{"intpCustomerId":"a","email":"bad"}]}]}}`:                                              "tenants[0].customers[0].email must be a valid email address",
+		`{"twipla":{"tenants":[{"intpId":"` + websiteINTP + `","customers":[{"intpCustomerId":"again","email":"n@example.com"}]}]}}`: "tenants[0].customers[0]: customer already exists",
 	} {
 		r := e.srv.Do("POST", "/_emulator/seed", d)
 		if r.Status != 400 || !strings.Contains(r.Body, msg) {

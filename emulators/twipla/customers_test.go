@@ -101,7 +101,7 @@ func mustJSON(t *testing.T, o map[string]any, body, what string) string {
 	return ""
 }
 
-func TestCustomerWithoutWebsiteAndUFTDefault(t *testing.T) {
+func TestCustomerWithoutWebsiteAndTrialDefault(t *testing.T) {
 	e := newEnv(t)
 	c := e.as(websiteINTP)
 	// The Go SDK always sends the website object; empty means none.
@@ -113,12 +113,12 @@ func TestCustomerWithoutWebsiteAndUFTDefault(t *testing.T) {
 	// Without a package, a website starts the 30-day unlimited free trial.
 	w := c.customer("c2", "w2", "")
 	site := w["website"].(map[string]any)
-	if site["packageName"] != "UFT" || site["inTrial"] != true || site["hadTrial"] != true ||
+	if site["packageName"] != "unlimited_30_day_free_trial" || site["inTrial"] != true || site["hadTrial"] != true ||
 		site["expiresAt"] != "2031-04-09T12:00:00Z" || site["stpResetAt"] != "2031-04-09T12:00:00Z" {
 		t.Fatalf("trial website %v", site)
 	}
 	if cons := site["consumption"].(map[string]any); cons["stpLimit"] != float64(-1) {
-		t.Fatalf("UFT limit %v", cons["stpLimit"])
+		t.Fatalf("trial limit %v", cons["stpLimit"])
 	}
 }
 

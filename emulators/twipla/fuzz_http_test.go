@@ -7,13 +7,16 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/vendoremu/vendoremu/emulators/twipla"
 )
 
 // FuzzRequestBodies sends arbitrary bodies to every endpoint that reads
 // one, through HTTP. Whatever arrives, the answer is a success or one of
 // the vendor's 4xx in its exact error shape: never a 500, never a panic.
+// (Invalid moves answer 400 here, so that any 500 is a bug.)
 func FuzzRequestBodies(f *testing.F) {
-	e := newEnv(f)
+	e := newEnv(f, twipla.Config{MoveErrors: 400})
 	c := e.as(websiteINTP)
 	c.customer("c1", "w1", pkgBasic)
 	c.customer("c2", "", "")

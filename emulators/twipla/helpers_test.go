@@ -20,7 +20,7 @@ const (
 	accountINTP = twipla.AccountTenant
 
 	pkgFree     = "4cafe689-e1d4-44fb-9d6b-7807d3139a7b"
-	pkgUFT      = "0d7e5c1a-6b2f-4f3e-9a8d-1c4b7e2f5a90"
+	pkgTrial    = "0d7e5c1a-6b2f-4f3e-9a8d-1c4b7e2f5a90"
 	pkgBasic    = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
 	pkgPro      = "471cc1d4-ec27-4504-b7c2-949af95662bc"
 	pkgBusiness = "8b1f2d3c-4e5a-4b6c-9d7e-0f1a2b3c4d5e"
@@ -166,6 +166,13 @@ func wantError(t testing.TB, r vtest.Response, status int, message, kind string)
 func wantBad(t testing.TB, r vtest.Response, message string) {
 	t.Helper()
 	wantError(t, r, 400, message, "bad request")
+}
+
+// wantMoveError checks the answer to an invalid subscription move by
+// default: the real API's 500, its reason in the message.
+func wantMoveError(t testing.TB, r vtest.Response, message string) {
+	t.Helper()
+	wantError(t, r, 500, message, "internal server error")
 }
 
 func wantNotFound(t testing.TB, r vtest.Response, what string) {

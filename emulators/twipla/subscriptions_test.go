@@ -82,14 +82,11 @@ func TestWebsiteSubscriptionLifecycle(t *testing.T) {
 	list := c.ok(200, "GET", "/v2/3as/websites?page=0&pageSize=5", nil)["payload"].([]any)
 	fieldsOf(t, "listed", list[0].(map[string]any), map[string]any{"packageName": "Basic", "expiresAt": "2031-05-12T12:00:00Z"})
 
-	// Invalid moves.
+	// Invalid moves (TestInvalidMoves has them all).
 	up := func(pkg string) any { return map[string]any{"intpWebsiteId": "w1", "packageId": pkg} }
-	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", up(pkgBasic)), "upgrade requires a package with more touchpoints than the current one")
-	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", up(pkgFree)), "upgrade requires a package with more touchpoints than the current one")
-	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/downgrade", up(pkgPro)), "downgrade requires a package with fewer touchpoints than the current one")
-	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", up(pkgUFT)), "the UFT package cannot be chosen")
+	wantMoveError(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", up(pkgFree)), "upgrade requires a package with more touchpoints than the current one")
+	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", up(pkgTrial)), "the unlimited_30_day_free_trial package cannot be chosen")
 	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", up(pkgCustom)), "package is not available for this target")
-	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/resume", map[string]any{"intpWebsiteId": "w1"}), "only canceled subscriptions can be resumed")
 	wantNotFound(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", up("nope")), "package")
 	wantNotFound(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", map[string]any{"intpWebsiteId": "nope", "packageId": pkgPro}), "website")
 	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", map[string]any{"intpWebsiteId": "w1"}), "packageId is required")
@@ -152,7 +149,7 @@ func TestWebsiteSubscriptionCancelResumeDeactivate(t *testing.T) {
 	wantBad(t, c.do("POST", "/v2/3as/websites", map[string]any{"intpWebsiteId": "w1", "intpCustomerId": "c1", "domain": "x.io"}), "website already exists")
 	// Only the legacy path reactivates.
 	wantError(t, c.do("POST", "/v3/3as/website-subscriptions/reactivate", map[string]any{"intpWebsiteId": "w1", "packageId": pkgBasic}), 404, "route not found", "not found")
-	wantBad(t, c.do("POST", "/v2/3as/notifications/subscriptions/reactivate", map[string]any{"intpWebsiteId": "w1", "packageId": pkgUFT}), "the UFT package cannot be chosen")
+	wantBad(t, c.do("POST", "/v2/3as/notifications/subscriptions/reactivate", map[string]any{"intpWebsiteId": "w1", "packageId": pkgTrial}), "the unlimited_30_day_free_trial package cannot be chosen")
 	sub = c.payload(200, "POST", "/v2/3as/notifications/subscriptions/reactivate", map[string]any{"intpWebsiteId": "w1", "packageId": pkgBasic, "trial": true})
 	fieldsOf(t, "reactivated", sub, map[string]any{"status": "active", "packageName": "Basic", "inTrial": true, "hadTrial": true,
 		"lastPackageChangeAt": fmtNow(e), "expiresAt": "2032-06-14T12:00:00Z"})
@@ -168,14 +165,14 @@ func TestWebsiteSubscriptionCancelResumeDeactivate(t *testing.T) {
 
 func fmtNow(e *env) string { return e.now.UTC().Format("2006-01-02T15:04:05Z") }
 
-func TestUFTTrialEndsOnFree(t *testing.T) {
+func TestTrialEndsOnFree(t *testing.T) {
 	e := newEnv(t)
 	c := e.as(websiteINTP)
 	c.customer("c1", "w1", "")
 	record(t, e, websiteINTP, "w1", map[string]any{"pageViews": 4})
 	e.advance("29d")
 	w := c.website("w1")
-	fieldsOf(t, "in trial", w, map[string]any{"packageName": "UFT", "inTrial": true})
+	fieldsOf(t, "in trial", w, map[string]any{"packageName": "unlimited_30_day_free_trial", "inTrial": true})
 	if w["consumption"].(map[string]any)["stpConsumedVisit"] != float64(1) {
 		t.Fatalf("consumption %v", w["consumption"])
 	}
@@ -186,8 +183,8 @@ func TestUFTTrialEndsOnFree(t *testing.T) {
 	if cons := w["consumption"].(map[string]any); cons["stpLimit"] != float64(3000) || cons["stpConsumed"] != float64(0) {
 		t.Fatalf("free consumption %v", cons)
 	}
-	// The UFT package cannot be upgraded into again, even from free.
-	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", map[string]any{"intpWebsiteId": "w1", "packageId": pkgUFT}), "the UFT package cannot be chosen")
+	// The trial package cannot be upgraded into again, even from free.
+	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", map[string]any{"intpWebsiteId": "w1", "packageId": pkgTrial}), "the unlimited_30_day_free_trial package cannot be chosen")
 }
 
 func TestMonthEndsAndYearlyPackages(t *testing.T) {
@@ -273,7 +270,7 @@ func TestAccountWithoutWebsiteGetsSubscription(t *testing.T) {
 	a := e.as(accountINTP)
 	a.ok(201, "POST", "/v2/3as/customers", map[string]any{"intpCustomerId": "c1", "email": "c1@example.com"})
 	sub := a.payload(200, "POST", "/v3/3as/intpc-subscriptions/upgrade", map[string]any{"intpcId": "c1", "packageId": accBasic, "trial": true})
-	fieldsOf(t, "from UFT", sub, map[string]any{"packageName": "Basic", "inTrial": true, "hadTrial": true})
+	fieldsOf(t, "from the trial", sub, map[string]any{"packageName": "Basic", "inTrial": true, "hadTrial": true})
 	wantNotFound(t, a.do("POST", "/v3/3as/intpc-subscriptions/downgrade", map[string]any{"intpcId": "c1", "packageId": accFree + "x"}), "package")
 	sub = a.payload(200, "POST", "/v3/3as/intpc-subscriptions/downgrade", map[string]any{"intpcId": "c1", "packageId": accFree})
 	fieldsOf(t, "planned free", sub, map[string]any{"plannedDowngradePackageId": accFree})
