@@ -221,3 +221,20 @@ func (c *client) website(wid string) map[string]any {
 	c.e.t.Helper()
 	return c.payload(200, "GET", "/v2/3as/websites/"+wid, nil)
 }
+
+// tenant creates an INTP through the control plane; it answers the INTP's
+// id and its package ids by name.
+func (e *env) tenant(body map[string]any) (string, map[string]string) {
+	e.t.Helper()
+	r := e.srv.Do("POST", "/_emulator/twipla/tenants", body)
+	if r.Status != 201 {
+		e.t.Fatalf("create tenant: %d %s", r.Status, r.Body)
+	}
+	ten := obj(e.t, r.Body)
+	ids := map[string]string{}
+	for _, p := range ten["packages"].([]any) {
+		p := p.(map[string]any)
+		ids[p["name"].(string)] = p["id"].(string)
+	}
+	return ten["intpId"].(string), ids
+}
