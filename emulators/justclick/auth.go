@@ -1,6 +1,8 @@
 package justclick
 
 import (
+	"crypto/md5"
+	"encoding/hex"
 	"io"
 	"net"
 	"net/http"
@@ -97,9 +99,13 @@ func authenticate(acct account, fields *Fields, tooLarge bool) answer {
 }
 
 // requestHash is the hash a client signs fields with (reference §2.2):
-// md5 of the PHP canonical query, the login and the secret.
+// md5 of the PHP canonical query, the login and the secret. The query is
+// hashed as built, without copies: it may be as large as the body (8 MiB).
 func requestHash(fields *Fields, login, secret string) string {
-	return md5hex(fields.Encode() + "::" + login + "::" + secret)
+	h := md5.New()
+	h.Write(fields.encode(nil, nil))
+	io.WriteString(h, "::"+login+"::"+secret)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // readFields reads the request's form the way the vendor's PHP does: only a
