@@ -54,6 +54,8 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		"Keitaro answer `dialect`: classic or modern (EMULATOR_KEITARO_DIALECT)")
 	ignoreExpiry := fs.String("twipla-ignore-expiry", env("EMULATOR_TWIPLA_IGNORE_EXPIRY", "0"),
 		"`1` skips the TWIPLA JWT exp check (EMULATOR_TWIPLA_IGNORE_EXPIRY)")
+	moveErrors := fs.String("twipla-move-errors", env("EMULATOR_TWIPLA_MOVE_ERRORS", "500"),
+		"HTTP `status` of invalid TWIPLA subscription moves: 500 (today's API) or 400 (EMULATOR_TWIPLA_MOVE_ERRORS)")
 	ipLimit := fs.String("justclick-ip-limit", env("EMULATOR_JUSTCLICK_IP_LIMIT", "0"),
 		"JustClick AddLeadToGroup opt-ins per client IP, `N`; 0 is off (EMULATOR_JUSTCLICK_IP_LIMIT)")
 	fs.SetOutput(io.Discard)
@@ -80,6 +82,12 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	case "0", "false", "":
 	default:
 		return c, fmt.Errorf("EMULATOR_TWIPLA_IGNORE_EXPIRY must be 0 or 1, got %q", *ignoreExpiry)
+	}
+	switch *moveErrors {
+	case "500", "400":
+		c.vendors.Twipla.MoveErrors, _ = strconv.Atoi(*moveErrors)
+	default:
+		return c, fmt.Errorf("EMULATOR_TWIPLA_MOVE_ERRORS must be 500 or 400, got %q", *moveErrors)
 	}
 	n, err := strconv.Atoi(*ipLimit)
 	if err != nil || n < 0 {

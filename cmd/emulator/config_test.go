@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -12,7 +13,7 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.addr != "127.0.0.1:8080" || c.db != "vendoremu.db" || c.logFormat != "text" || c.vendors.Keitaro.Dialect != "classic" ||
-		len(c.vendorAddrs) != 0 || c.adminToken != "" || c.seed != "" {
+		len(c.vendorAddrs) != 0 || c.adminToken != "" || c.seed != "" || c.vendors.Twipla.MoveErrors != 500 {
 		t.Fatalf("%+v", c)
 	}
 }
@@ -22,6 +23,7 @@ func TestConfigFromEnvironmentAndFlags(t *testing.T) {
 		"EMULATOR_ADDR": "0.0.0.0:9000", "EMULATOR_DB": ":memory:", "EMULATOR_SEED": "seed.json",
 		"EMULATOR_KEITARO_ADDR": ":9001", "EMULATOR_LOG": "json", "EMULATOR_ADMIN_TOKEN": "t",
 		"EMULATOR_KEITARO_DIALECT": "modern", "EMULATOR_TWIPLA_IGNORE_EXPIRY": "1", "EMULATOR_JUSTCLICK_IP_LIMIT": "3",
+		"EMULATOR_TWIPLA_MOVE_ERRORS": "400",
 	})
 	c, err := parseConfig(nil, e)
 	if err != nil {
@@ -29,12 +31,12 @@ func TestConfigFromEnvironmentAndFlags(t *testing.T) {
 	}
 	if c.addr != "0.0.0.0:9000" || c.db != ":memory:" || c.seed != "seed.json" || c.vendorAddrs["keitaro"] != ":9001" ||
 		c.logFormat != "json" || c.adminToken != "t" || c.vendors.Keitaro.Dialect != "modern" ||
-		!c.vendors.Twipla.IgnoreExpiry || c.vendors.JustClick.IPLimit != 3 {
+		!c.vendors.Twipla.IgnoreExpiry || c.vendors.JustClick.IPLimit != 3 || c.vendors.Twipla.MoveErrors != 400 {
 		t.Fatalf("%+v", c)
 	}
 	// A flag wins over the environment.
-	c, err = parseConfig([]string{"-addr", "127.0.0.1:7000", "-twipla-addr", ":9005"}, e)
-	if err != nil || c.addr != "127.0.0.1:7000" || c.vendorAddrs["twipla"] != ":9005" {
+	c, err = parseConfig([]string{"-addr", "127.0.0.1:7000", "-twipla-addr", ":9005", "-twipla-move-errors", "500"}, e)
+	if err != nil || c.addr != "127.0.0.1:7000" || c.vendorAddrs["twipla"] != ":9005" || c.vendors.Twipla.MoveErrors != 500 {
 		t.Fatalf("%+v %v", c, err)
 	}
 }
@@ -43,6 +45,12 @@ func TestConfigErrors(t *testing.T) {
 	for _, args := range [][]string{{"-nope"}, {"extra"}, {"-justclick-ip-limit", "x"}, {"-twipla-ignore-expiry", "2"}} {
 		if _, err := parseConfig(args, env(nil)); err == nil {
 			t.Errorf("%v accepted", args)
+		}
+	}
+	for _, v := range []string{"404", "", "5OO"} {
+		if _, err := parseConfig([]string{"-twipla-move-errors", v}, env(nil)); err == nil ||
+			!strings.Contains(err.Error(), "EMULATOR_TWIPLA_MOVE_ERRORS") {
+			t.Errorf("-twipla-move-errors %q: %v", v, err)
 		}
 	}
 	if _, err := newLogger("xml", "info"); err == nil {

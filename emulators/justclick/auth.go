@@ -1,6 +1,9 @@
 package justclick
 
 import (
+	"crypto/md5"
+	"encoding/hex"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -11,8 +14,15 @@ import (
 	"github.com/vendoremu/vendoremu/store"
 )
 
-// maxBody is how much of a request body is read; the rest is ignored.
-const maxBody = 1 << 20
+// maxBody is the largest request body the vendor takes: PHP's default
+// post_max_size (8M). A larger body is refused whole (code 1), as PHP drops
+// the whole POST; nothing of it is parsed.
+const maxBody = 8 << 20
+
+// drainLimit bounds how much of an oversized body is read and thrown away so
+// that the client, still sending, receives the answer instead of a reset
+// connection; beyond it the connection is simply closed after the answer.
+const drainLimit = 64 << 20
 
 // account is a JustClick account: the tenant its login names and its
 // switches.
@@ -65,10 +75,14 @@ func loadAccount(tx *store.Tx, login string) (account, error) {
 }
 
 // authenticate runs checks 2–5 of §2.1 in the vendor's order and removes
-// hash from fields; the answer is answerOK when the call may proceed.
-func authenticate(acct account, fields *Fields) answer {
+// hash from fields; the answer is answerOK when the call may proceed. A body
+// over maxBody (tooLarge) carries no hash the vendor could read: code 1.
+func authenticate(acct account, fields *Fields, tooLarge bool) answer {
 	if acct.disabled {
 		return errDisabled
+	}
+	if tooLarge {
+		return errNoHash
 	}
 	if fields.Len() == 0 {
 		return errNoData
@@ -85,33 +99,43 @@ func authenticate(acct account, fields *Fields) answer {
 }
 
 // requestHash is the hash a client signs fields with (reference §2.2):
-// md5 of the PHP canonical query, the login and the secret.
+// md5 of the PHP canonical query, the login and the secret. The query is
+// hashed as built, without copies: it may be as large as the body (8 MiB).
 func requestHash(fields *Fields, login, secret string) string {
-	return md5hex(fields.Encode() + "::" + login + "::" + secret)
+	h := md5.New()
+	h.Write(fields.encode(nil, nil))
+	io.WriteString(h, "::"+login+"::"+secret)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // readFields reads the request's form the way the vendor's PHP does: only a
-// POST with an url-encoded or multipart body has fields; at most maxBody
-// bytes are read; a body that cannot be read has none.
-func readFields(r *http.Request) *Fields {
+// POST with an url-encoded or multipart body has fields; a body that cannot
+// be read has none. A body of more than maxBody bytes is tooLarge and has
+// no fields.
+func readFields(r *http.Request) (fields *Fields, tooLarge bool) {
 	if r.Method != http.MethodPost {
-		return newFields()
+		return newFields(), false
 	}
-	switch form.MediaType(r) {
-	case "application/x-www-form-urlencoded":
-		body, err := form.ReadBody(r, maxBody)
-		if err != nil {
-			return newFields()
-		}
-		return ParseQuery(string(body))
-	case "multipart/form-data":
-		pairs, err := form.ParseBody(r, maxBody)
-		if err != nil {
-			return newFields()
-		}
-		return FromPairs(pairs)
+	mt := form.MediaType(r)
+	if mt != "application/x-www-form-urlencoded" && mt != "multipart/form-data" {
+		return newFields(), false
 	}
-	return newFields()
+	rest := r.Body // ReadBody replaces r.Body with what it read
+	body, err := form.ReadBody(r, maxBody+1)
+	switch {
+	case len(body) > maxBody:
+		_, _ = io.Copy(io.Discard, io.LimitReader(rest, drainLimit))
+		return newFields(), true
+	case err != nil:
+		return newFields(), false
+	case mt == "application/x-www-form-urlencoded":
+		return ParseQuery(string(body)), false
+	}
+	pairs, err := form.ParseBody(r, maxBody) // reads the body ReadBody kept
+	if err != nil {
+		return newFields(), false
+	}
+	return FromPairs(pairs), false
 }
 
 // peerIP is the TCP peer's address, which the IP limit counts (forwarding

@@ -77,9 +77,10 @@ var (
 	errNoPartner       = answer{code: 1000, text: "Partner not found"}
 )
 
-// envelopeType is the vendor's content type: it renders its JSON through an
-// HTML layout.
-const envelopeType = "text/html; charset=UTF-8"
+// envelopeType is the content type of every function answer. PHP clients
+// written against the real service decode a reply only when its type names
+// JSON.
+const envelopeType = "application/json; charset=UTF-8"
 
 // writeAnswer writes a as the vendor's envelope (reference §2.6):
 // error_code, error_text, result when there is one, and hash =

@@ -115,7 +115,7 @@ func parseReply(t *testing.T, resp vtest.Response, secret string) reply {
 	if resp.Status != http.StatusOK {
 		t.Fatalf("status %d, want 200: %s", resp.Status, resp.Body)
 	}
-	if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=UTF-8" {
+	if ct := resp.Header.Get("Content-Type"); ct != "application/json; charset=UTF-8" {
 		t.Errorf("Content-Type %q", ct)
 	}
 	var r reply
@@ -211,7 +211,7 @@ func TestPartnerStatsSampleVerbatim(t *testing.T) {
 		if resp.Status != 200 || resp.Body != want {
 			t.Errorf("%s (Host %s): %d %s", tc.path, tc.host, resp.Status, resp.Body)
 		}
-		if ct := resp.Header.Get("Content-Type"); ct != "text/html; charset=UTF-8" {
+		if ct := resp.Header.Get("Content-Type"); ct != "application/json; charset=UTF-8" {
 			t.Errorf("Content-Type %q", ct)
 		}
 	}
@@ -440,4 +440,86 @@ func TestEveryFunctionChecksTheRequest(t *testing.T) {
 			t.Errorf("%s: signed call refused: %s", fn, r.Body)
 		}
 	}
+}
+
+// sized is a signed AddGood body of exactly n bytes (the title fills it) and
+// the length of its title.
+func (a account) sized(name string, n int) (string, int) {
+	a.t.Helper()
+	fixed := len(a.signed("good_name", name, "good_type", "digital", "good_sum", "5", "good_title", ""))
+	if n < fixed+1 {
+		a.t.Fatalf("body of %d bytes cannot hold the fields", n)
+	}
+	body := a.signed("good_name", name, "good_type", "digital", "good_sum", "5", "good_title", strings.Repeat("t", n-fixed))
+	if len(body) != n {
+		a.t.Fatalf("built %d bytes, want %d", len(body), n)
+	}
+	return body, n - fixed
+}
+
+// Bodies up to PHP's post_max_size (8 MiB) are read and hashed whole; a
+// larger one is refused with code 1 and writes nothing.
+func TestBodyLimit(t *testing.T) {
+	srv, _ := start(t, justclick.Config{})
+	a := defaultAccount(t, srv)
+	const mib = 1 << 20
+	// Exactly 8 MiB, the hash at the end (where PHP clients put it): the
+	// hash covers the whole body, so its acceptance shows it was read whole.
+	// (Deleted again: listing 8 MiB under -race is slow.)
+	body, _ := a.sized("eight", 8*mib)
+	a.post("/justclick/api/AddGood", body).is(t, 0, "OK")
+	a.call("DeleteGood", "good_name", "eight").is(t, 0, "OK")
+	// 1.5 MiB: accepted and stored whole.
+	body, title := a.sized("one-and-a-half", mib+mib/2)
+	a.post("/justclick/api/AddGood", body).is(t, 0, "OK")
+	wantTitles := map[string]int{"one-and-a-half": title}
+	// One byte more: code 1, nothing written — also when the hash comes first.
+	over, _ := a.sized("over", 8*mib+1)
+	const want = `{"error_code":1,"error_text":"Not transferred hash","hash":"000e7e6a688ec921cc37622a44fbc55f"}`
+	if r := a.post("/justclick/api/AddGood", over); r.Body != want {
+		t.Fatalf("over 8 MiB: %s", r.Body)
+	}
+	hashFirst := over[strings.LastIndex(over, "&hash=")+1:] + "&" + over[:strings.LastIndex(over, "&hash=")]
+	if r := a.post("/justclick/api/AddGood", hashFirst); r.Body != want {
+		t.Fatalf("over 8 MiB, hash first: %s", r.Body)
+	}
+	// The same as multipart/form-data.
+	multipartGood := func(name string, titleLen int) reply {
+		t.Helper()
+		pairs := []string{"good_name", name, "good_type", "digital", "good_sum", "5", "good_title", strings.Repeat("t", titleLen)}
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		for i := 0; i < len(pairs); i += 2 {
+			mw.WriteField(pairs[i], pairs[i+1])
+		}
+		mw.WriteField("hash", md5hex(query(pairs...)+"::"+login+"::"+secret))
+		mw.Close()
+		return parseReply(t, srv.Do("POST", "/justclick/api/AddGood", buf.String(), "Host", "username.localhost",
+			"Content-Type", mw.FormDataContentType()), secret)
+	}
+	if r := multipartGood("multi-over", 8*mib); r.Body != want {
+		t.Fatalf("multipart over 8 MiB: %s", r.Body)
+	}
+	multipartGood("multi", mib+mib/2).is(t, 0, "OK")
+	wantTitles["multi"] = mib + mib/2
+	// The goods now: the accepted ones whole, nothing of the refused ones.
+	var goods []struct {
+		Name  string `json:"good_name"`
+		Title string `json:"good_title"`
+	}
+	if err := json.Unmarshal(a.call("GetAllGoods").Result, &goods); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, g := range goods {
+		if len(g.Title) > 1000 || g.Name == "over" || g.Name == "multi-over" {
+			got[g.Name] = len(g.Title)
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(wantTitles) {
+		t.Fatalf("stored titles (name: bytes) %v, want %v", got, wantTitles)
+	}
+	// The account checks still come first.
+	ghost := account{t: t, srv: srv, login: "ghost"}
+	ghost.post("/justclick/api/AddGood", over).is(t, 5, "Invalid user name")
 }

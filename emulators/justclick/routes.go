@@ -92,7 +92,7 @@ func (e *Emulator) serve(c *gin.Context) {
 		return
 	}
 	login := accountName(c)
-	fields := readFields(c.Request)
+	fields, tooLarge := readFields(c.Request)
 	run := e.deps.Store.Read
 	if fn.writes {
 		run = e.deps.Store.Write
@@ -113,7 +113,7 @@ func (e *Emulator) serve(c *gin.Context) {
 		}
 		emu.SetTenant(c, acct.login)
 		secret = acct.secret
-		if a = authenticate(acct, fields); a.failed() {
+		if a = authenticate(acct, fields, tooLarge); a.failed() {
 			return nil
 		}
 		r := &request{e: e, s: tx.Scope(acct.tenant), acct: acct, fields: fields, ip: peerIP(c.Request), now: tx.Now()}

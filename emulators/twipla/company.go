@@ -2,7 +2,6 @@ package twipla
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
 
 	"github.com/gin-gonic/gin"
@@ -30,15 +29,15 @@ type intp struct {
 	billingMode       string
 	websiteOnboarding bool
 	createdAt         stamp
-	publicKey         string   // PEM, "" for the built-in test key
-	packageIDs        []string // ids of the default package set, in §3 order
+	publicKey         string // PEM, "" for the built-in test key
+	moveErrors        int    // 400 or 500 for invalid moves; 0 follows Config.MoveErrors
 }
 
 // websiteModel reports whether subscriptions are per website (not per customer).
 func (in *intp) websiteModel() bool { return in.subscriptionType == modelWebsite }
 
 const intpSelect = `SELECT t.id, t.key, i.name, i.address, i.subscription_type, i.billing_mode,
-	i.website_onboarding, i.created_at, i.public_key, i.package_ids
+	i.website_onboarding, i.created_at, i.public_key, COALESCE(i.move_errors, 0)
 	FROM tenants t JOIN twipla_intps i ON i.tenant_id = t.id`
 
 // findINTP loads the INTP an intpId names, or store.ErrNoTenant. The
@@ -49,9 +48,8 @@ func findINTP(tx *store.Tx, intpID string) (*intp, error) {
 
 func scanINTP(row interface{ Scan(...any) error }) (*intp, error) {
 	in := &intp{}
-	var ids string
 	err := row.Scan(&in.tenant.ID, &in.id, &in.name, &in.address, &in.subscriptionType, &in.billingMode,
-		&in.websiteOnboarding, &in.createdAt, &in.publicKey, &ids)
+		&in.websiteOnboarding, &in.createdAt, &in.publicKey, &in.moveErrors)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNoTenant
 	}
@@ -59,9 +57,6 @@ func scanINTP(row interface{ Scan(...any) error }) (*intp, error) {
 		return nil, err
 	}
 	in.tenant.Vendor, in.tenant.Key = Name, in.id
-	if err := json.Unmarshal([]byte(ids), &in.packageIDs); err != nil {
-		return nil, err
-	}
 	return in, nil
 }
 

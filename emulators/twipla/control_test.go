@@ -2,6 +2,7 @@ package twipla_test
 
 import (
 	"encoding/base64"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -26,13 +27,13 @@ func TestCreateTenant(t *testing.T) {
 	if r.Status != 201 {
 		t.Fatalf("%d %s", r.Status, r.Body)
 	}
-	if got := strings.Join(keysOf(t, r.Body), ","); got != "intpId,name,address,subscriptionType,billingMode,websiteOnboarding,createdAt,publicKey,privateKey,packages" {
+	if got := strings.Join(keysOf(t, r.Body), ","); got != "intpId,name,address,subscriptionType,billingMode,websiteOnboarding,createdAt,moveErrors,publicKey,privateKey,packages" {
 		t.Fatalf("keys %s", got)
 	}
 	ten := obj(t, r.Body)
 	id := ten["intpId"].(string)
 	if !uuidPattern.MatchString(id) || ten["name"] != "INTP "+id[:8] || ten["address"] != "" || ten["subscriptionType"] != "website" ||
-		ten["billingMode"] != "company_managed" || ten["websiteOnboarding"] != false || ten["createdAt"] != t0 ||
+		ten["billingMode"] != "company_managed" || ten["websiteOnboarding"] != false || ten["createdAt"] != t0 || ten["moveErrors"] != 500.0 ||
 		ten["privateKey"] != string(seed.TwiplaTestPrivateKeyPEM) || ten["publicKey"] != string(seed.TwiplaTestPublicKeyPEM) {
 		t.Fatalf("tenant %v", ten)
 	}
@@ -174,7 +175,7 @@ func TestState(t *testing.T) {
 	}
 	st := tenants[0].(map[string]any)
 	if got := strings.Join(keysOf(t, strings.TrimSuffix(strings.TrimPrefix(r.Body, `{"tenants":[`), `]}`)), ","); got !=
-		"intpId,name,address,createdAt,billingMode,subscriptionType,websiteOnboarding,publicKey,packages,customers,websites,subscriptions,apiKeys,sessions" {
+		"intpId,name,address,createdAt,billingMode,subscriptionType,websiteOnboarding,moveErrors,publicKey,packages,customers,websites,subscriptions,apiKeys,sessions" {
 		t.Fatalf("state keys %s", got)
 	}
 	if len(st["packages"].([]any)) != 6 || len(st["customers"].([]any)) != 1 || len(st["websites"].([]any)) != 1 ||
@@ -188,39 +189,76 @@ func TestState(t *testing.T) {
 
 func TestSeedDocument(t *testing.T) {
 	e := newEnv(t)
+	const seeded, teamID, freeID = "99999999-8888-4777-8666-555555555555", "12345678-1234-4234-8234-123456789012",
+		"12345678-1234-4234-8234-000000000000"
 	doc := `{"twipla":{"tenants":[
-		{"intpId":"` + websiteINTP + `","customers":[{"intpCustomerId":"seeded","email":"seeded@example.com",
+		{"intpId":"` + websiteINTP + `","moveErrors":400,
+			"packages":[{"name":"Extra","touchpoints":7000,"price":3,"currency":"EUR","period":"monthly","recommended":true}],
+			"customers":[{"intpCustomerId":"seeded","email":"seeded@example.com",
 			"websites":[{"intpWebsiteId":"sw1","domain":"seeded.example.com","packageId":"` + pkgBasic + `",
 				"apiKeys":[{"name":"ci","apiKey":"twpl-CiKeyFromTheSeed1"}]}]}]},
-		{"intpId":"99999999-8888-4777-8666-555555555555","name":"Seeded Partner","subscriptionType":"intpc",
-			"packages":[{"id":"12345678-1234-4234-8234-123456789012","name":"Team","touchpoints":20000,"price":9,"currency":"EUR","period":"monthly","visibility":"restricted"}],
-			"customers":[{"intpCustomerId":"acct","email":"acct@example.com","packageId":"12345678-1234-4234-8234-123456789012"}]}
+		{"intpId":"` + seeded + `","name":"Seeded Partner","subscriptionType":"intpc",
+			"packages":[{"id":"` + freeID + `","name":"free","touchpoints":1000,"price":0,"currency":"USD","period":"monthly"},
+				{"id":"` + teamID + `","name":"Team","touchpoints":20000,"price":9,"currency":"USD","period":"yearly","visibility":"restricted"}],
+			"customers":[{"intpCustomerId":"acct","email":"acct@example.com","packageId":"` + teamID + `"}]}
 	]}}`
 	// A restricted package cannot start a subscription: the whole document fails.
 	r := e.srv.Do("POST", "/_emulator/seed", doc)
 	if r.Status != 400 || !strings.Contains(r.Body, "tenants[1].customers[0]: package is not available for this target") {
 		t.Fatalf("bad seed: %d %s", r.Status, r.Body)
 	}
-	wantNotFound(t, e.as(websiteINTP).do("GET", "/v2/3as/customers/seeded", nil), "customer")
+	c := e.as(websiteINTP)
+	wantNotFound(t, c.do("GET", "/v2/3as/customers/seeded", nil), "customer")
 
 	doc = strings.Replace(doc, `"visibility":"restricted"`, `"visibility":"public"`, 1)
 	if r := e.srv.Do("POST", "/_emulator/seed", doc); r.Status != 200 {
 		t.Fatalf("seed: %d %s", r.Status, r.Body)
 	}
-	fieldsOf(t, "seeded website", e.as(websiteINTP).website("sw1"), map[string]any{"packageName": "Basic", "intpCustomerId": "seeded"})
+	fieldsOf(t, "seeded website", c.website("sw1"), map[string]any{"packageName": "Basic", "intpCustomerId": "seeded"})
 	if r := e.srv.Do("GET", "/twipla/v2/3as/analytics/raw-sessions", nil, "X-Api-Key", "twpl-CiKeyFromTheSeed1"); r.Status != 200 {
 		t.Fatalf("seeded key: %d %s", r.Status, r.Body)
 	}
-	sub := e.as("99999999-8888-4777-8666-555555555555").payload(200, "POST", "/v3/3as/intpc-subscriptions/cancel", map[string]any{"intpcId": "acct"})
-	fieldsOf(t, "seeded account", sub, map[string]any{"packageName": "Team", "status": "canceled"})
+	// An existing INTP gets packages added and its moveErrors set.
+	all := "free,unlimited_30_day_free_trial,Basic,Pro,Business,Custom"
+	if got := packageNames(t, c.do("GET", "/v2/3as/packages", nil).Body); got != all+",Extra" {
+		t.Fatalf("extended set: %s", got)
+	}
+	downgradeUp := map[string]any{"intpWebsiteId": "sw1", "packageId": pkgPro}
+	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/downgrade", downgradeUp), "downgrade requires a package with fewer touchpoints than the current one")
+	// A new INTP holds exactly its own packages.
+	a := e.as(seeded)
+	if got := packageNames(t, a.do("GET", "/v2/3as/packages", nil).Body); got != "free,Team" {
+		t.Fatalf("seeded set: %s", got)
+	}
+	sub := a.payload(200, "POST", "/v3/3as/intpc-subscriptions/cancel", map[string]any{"intpcId": "acct"})
+	fieldsOf(t, "seeded account", sub, map[string]any{"packageName": "Team", "billingInterval": "yearly", "status": "canceled",
+		"plannedDowngradePackageId": freeID})
+	// A tenant reset gives each back the set it started with; moveErrors stays.
+	for _, id := range []string{websiteINTP, seeded} {
+		if r := e.srv.Do("POST", "/_emulator/reset?vendor=twipla&tenant="+id, nil); r.Status != 200 {
+			t.Fatalf("reset %s: %d %s", id, r.Status, r.Body)
+		}
+	}
+	if got := packageNames(t, c.do("GET", "/v2/3as/packages", nil).Body); got != all {
+		t.Fatalf("reset default set: %s", got)
+	}
+	if r := a.do("GET", "/v2/3as/packages/"+teamID, nil); r.Status != 200 || packageNames(t, a.do("GET", "/v2/3as/packages", nil).Body) != "free,Team" {
+		t.Fatalf("reset own set: %d %s", r.Status, r.Body)
+	}
+	c.customer("again", "sw1", pkgBasic)
+	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/downgrade", downgradeUp), "downgrade requires a package with fewer touchpoints than the current one")
 
 	for d, msg := range map[string]string{
 		`{"twipla":{"tenants":{}}}`: "tenants must be an array of objects",
 		`{"twipla":{"intps":[]}}`:   "unknown member intps: the section has only tenants",
-		`{"twipla":{"tenants":[{"intpId":"` + websiteINTP + `","name":"x"}]}}`:                                                        "tenants[0]: INTP " + websiteINTP + " exists: only packages and customers can be added to it, not name",
-		`{"twipla":{"tenants":[{"intpId":"x"}]}}`:                                                                                     "tenants[0].intpId must be a UUID",
-		`{"twipla":{"tenants":[{"customers":[{"intpCustomerId":"a","email":"bad"}]}]}}`:                                               "tenants[0].customers[0].email must be a valid email address",
-		`{"twipla":{"tenants":[{"intpId":"` + websiteINTP + `","customers":[{"intpCustomerId":"seeded","email":"n@example.com"}]}]}}`: "tenants[0].customers[0]: customer already exists",
+		`{"twipla":{"tenants":[{"intpId":"` + websiteINTP + `","name":"x"}]}}`:                                                       "tenants[0]: INTP " + websiteINTP + " exists: only packages, customers and moveErrors can be given for it, not name",
+		`{"twipla":{"tenants":[{"intpId":"` + websiteINTP + `","moveErrors":404}]}}`:                                                 "tenants[0].moveErrors must be 400 or 500",
+		`{"twipla":{"tenants":[{"moveErrors":"400"}]}}`:                                                                              "tenants[0].moveErrors must be 400 or 500",
+		`{"twipla":{"tenants":[{"packages":[]}]}}`:                                                                                   "tenants[0].packages must list at least one package",
+		`{"twipla":{"tenants":[{"packages":[{"name":"P","touchpoints":-1,"price":1,"currency":"EUR","period":"monthly"}]}]}}`:        "tenants[0].packages[0].touchpoints must be 1 or greater",
+		`{"twipla":{"tenants":[{"intpId":"x"}]}}`:                                                                                    "tenants[0].intpId must be a UUID",
+		`{"twipla":{"tenants":[{"customers":[{"intpCustomerId":"a","email":"bad"}]}]}}`:                                              "tenants[0].customers[0].email must be a valid email address",
+		`{"twipla":{"tenants":[{"intpId":"` + websiteINTP + `","customers":[{"intpCustomerId":"again","email":"n@example.com"}]}]}}`: "tenants[0].customers[0]: customer already exists",
 	} {
 		r := e.srv.Do("POST", "/_emulator/seed", d)
 		if r.Status != 400 || !strings.Contains(r.Body, msg) {
@@ -324,4 +362,137 @@ func TestDashboardCheckout(t *testing.T) {
 	tok2 := obj(t, e.srv.Do("POST", "/_emulator/twipla/tokens", map[string]any{"intpId": websiteINTP, "role": "intpc", "intpcId": "c1"}).Body)["token"].(string)
 	d := obj(t, e.srv.Do("GET", "/_emulator/twipla/dashboard-url?intpc_token="+tok2+"&externalWebsiteId=w1&upgradePackageId="+pkgPro, nil).Body)
 	fieldsOf(t, "company managed", d, map[string]any{"screen": "dashboard", "upgradePackageId": nil})
+}
+
+// pkgBody is a package entry of a tenant body.
+func pkgBody(name string, touchpoints int, kv ...any) map[string]any {
+	b := map[string]any{"name": name, "touchpoints": touchpoints, "price": 1, "currency": "EUR", "period": "monthly"}
+	for i := 0; i < len(kv); i += 2 {
+		b[kv[i].(string)] = kv[i+1]
+	}
+	return b
+}
+
+// A tenant created with its own packages holds exactly them, and every
+// listed package that is not restricted starts a subscription, as test
+// suites written for a real INTP assume (§7.1, §0).
+func TestTenantPackageSet(t *testing.T) {
+	e := newEnv(t)
+	const chosen = "aaaaaaaa-0000-4000-8000-000000000001"
+	r := e.srv.Do("POST", "/_emulator/twipla/tenants", map[string]any{"packages": []any{
+		pkgBody("free", 500, "price", 0, "currency", "USD"),
+		pkgBody("Starter", 5000, "price", 5, "currency", "USD", "recommended", true),
+		pkgBody("Growth", 50000, "id", chosen, "price", 50.5, "period", "yearly", "visibility", "public", "externalId", "g-1"),
+		pkgBody("Agency", 500000, "price", 300, "visibility", "restricted"),
+	}})
+	if r.Status != 201 {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	ten := obj(t, r.Body)
+	id := ten["intpId"].(string)
+	c := e.as(id)
+	list := c.do("GET", "/v2/3as/packages", nil)
+	if packageNames(t, list.Body) != "free,Starter,Growth,Agency" {
+		t.Fatalf("packages: %s", list.Body)
+	}
+	growth := `{"id":"` + chosen + `","name":"Growth","touchpoints":50000,"intpId":"` + id + `","price":50.5,"currency":"EUR",` +
+		`"period":"yearly","recommended":false,"createdAt":"` + t0 + `","visibility":"public","restrictedTo":[],"externalId":"g-1"}`
+	if !strings.Contains(r.Body, `"packages":[`) || !strings.Contains(r.Body, growth) || !strings.Contains(list.Body, growth) ||
+		!strings.Contains(list.Body, `"name":"Starter","touchpoints":5000,"intpId":"`+id+`","price":5,"currency":"USD","period":"monthly","recommended":true,`) {
+		t.Fatalf("package wire form:\n%s\n%s", r.Body, list.Body)
+	}
+	// Every listed package can start a subscription, except the restricted one.
+	for i, p := range obj(t, list.Body)["payload"].([]any) {
+		p := p.(map[string]any)
+		cid, wid := fmt.Sprintf("c%d", i), fmt.Sprintf("w%d", i)
+		if p["visibility"] == "restricted" {
+			wantBad(t, c.do("POST", "/v2/3as/customers", map[string]any{"intpCustomerId": cid, "email": cid + "@example.com",
+				"website": map[string]any{"intpWebsiteId": wid, "domain": "x.io", "packageId": p["id"]}}), "package is not available for this target")
+			continue
+		}
+		site := c.customer(cid, wid, p["id"].(string))["website"].(map[string]any)
+		fieldsOf(t, p["name"].(string), site, map[string]any{"packageId": p["id"], "packageName": p["name"], "inTrial": false})
+	}
+	// No trial in this set: a website without a package starts on free;
+	// cancellations end there.
+	fieldsOf(t, "no package", c.customer("plain", "wp", "")["website"].(map[string]any), map[string]any{"packageName": "free", "inTrial": false})
+	sub := c.payload(200, "POST", "/v3/3as/website-subscriptions/cancel", map[string]any{"intpWebsiteId": "w1"})
+	fieldsOf(t, "canceled", sub, map[string]any{"plannedDowngradePackageId": ten["packages"].([]any)[0].(map[string]any)["id"]})
+	// Only the recommended package refuses a rename; a tenant reset restores
+	// the set as it was chosen (ids and names), without later packages.
+	wantBad(t, c.do("PATCH", "/v2/3as/packages/"+ten["packages"].([]any)[1].(map[string]any)["id"].(string), map[string]any{"name": "x"}),
+		"this package cannot be updated")
+	c.ok(200, "PATCH", "/v2/3as/packages/"+chosen, map[string]any{"name": "Growth+"})
+	c.ok(201, "POST", "/v2/3as/packages", pkgBody("Later", 9))
+	if r := e.srv.Do("POST", "/_emulator/reset?vendor=twipla&tenant="+id, nil); r.Status != 200 {
+		t.Fatalf("reset: %d %s", r.Status, r.Body)
+	}
+	if r := c.do("GET", "/v2/3as/packages", nil); r.Body != list.Body {
+		t.Fatalf("after reset\n got %s\nwant %s", r.Body, list.Body)
+	}
+
+	// The intpc model; a set without free: a package must be named, nothing
+	// can be canceled, planned downgrades still happen.
+	acc, ap := e.tenant(map[string]any{"subscriptionType": "intpc", "packages": []any{pkgBody("Solo", 1000), pkgBody("Team", 10000)}})
+	a := e.as(acc)
+	for _, name := range []string{"Solo", "Team"} {
+		site := a.payload(201, "POST", "/v2/3as/customers", map[string]any{"intpCustomerId": name, "email": name + "@example.com",
+			"packageId": ap[name], "website": map[string]any{"intpWebsiteId": name, "domain": "x.io"}})["website"].(map[string]any)
+		fieldsOf(t, name, site, map[string]any{"packageName": name})
+	}
+	wantBad(t, a.do("POST", "/v2/3as/customers", map[string]any{"intpCustomerId": "none", "email": "none@example.com"}),
+		"packageId is required: the INTP's package set has no free package")
+	wantBad(t, a.do("POST", "/v3/3as/intpc-subscriptions/cancel", map[string]any{"intpcId": "Team"}),
+		"subscription cannot be canceled: the INTP's package set has no free package")
+	a.ok(200, "POST", "/v3/3as/intpc-subscriptions/downgrade", map[string]any{"intpcId": "Team", "packageId": ap["Solo"]})
+	web, wp := e.tenant(map[string]any{"packages": []any{pkgBody("Solo", 1000)}})
+	cw := e.as(web)
+	cw.customer("c1", "w1", wp["Solo"])
+	wantBad(t, cw.do("POST", "/v3/3as/websites", map[string]any{"website": map[string]any{"id": "w2", "domain": "x.io"},
+		"intpc": map[string]any{"id": "c1"}}), "website.package is required: the INTP's package set has no free package")
+	wantBad(t, cw.do("POST", "/v2/3as/websites", map[string]any{"intpWebsiteId": "w2", "intpCustomerId": "c1", "domain": "x.io"}),
+		"packageId is required: the INTP's package set has no free package")
+	wantNotFound(t, cw.do("GET", "/v2/3as/packages/"+ap["Solo"], nil), "package") // sets are per INTP
+
+	// A set with the trial: it starts by default, ends on free, cannot be renamed.
+	tr, tp := e.tenant(map[string]any{"packages": []any{pkgBody("free", 100), pkgBody("unlimited_30_day_free_trial", -1, "price", 0), pkgBody("Pro", 900)}})
+	ct := e.as(tr)
+	site := ct.customer("t1", "t1", "")["website"].(map[string]any)
+	fieldsOf(t, "trial", site, map[string]any{"packageName": "unlimited_30_day_free_trial", "inTrial": true, "expiresAt": "2031-04-09T12:00:00Z"})
+	wantBad(t, ct.do("PATCH", "/v2/3as/packages/"+tp["unlimited_30_day_free_trial"], map[string]any{"name": "x"}), "this package cannot be updated")
+	e.advance("30d")
+	fieldsOf(t, "after the trial", ct.website("t1"), map[string]any{"packageId": tp["free"], "inTrial": false})
+	fieldsOf(t, "before the period ends", a.website("Team"), map[string]any{"packageName": "Team"})
+	e.advance("1d")
+	fieldsOf(t, "the downgrade planned on the set without free", a.website("Team"), map[string]any{"packageName": "Solo"})
+
+	// Sets that cannot be used; nothing is created.
+	before := len(obj(t, e.srv.Do("GET", "/_emulator/state/twipla", nil).Body)["tenants"].([]any))
+	for _, tc := range []struct {
+		body any
+		msg  string
+	}{
+		{[]any{}, "packages must list at least one package"},
+		{map[string]any{}, "packages must be an array of objects"},
+		{[]any{"free"}, "packages must be an array of objects"},
+		{[]any{pkgBody("A", 1, "id", "nope")}, "packages[0].id must be a UUID"},
+		{[]any{pkgBody("A", 1, "id", chosen), pkgBody("B", 2, "id", chosen)}, "packages[1].id " + chosen + " is listed twice"},
+		{[]any{pkgBody("free", 1), pkgBody("free", 2)}, "packages[1].name free is listed twice"},
+		{[]any{pkgBody("unlimited_30_day_free_trial", -1)}, "packages: a set with unlimited_30_day_free_trial needs a package named free, where trials end"},
+		{[]any{pkgBody("A", -1)}, "packages[0].touchpoints must be 1 or greater"},
+		{[]any{pkgBody("A", 1, "recommended", "yes")}, "packages[0].recommended must be a boolean"},
+		{[]any{pkgBody("A", 1, "currency", nil)}, "packages[0].currency is required"},
+		{[]any{pkgBody("A", 1, "visibility", "private")}, "packages[0].visibility must be one of public, restricted"},
+	} {
+		wantControl(t, e.srv.Do("POST", "/_emulator/twipla/tenants", map[string]any{"packages": tc.body}), 400, tc.msg)
+	}
+	for _, v := range []any{404, "400", 400.5, true} {
+		wantControl(t, e.srv.Do("POST", "/_emulator/twipla/tenants", map[string]any{"moveErrors": v}), 400, "moveErrors must be 400 or 500")
+	}
+	if after := len(obj(t, e.srv.Do("GET", "/_emulator/state/twipla", nil).Body)["tenants"].([]any)); after != before {
+		t.Fatalf("%d tenants, want %d", after, before)
+	}
+	if ten := obj(t, e.srv.Do("POST", "/_emulator/twipla/tenants", map[string]any{"moveErrors": 400}).Body); ten["moveErrors"] != 400.0 {
+		t.Fatalf("moveErrors %v", ten["moveErrors"])
+	}
 }

@@ -70,15 +70,11 @@ func readCustomer(f fields, in *intp) (*customerInput, error) {
 	if ci.email, err = f.email("email"); err != nil {
 		return nil, err
 	}
-	pid, has, err := f.optString("packageId")
-	if err != nil {
+	if ci.packageID, err = f.packageID("packageId"); err != nil {
 		return nil, err
 	}
-	if has {
-		if in.websiteModel() {
-			return nil, badRequest("packageId is only accepted for intpc subscriptions; use website.packageId")
-		}
-		ci.packageID = &pid
+	if ci.packageID != nil && in.websiteModel() {
+		return nil, badRequest("packageId is only accepted for intpc subscriptions; use website.packageId")
 	}
 	if !in.websiteModel() {
 		if ci.billingDate, err = optTime(f, "billingDate"); err != nil {
@@ -89,22 +85,18 @@ func readCustomer(f fields, in *intp) (*customerInput, error) {
 	if err != nil || !has || emptyWebsite(wf) {
 		return ci, err
 	}
-	ci.website = &websiteInput{defaultKind: kindUFT}
+	ci.website = &websiteInput{defaultKind: kindUFT, packageField: wf.name("packageId")}
 	if ci.website.intpWebsiteID, err = wf.id("intpWebsiteId"); err != nil {
 		return nil, err
 	}
 	if ci.website.domain, err = wf.domain("domain", false); err != nil {
 		return nil, err
 	}
-	sitePkg, has, err := wf.optString("packageId")
-	if err != nil {
+	if ci.website.packageID, err = wf.packageID("packageId"); err != nil {
 		return nil, err
 	}
-	if has {
-		if !in.websiteModel() {
-			return nil, badRequest("website.packageId is only accepted for website subscriptions; use packageId")
-		}
-		ci.website.packageID = &sitePkg
+	if ci.website.packageID != nil && !in.websiteModel() {
+		return nil, badRequest("website.packageId is only accepted for website subscriptions; use packageId")
 	}
 	if in.websiteModel() {
 		if ci.website.start, err = optTime(wf, "billingDate"); err != nil {
@@ -173,12 +165,12 @@ func insertCustomer(s store.Scoped, in *intp, cat *catalog, ci *customerInput) (
 	var account, sitePkg *pkg
 	var err error
 	if !in.websiteModel() {
-		if account, err = choosePackage(cat, ci.packageID, kindUFT); err != nil {
+		if account, err = choosePackage(cat, ci.packageID, kindUFT, "packageId"); err != nil {
 			return nil, nil, err
 		}
 	}
 	if ci.website != nil && in.websiteModel() {
-		if sitePkg, err = choosePackage(cat, ci.website.packageID, ci.website.defaultKind); err != nil {
+		if sitePkg, err = choosePackage(cat, ci.website.packageID, ci.website.defaultKind, ci.website.packageField); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -242,15 +234,19 @@ func exists(s store.Scoped, query string, args ...any) (bool, error) {
 }
 
 // choosePackage resolves the package of a new subscription: the one named
-// (404 when unknown), or the default of the given kind.
-func choosePackage(cat *catalog, id *string, defaultKind string) (*pkg, error) {
-	if id != nil {
+// (404 when unknown), or the default of the given kind. An INTP whose own
+// set has no trial starts on free instead; one without free packages needs
+// the package named in field.
+func choosePackage(cat *catalog, id *string, defaultKind, field string) (*pkg, error) {
+	switch {
+	case id != nil:
 		return cat.find(*id)
-	}
-	if defaultKind == kindUFT {
+	case defaultKind == kindUFT && cat.uft != nil:
 		return cat.uft, nil
+	case cat.free != nil:
+		return cat.free, nil
 	}
-	return cat.free, nil
+	return nil, badRequest("%s is required: the INTP's package set has no %s package", field, freeName)
 }
 
 // errNotAvailable refuses a restricted package for a target it is not assigned to.

@@ -101,7 +101,7 @@ func mustJSON(t *testing.T, o map[string]any, body, what string) string {
 	return ""
 }
 
-func TestCustomerWithoutWebsiteAndUFTDefault(t *testing.T) {
+func TestCustomerWithoutWebsiteAndTrialDefault(t *testing.T) {
 	e := newEnv(t)
 	c := e.as(websiteINTP)
 	// The Go SDK always sends the website object; empty means none.
@@ -113,12 +113,12 @@ func TestCustomerWithoutWebsiteAndUFTDefault(t *testing.T) {
 	// Without a package, a website starts the 30-day unlimited free trial.
 	w := c.customer("c2", "w2", "")
 	site := w["website"].(map[string]any)
-	if site["packageName"] != "UFT" || site["inTrial"] != true || site["hadTrial"] != true ||
+	if site["packageName"] != "unlimited_30_day_free_trial" || site["inTrial"] != true || site["hadTrial"] != true ||
 		site["expiresAt"] != "2031-04-09T12:00:00Z" || site["stpResetAt"] != "2031-04-09T12:00:00Z" {
 		t.Fatalf("trial website %v", site)
 	}
 	if cons := site["consumption"].(map[string]any); cons["stpLimit"] != float64(-1) {
-		t.Fatalf("UFT limit %v", cons["stpLimit"])
+		t.Fatalf("trial limit %v", cons["stpLimit"])
 	}
 }
 
@@ -230,4 +230,56 @@ func TestCustomerGetAndDelete(t *testing.T) {
 	}
 	// The ids and the email can be used again.
 	c.customer("c+1", "w1", "")
+}
+
+// The retired Go SDK always sends "packageId":"" (§0): an empty packageId,
+// website.packageId or package.id is no package id, on every create of both
+// models; on a move it is a missing packageId.
+func TestEmptyPackageIDIsAbsent(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(websiteINTP)
+	const trial = "unlimited_30_day_free_trial"
+	site := c.payload(201, "POST", "/v2/3as/customers", map[string]any{"intpCustomerId": "c1", "email": "c1@example.com",
+		"packageId": "", "website": map[string]any{"intpWebsiteId": "w1", "domain": "w1.io", "packageId": ""}})["website"]
+	fieldsOf(t, "customer create", site.(map[string]any), map[string]any{"packageName": trial, "inTrial": true})
+	r := c.do("POST", "/v2/3as/customers", map[string]any{"intpCustomerId": "c2", "email": "c2@example.com",
+		"packageId": "", "website": map[string]any{"intpWebsiteId": "", "domain": "", "packageId": ""}})
+	if r.Status != 201 || !strings.HasSuffix(r.Body, `"website":null}}`) {
+		t.Fatalf("customer without website: %d %s", r.Status, r.Body)
+	}
+	w := c.payload(201, "POST", "/v2/3as/websites", map[string]any{"intpWebsiteId": "w2", "intpCustomerId": "c1", "domain": "w2.io", "packageId": ""})
+	fieldsOf(t, "v2 website", w, map[string]any{"packageName": trial, "inTrial": true})
+	// v3: a package whose id is "" is no package (its billingDate still
+	// starts the period); with opts.uft, the trial.
+	c.ok(204, "POST", "/v3/3as/websites", map[string]any{"website": map[string]any{"id": "w3", "domain": "w3.io",
+		"package": map[string]any{"id": "", "billingDate": "2031-03-01T00:00:00Z"}}, "intpc": map[string]any{"id": "c1"}})
+	fieldsOf(t, "v3 website", c.website("w3"), map[string]any{"packageName": "free", "expiresAt": "2031-04-01T00:00:00Z"})
+	c.ok(204, "POST", "/v3/3as/websites", map[string]any{"website": map[string]any{"id": "w4", "domain": "w4.io",
+		"package": map[string]any{"id": ""}}, "intpc": map[string]any{"id": "c1"}, "opts": map[string]any{"uft": true}})
+	fieldsOf(t, "v3 website with uft", c.website("w4"), map[string]any{"packageName": trial})
+	wantBad(t, c.do("POST", "/v3/3as/websites", map[string]any{"website": map[string]any{"id": "w5", "domain": "w5.io",
+		"package": map[string]any{}}, "intpc": map[string]any{"id": "c1"}}), "website.package.id is required")
+	for _, path := range []string{"/v3/3as/website-subscriptions/upgrade", "/v3/3as/website-subscriptions/downgrade"} {
+		wantBad(t, c.do("POST", path, map[string]any{"intpWebsiteId": "w1", "packageId": ""}), "packageId is required")
+	}
+
+	a := e.as(accountINTP)
+	site = a.payload(201, "POST", "/v2/3as/customers", map[string]any{"intpCustomerId": "c1", "email": "c1@example.com",
+		"packageId": "", "website": map[string]any{"intpWebsiteId": "w1", "domain": "w1.io", "packageId": ""}})["website"]
+	fieldsOf(t, "account customer create", site.(map[string]any), map[string]any{"packageName": trial, "inTrial": true})
+	a.ok(201, "POST", "/v2/3as/websites", map[string]any{"intpWebsiteId": "w2", "intpCustomerId": "c1", "domain": "w2.io", "packageId": ""})
+	a.ok(204, "POST", "/v3/3as/websites", map[string]any{"website": map[string]any{"id": "w3", "domain": "w3.io",
+		"package": map[string]any{"id": ""}}, "intpc": map[string]any{"id": "c1"}})
+	for _, wid := range []string{"w2", "w3"} {
+		fieldsOf(t, wid, a.website(wid), map[string]any{"packageName": trial, "intpCustomerId": "c1"})
+	}
+	wantBad(t, a.do("POST", "/v3/3as/intpc-subscriptions/upgrade", map[string]any{"intpcId": "c1", "packageId": ""}), "packageId is required")
+
+	// A seed's website packageId too.
+	seed := `{"twipla":{"tenants":[{"intpId":"` + websiteINTP + `","customers":[{"intpCustomerId":"s1","email":"s1@example.com",
+		"websites":[{"intpWebsiteId":"sw1","domain":"s.io","packageId":""}]}]}]}}`
+	if r := e.srv.Do("POST", "/_emulator/seed", seed); r.Status != 200 {
+		t.Fatalf("seed: %d %s", r.Status, r.Body)
+	}
+	fieldsOf(t, "seeded website", c.website("sw1"), map[string]any{"packageName": trial})
 }

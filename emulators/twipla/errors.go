@@ -35,6 +35,17 @@ func badRequest(format string, args ...any) *apiError {
 	return &apiError{http.StatusBadRequest, kindBadRequest, fmt.Sprintf(format, args...)}
 }
 
+// moveError answers an invalid subscription move (§0: an upgrade that does
+// not go up, a downgrade that does not go down, a resume of a subscription
+// that is not canceled): the real API's 500 with the reason kept in the
+// message, or a 400 when the INTP asked for the announced behaviour.
+func moveError(status int, message string) *apiError {
+	if status == http.StatusBadRequest {
+		return badRequest("%s", message)
+	}
+	return &apiError{http.StatusInternalServerError, kindInternal, message}
+}
+
 // notFound is a 404 for an object the INTP does not have: "website not found".
 func notFound(what string) *apiError {
 	return &apiError{http.StatusNotFound, kindNotFound, what + " not found"}

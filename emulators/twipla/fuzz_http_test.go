@@ -3,17 +3,21 @@ package twipla_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/vendoremu/vendoremu/emulators/twipla"
 )
 
 // FuzzRequestBodies sends arbitrary bodies to every endpoint that reads
 // one, through HTTP. Whatever arrives, the answer is a success or one of
 // the vendor's 4xx in its exact error shape: never a 500, never a panic.
+// (Invalid moves answer 400 here, so that any 500 is a bug.)
 func FuzzRequestBodies(f *testing.F) {
-	e := newEnv(f)
+	e := newEnv(f, twipla.Config{MoveErrors: 400})
 	c := e.as(websiteINTP)
 	c.customer("c1", "w1", pkgBasic)
 	c.customer("c2", "", "")
@@ -93,6 +97,68 @@ func FuzzRequestBodies(f *testing.F) {
 			}
 		default:
 			t.Fatalf("%s %s %q: %d %s", tg.method, tg.path, body, status, answer)
+		}
+	})
+}
+
+// FuzzTenantBodies sends arbitrary bodies to POST /_emulator/twipla/tenants
+// (§7.1) and, wrapped, as a seed document's tenant. Whatever arrives, the
+// answer is a 201/200 or a control-plane 400/409 {"error":…}: never a 500.
+// An INTP created on the built-in key lists exactly the packages its
+// answer showed.
+func FuzzTenantBodies(f *testing.F) {
+	e := newEnv(f)
+	for _, b := range []string{``, `{}`, `[]`, `{"moveErrors":400}`, `{"moveErrors":"500"}`, `{"subscriptionType":"intpc","packages":[]}`,
+		`{"packages":[{"name":"free","touchpoints":1,"price":0,"currency":"EUR","period":"monthly"},` +
+			`{"name":"unlimited_30_day_free_trial","touchpoints":-1,"price":0,"currency":"USD","period":"yearly","recommended":true}]}`,
+		`{"packages":[{"id":"aaaaaaaa-0000-4000-8000-000000000001","name":"A","touchpoints":1e3,"price":1.5,"currency":"RON",` +
+			`"period":"monthly","visibility":"restricted","externalId":null}]}`,
+		`{"intpId":"` + websiteINTP + `"}`, `{"packages":[{"name":"x"},{}]}`, `{"packages":{"0":{}}}`} {
+		f.Add([]byte(b), false)
+		f.Add([]byte(b), true)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, asSeed bool) {
+		path, send := "/_emulator/twipla/tenants", body
+		if asSeed {
+			path, send = "/_emulator/seed", []byte(`{"twipla":{"tenants":[`+string(body)+`]}}`)
+		}
+		resp, err := http.Post(e.srv.URL+path, "application/json", bytes.NewReader(send))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var answer struct {
+			Error      string
+			IntpID     string
+			PrivateKey string
+			Packages   []json.RawMessage
+		}
+		if err := json.Unmarshal(b, &answer); err != nil {
+			t.Fatalf("%s %q: %d %s", path, body, resp.StatusCode, b)
+		}
+		switch status := resp.StatusCode; {
+		case status == 400 || status == 409:
+			if answer.Error == "" {
+				t.Fatalf("%s %q: %d %s", path, body, status, b)
+			}
+		case status == 200 && asSeed:
+		case status == 201 && !asSeed:
+			if answer.PrivateKey == "" {
+				return // signs with a key of its own
+			}
+			srv := e.srv.With(t)
+			tok := obj(t, srv.Do("POST", "/_emulator/twipla/tokens", map[string]any{"intpId": answer.IntpID}).Body)["token"]
+			r := srv.Do("GET", "/twipla/v2/3as/packages", nil, "Authorization", "Bearer "+tok.(string))
+			var listed struct{ Payload []json.RawMessage }
+			if err := json.Unmarshal([]byte(r.Body), &listed); err != nil || fmt.Sprint(listed.Payload) != fmt.Sprint(answer.Packages) {
+				t.Fatalf("%q: created with %s, lists %s", body, answer.Packages, r.Body)
+			}
+		default:
+			t.Fatalf("%s %q: %d %s", path, body, status, b)
 		}
 	})
 }

@@ -20,7 +20,7 @@ const (
 	accountINTP = twipla.AccountTenant
 
 	pkgFree     = "4cafe689-e1d4-44fb-9d6b-7807d3139a7b"
-	pkgUFT      = "0d7e5c1a-6b2f-4f3e-9a8d-1c4b7e2f5a90"
+	pkgTrial    = "0d7e5c1a-6b2f-4f3e-9a8d-1c4b7e2f5a90"
 	pkgBasic    = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
 	pkgPro      = "471cc1d4-ec27-4504-b7c2-949af95662bc"
 	pkgBusiness = "8b1f2d3c-4e5a-4b6c-9d7e-0f1a2b3c4d5e"
@@ -168,6 +168,13 @@ func wantBad(t testing.TB, r vtest.Response, message string) {
 	wantError(t, r, 400, message, "bad request")
 }
 
+// wantMoveError checks the answer to an invalid subscription move by
+// default: the real API's 500, its reason in the message.
+func wantMoveError(t testing.TB, r vtest.Response, message string) {
+	t.Helper()
+	wantError(t, r, 500, message, "internal server error")
+}
+
 func wantNotFound(t testing.TB, r vtest.Response, what string) {
 	t.Helper()
 	wantError(t, r, 404, what+" not found", "not found")
@@ -213,4 +220,21 @@ func (c *client) customer(cid, wid string, pkg string) map[string]any {
 func (c *client) website(wid string) map[string]any {
 	c.e.t.Helper()
 	return c.payload(200, "GET", "/v2/3as/websites/"+wid, nil)
+}
+
+// tenant creates an INTP through the control plane; it answers the INTP's
+// id and its package ids by name.
+func (e *env) tenant(body map[string]any) (string, map[string]string) {
+	e.t.Helper()
+	r := e.srv.Do("POST", "/_emulator/twipla/tenants", body)
+	if r.Status != 201 {
+		e.t.Fatalf("create tenant: %d %s", r.Status, r.Body)
+	}
+	ten := obj(e.t, r.Body)
+	ids := map[string]string{}
+	for _, p := range ten["packages"].([]any) {
+		p := p.(map[string]any)
+		ids[p["name"].(string)] = p["id"].(string)
+	}
+	return ten["intpId"].(string), ids
 }

@@ -100,6 +100,17 @@ func (f fields) optString(k string) (string, bool, error) {
 	return s, true, nil
 }
 
+// packageID reads an optional package id (packageId, website.packageId,
+// package.id): nil when absent, and also when it is the empty string, which
+// the retired Go SDK always sends (§0).
+func (f fields) packageID(k string) (*string, error) {
+	s, has, err := f.optString(k)
+	if err != nil || !has || s == "" {
+		return nil, err
+	}
+	return &s, nil
+}
+
 // str reads a required, non-empty string member.
 func (f fields) str(k string) (string, error) {
 	s, ok, err := f.optString(k)

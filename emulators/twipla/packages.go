@@ -22,7 +22,14 @@ const (
 	visibilityRestricted = "restricted"
 )
 
-// defaultPackages is the package set every INTP starts with (§3), in order.
+// Names that give a package of an INTP's chosen set its kind.
+const (
+	freeName  = "free"
+	trialName = "unlimited_30_day_free_trial" // §0: was "UFT"
+)
+
+// defaultPackages is the package set an INTP starts with when it does not
+// choose its own (§3), in order.
 var defaultPackages = [...]struct {
 	kind        string
 	name        string
@@ -31,8 +38,8 @@ var defaultPackages = [...]struct {
 	recommended bool
 	visibility  string
 }{
-	{kindFree, "free", 3000, 0, false, visibilityPublic},
-	{kindUFT, "UFT", -1, 0, false, visibilityPublic},
+	{kindFree, freeName, 3000, 0, false, visibilityPublic},
+	{kindUFT, trialName, -1, 0, false, visibilityPublic},
 	{kindPaid, "Basic", 10000, 4.99, false, visibilityPublic},
 	{kindPaid, "Pro", 100000, 12.99, true, visibilityPublic},
 	{kindPaid, "Business", 1000000, 49.99, false, visibilityPublic},
@@ -154,17 +161,114 @@ func insertPackage(s store.Scoped, p *pkg) error {
 	return err
 }
 
-// insertDefaultPackages gives an INTP the default set with the given ids.
-func insertDefaultPackages(s store.Scoped, ids []string, createdAt stamp) error {
+// defaultSet is the default package set with the given ids.
+func defaultSet(ids []string, createdAt stamp) []*pkg {
+	set := make([]*pkg, len(defaultPackages))
 	for i, d := range defaultPackages {
-		p := &pkg{id: ids[i], kind: d.kind, name: d.name, touchpoints: d.touchpoints, price: d.price,
+		set[i] = &pkg{id: ids[i], kind: d.kind, name: d.name, touchpoints: d.touchpoints, price: d.price,
 			currency: "EUR", period: periodMonthly, recommended: d.recommended, visibility: d.visibility,
 			createdAt: createdAt}
+	}
+	return set
+}
+
+// packageColumns are the columns a package is defined by, shared by
+// twipla_packages and twipla_initial_packages.
+const packageColumns = `tenant_id, id, kind, name, touchpoints, price, currency, period, recommended, visibility,
+	external_id, created_at`
+
+// insertPackageSet gives a new INTP its package set and keeps a copy that a
+// tenant reset restores.
+func insertPackageSet(s store.Scoped, set []*pkg) error {
+	for _, p := range set {
 		if err := insertPackage(s, p); err != nil {
 			return err
 		}
 	}
-	return nil
+	_, err := s.Exec(`INSERT INTO twipla_initial_packages (` + packageColumns + `) SELECT ` + packageColumns + `
+		FROM twipla_packages WHERE tenant_id = @tenant ORDER BY seq`)
+	return err
+}
+
+// restorePackageSet puts back the package set the INTP started with (its
+// packages have been cleared).
+func restorePackageSet(s store.Scoped) error {
+	_, err := s.Exec(`INSERT INTO twipla_packages (` + packageColumns + `) SELECT ` + packageColumns + `
+		FROM twipla_initial_packages WHERE tenant_id = @tenant ORDER BY seq`)
+	return err
+}
+
+// readPackageSet reads the optional "packages" of a tenant body (§7.1): the
+// INTP's whole package set, nil when absent. In a chosen set the package
+// named free is the free package (target of cancellations and ended trials)
+// and the one named unlimited_30_day_free_trial the 30-day trial, which
+// alone may have touchpoints -1; each at most once, and the trial only
+// beside a free package, where trials end.
+func readPackageSet(f fields, createdAt stamp) ([]*pkg, error) {
+	if _, has := f.get("packages"); !has {
+		return nil, nil
+	}
+	entries, err := objects(f, "packages")
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) == 0 {
+		return nil, badRequest("%s must list at least one package", f.name("packages"))
+	}
+	set := make([]*pkg, len(entries))
+	ids := map[string]bool{}
+	kinds := map[string]bool{}
+	for i, pf := range entries {
+		p, err := readPackageEntry(pf, true)
+		if err != nil {
+			return nil, err
+		}
+		if ids[p.id] {
+			return nil, badRequest("%s %s is listed twice", pf.name("id"), p.id)
+		}
+		if p.kind != kindPaid && kinds[p.kind] {
+			return nil, badRequest("%s %s is listed twice", pf.name("name"), p.name)
+		}
+		ids[p.id], kinds[p.kind] = true, true
+		p.createdAt = createdAt
+		set[i] = p
+	}
+	if kinds[kindUFT] && !kinds[kindFree] {
+		return nil, badRequest("%s: a set with %s needs a package named %s, where trials end",
+			f.name("packages"), trialName, freeName)
+	}
+	return set, nil
+}
+
+// readPackageEntry reads a package of a tenant body or a seed: a
+// package-create body plus an optional "id" (UUID; default random) and
+// "recommended". inSet gives the free and trial packages their kind by name.
+func readPackageEntry(f fields, inSet bool) (*pkg, error) {
+	kind := kindPaid
+	if name, _, _ := f.optString("name"); inSet && name == freeName {
+		kind = kindFree
+	} else if inSet && name == trialName {
+		kind = kindUFT
+	}
+	p, err := readPackageAs(f, kind)
+	if err != nil {
+		return nil, err
+	}
+	if p.recommended, err = f.boolean("recommended", false); err != nil {
+		return nil, err
+	}
+	id, has, err := f.optString("id")
+	if err != nil {
+		return nil, err
+	}
+	if !has {
+		id = newUUID()
+	}
+	if !isUUID(id) {
+		return nil, badRequest("%s must be a UUID", f.name("id"))
+	}
+	p.id = id
+	return p, nil
 }
 
 // assignment makes a restricted package available to a website (website
@@ -339,8 +443,12 @@ func (e *Emulator) createPackage(c *gin.Context, in *intp) (reply, error) {
 }
 
 // readPackage validates a package-create body.
-func readPackage(f fields) (*pkg, error) {
-	p := &pkg{kind: kindPaid, visibility: visibilityPublic}
+func readPackage(f fields) (*pkg, error) { return readPackageAs(f, kindPaid) }
+
+// readPackageAs validates a package-create body for a package of the given
+// kind: only the trial may be unlimited (touchpoints -1).
+func readPackageAs(f fields, kind string) (*pkg, error) {
+	p := &pkg{kind: kind, visibility: visibilityPublic}
 	var err error
 	if p.name, err = f.name255("name"); err != nil {
 		return nil, err
@@ -351,8 +459,8 @@ func readPackage(f fields) (*pkg, error) {
 		return nil, err
 	case !has:
 		return nil, f.required("touchpoints")
-	case tp < 1:
-		return nil, badRequest("touchpoints must be 1 or greater")
+	case tp < 1 && !(kind == kindUFT && tp == -1):
+		return nil, badRequest("%s must be 1 or greater", f.name("touchpoints"))
 	}
 	p.touchpoints = tp
 	price, has, err := f.number("price")
@@ -362,7 +470,7 @@ func readPackage(f fields) (*pkg, error) {
 	case !has:
 		return nil, f.required("price")
 	case price < 0:
-		return nil, badRequest("price must be 0 or greater")
+		return nil, badRequest("%s must be 0 or greater", f.name("price"))
 	}
 	p.price = price
 	if p.currency, err = f.oneOf("currency", "EUR", "USD", "RON"); err != nil {
@@ -405,7 +513,7 @@ func (e *Emulator) renamePackage(c *gin.Context, in *intp) (reply, error) {
 		if err != nil {
 			return err
 		}
-		if p.kind != kindPaid || p.recommended {
+		if p.kind == kindUFT || p.recommended {
 			return badRequest("this package cannot be updated")
 		}
 		if _, err := s.Exec(`UPDATE twipla_packages SET name = ? WHERE tenant_id = @tenant AND seq = ?`, name, p.seq); err != nil {

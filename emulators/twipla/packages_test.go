@@ -18,13 +18,13 @@ func TestPackagesList(t *testing.T) {
 	e := newEnv(t)
 	c := e.as(websiteINTP)
 	r := c.do("GET", "/v2/3as/packages", nil)
-	if r.Status != 200 || packageNames(t, r.Body) != "free,UFT,Basic,Pro,Business,Custom" || strings.Contains(r.Body, `"meta"`) {
+	if r.Status != 200 || packageNames(t, r.Body) != "free,unlimited_30_day_free_trial,Basic,Pro,Business,Custom" || strings.Contains(r.Body, `"meta"`) {
 		t.Fatalf("%d %s", r.Status, r.Body)
 	}
 	pro := `{"id":"471cc1d4-ec27-4504-b7c2-949af95662bc","name":"Pro","touchpoints":100000,"intpId":"7128840a-5347-49a4-8dfa-9022d8dad21a",` +
 		`"price":12.99,"currency":"EUR","period":"monthly","recommended":true,"createdAt":"2023-08-22T08:14:03Z","visibility":"public",` +
 		`"restrictedTo":[],"externalId":null}`
-	if !strings.Contains(r.Body, pro) || !strings.Contains(r.Body, `"name":"UFT","touchpoints":-1,`) ||
+	if !strings.Contains(r.Body, pro) || !strings.Contains(r.Body, `"name":"unlimited_30_day_free_trial","touchpoints":-1,`) ||
 		!strings.Contains(r.Body, `"name":"Custom","touchpoints":5000000,"intpId":"`+websiteINTP+`","price":199,`) {
 		t.Fatalf("package wire form: %s", r.Body)
 	}
@@ -40,12 +40,12 @@ func TestPackagesList(t *testing.T) {
 	c.ok(204, "PUT", "/v3/3as/packages/"+pkgCustom+"/assignments/w1", nil)
 	c.ok(204, "PUT", "/v3/3as/packages/"+pkgCustom+"/assignments/w1", nil) // twice: a no-op
 	for q, want := range map[string]string{
-		"?intpWebsiteId=w1":                   "free,UFT,Basic,Pro,Business,Custom",
-		"?intpWebsiteId=w2":                   "free,UFT,Basic,Pro,Business",
-		"?intpCustomerId=c1":                  "free,UFT,Basic,Pro,Business,Custom",
-		"?intpCustomerId=c2":                  "free,UFT,Basic,Pro,Business",
-		"?intpWebsiteId=w2&intpCustomerId=c1": "free,UFT,Basic,Pro,Business,Custom",
-		"/?intpWebsiteId=w2":                  "free,UFT,Basic,Pro,Business",
+		"?intpWebsiteId=w1":                   "free,unlimited_30_day_free_trial,Basic,Pro,Business,Custom",
+		"?intpWebsiteId=w2":                   "free,unlimited_30_day_free_trial,Basic,Pro,Business",
+		"?intpCustomerId=c1":                  "free,unlimited_30_day_free_trial,Basic,Pro,Business,Custom",
+		"?intpCustomerId=c2":                  "free,unlimited_30_day_free_trial,Basic,Pro,Business",
+		"?intpWebsiteId=w2&intpCustomerId=c1": "free,unlimited_30_day_free_trial,Basic,Pro,Business,Custom",
+		"/?intpWebsiteId=w2":                  "free,unlimited_30_day_free_trial,Basic,Pro,Business",
 	} {
 		if got := packageNames(t, c.do("GET", "/v2/3as/packages"+q, nil).Body); got != want {
 			t.Fatalf("%s: %s", q, got)
@@ -70,7 +70,7 @@ func TestPackagesList(t *testing.T) {
 	// Unassign: idempotent; unknown package or target 404; public cannot be assigned.
 	c.ok(204, "DELETE", "/v3/3as/packages/"+pkgCustom+"/assignments/w1", nil)
 	c.ok(204, "DELETE", "/v3/3as/packages/"+pkgCustom+"/assignments/w1", nil)
-	if got := packageNames(t, c.do("GET", "/v2/3as/packages?intpWebsiteId=w1", nil).Body); got != "free,UFT,Basic,Pro,Business" {
+	if got := packageNames(t, c.do("GET", "/v2/3as/packages?intpWebsiteId=w1", nil).Body); got != "free,unlimited_30_day_free_trial,Basic,Pro,Business" {
 		t.Fatalf("after unassign: %s", got)
 	}
 	wantNotFound(t, c.do("PUT", "/v3/3as/packages/nope/assignments/w1", nil), "package")
@@ -87,7 +87,7 @@ func TestPackagesList(t *testing.T) {
 	if !strings.Contains(r.Body, `"intpWebsiteId":null,"intpCustomerId":"c1"}]`) {
 		t.Fatalf("intpc restrictedTo: %s", r.Body)
 	}
-	if got := packageNames(t, a.do("GET", "/v2/3as/packages?intpWebsiteId=w1", nil).Body); got != "free,UFT,Basic,Pro,Business,Custom" {
+	if got := packageNames(t, a.do("GET", "/v2/3as/packages?intpWebsiteId=w1", nil).Body); got != "free,unlimited_30_day_free_trial,Basic,Pro,Business,Custom" {
 		t.Fatalf("intpc website filter: %s", got)
 	}
 }
@@ -108,17 +108,28 @@ func TestPackageCreateAndRename(t *testing.T) {
 	if r.Body != want {
 		t.Fatalf("create answer\n got %s\nwant %s", r.Body, want)
 	}
-	if got := packageNames(t, c.do("GET", "/v2/3as/packages", nil).Body); got != "free,UFT,Basic,Pro,Business,Custom,Agency" {
+	if got := packageNames(t, c.do("GET", "/v2/3as/packages", nil).Body); got != "free,unlimited_30_day_free_trial,Basic,Pro,Business,Custom,Agency" {
 		t.Fatalf("order: %s", got)
 	}
 	r = c.do("PATCH", "/v2/3as/packages/"+id, map[string]any{"name": "Agency+", "price": 1})
 	if r.Status != 200 || !strings.Contains(r.Body, `"name":"Agency+","touchpoints":250000,"intpId":"`+websiteINTP+`","price":29,`) {
 		t.Fatalf("rename: %d %s", r.Status, r.Body)
 	}
-	for _, fixed := range []string{pkgFree, pkgUFT, pkgPro} {
+	// Only the trial and recommended packages refuse a rename (§0): free and
+	// the other non-recommended ones take it, as the Go SDK's test expects.
+	for _, fixed := range []string{pkgTrial, pkgPro} {
 		wantBad(t, c.do("PATCH", "/v2/3as/packages/"+fixed, map[string]any{"name": "x"}), "this package cannot be updated")
 	}
 	c.ok(200, "PATCH", "/v2/3as/packages/"+pkgBasic, map[string]any{"name": "Starter"})
+	r = c.do("PATCH", "/v2/3as/packages/"+pkgFree, map[string]any{"name": "Gratis"})
+	if r.Status != 200 || !strings.HasPrefix(r.Body, `{"payload":{"id":"`+pkgFree+`","name":"Gratis","touchpoints":3000,`) {
+		t.Fatalf("rename free: %d %s", r.Status, r.Body)
+	}
+	// Renamed, free is still where cancellations end.
+	c.customer("c1", "w1", pkgBasic)
+	sub := c.payload(200, "POST", "/v3/3as/website-subscriptions/cancel", map[string]any{"intpWebsiteId": "w1"})
+	fieldsOf(t, "canceled", sub, map[string]any{"plannedDowngradePackageId": pkgFree})
+	fieldsOf(t, "canceled website", c.website("w1"), map[string]any{"plannedDowngradePackageName": "Gratis"})
 	wantNotFound(t, c.do("PATCH", "/v2/3as/packages/nope", map[string]any{"name": "x"}), "package")
 	wantBad(t, c.do("PATCH", "/v2/3as/packages/"+id, map[string]any{}), "name is required")
 	wantError(t, c.do("DELETE", "/v2/3as/packages/"+id, nil), 404, "route not found", "not found")

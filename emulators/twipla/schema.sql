@@ -15,7 +15,7 @@ CREATE TABLE twipla_intps (
 	website_onboarding INTEGER NOT NULL,
 	created_at         TEXT NOT NULL,
 	public_key         TEXT NOT NULL DEFAULT '', -- PEM; '' = the built-in test key
-	package_ids        TEXT NOT NULL             -- JSON array: ids of the default set, reused by a reset
+	move_errors        INTEGER                   -- 400 | 500: status of invalid moves; NULL = the emulator's setting
 );
 
 CREATE TABLE twipla_packages (
@@ -34,6 +34,25 @@ CREATE TABLE twipla_packages (
 	created_at   TEXT NOT NULL,
 	UNIQUE (tenant_id, id)
 );
+
+-- The package set an INTP started with (the default set, or the one its
+-- tenant body chose), kept across a tenant reset, which restores it.
+CREATE TABLE twipla_initial_packages (
+	seq          INTEGER PRIMARY KEY,
+	tenant_id    INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id           TEXT NOT NULL,
+	kind         TEXT NOT NULL,
+	name         TEXT NOT NULL,
+	touchpoints  INTEGER NOT NULL,
+	price        REAL NOT NULL,
+	currency     TEXT NOT NULL,
+	period       TEXT NOT NULL,
+	recommended  INTEGER NOT NULL,
+	visibility   TEXT NOT NULL,
+	external_id  TEXT,
+	created_at   TEXT NOT NULL
+);
+CREATE INDEX twipla_initial_packages_tenant ON twipla_initial_packages (tenant_id, seq);
 
 CREATE TABLE twipla_customers (
 	seq              INTEGER PRIMARY KEY,

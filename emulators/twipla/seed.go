@@ -1,6 +1,7 @@
 package twipla
 
 import (
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,48 +49,48 @@ func (e *Emulator) Defaults(tx *store.Tx) error {
 	}
 	for _, d := range seededINTPs {
 		in := &intp{id: d.id, name: d.name, address: seededAddress, subscriptionType: d.subscriptionType,
-			billingMode: d.billingMode, createdAt: stamp{created}, packageIDs: d.packageIDs[:]}
-		if err := insertINTP(tx, in); err != nil {
+			billingMode: d.billingMode, createdAt: stamp{created}}
+		if err := insertINTP(tx, in, defaultSet(d.packageIDs[:], in.createdAt)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// insertINTP registers an INTP as a tenant with its default package set.
-func insertINTP(tx *store.Tx, in *intp) error {
+// insertINTP registers an INTP as a tenant with its package set.
+func insertINTP(tx *store.Tx, in *intp, set []*pkg) error {
 	t, err := tx.CreateTenant(Name, in.id)
 	if err != nil {
 		return err
 	}
 	in.tenant = t
-	ids, err := json.Marshal(in.packageIDs)
-	if err != nil {
-		return err
-	}
 	s := tx.Scope(t)
+	var moveErrors sql.NullInt64
+	if in.moveErrors != 0 {
+		moveErrors = sql.NullInt64{Int64: int64(in.moveErrors), Valid: true}
+	}
 	_, err = s.Exec(`INSERT INTO twipla_intps (tenant_id, intp_id, name, address, subscription_type, billing_mode,
-		website_onboarding, created_at, public_key, package_ids) VALUES (@tenant, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		website_onboarding, created_at, public_key, move_errors) VALUES (@tenant, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		in.id, in.name, in.address, in.subscriptionType, in.billingMode, in.websiteOnboarding, in.createdAt,
-		in.publicKey, string(ids))
+		in.publicKey, moveErrors)
 	if err != nil {
 		return err
 	}
-	return insertDefaultPackages(s, in.packageIDs, in.createdAt)
+	return insertPackageSet(s, set)
 }
 
 // ResetTenant implements emu.Vendor: the INTP keeps its id, company
-// details and key, and gets its default package set back (same ids) with
-// no customers.
+// details, key and moveErrors, and gets the package set it started with
+// back (same ids, original names) with no customers.
 func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
 	in, err := findINTP(tx, key)
 	if err != nil {
 		return err
 	}
-	if err := tx.ClearTenant(in.tenant, "twipla_intps"); err != nil {
+	if err := tx.ClearTenant(in.tenant, "twipla_intps", "twipla_initial_packages"); err != nil {
 		return err
 	}
-	return insertDefaultPackages(tx.Scope(in.tenant), in.packageIDs, in.createdAt)
+	return restorePackageSet(tx.Scope(in.tenant))
 }
 
 // CreateTenant implements emu.Vendor (POST /_emulator/twipla/tenants).
@@ -113,7 +114,7 @@ func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
 	out := wire.Obj("intpId", in.id, "name", in.name, "address", in.address,
 		"subscriptionType", in.subscriptionType, "billingMode", in.billingMode,
 		"websiteOnboarding", in.websiteOnboarding, "createdAt", in.createdAt.String(),
-		"publicKey", publicPEM(key))
+		"moveErrors", e.moveStatus(in), "publicKey", publicPEM(key))
 	if in.publicKey == "" {
 		out = out.Set("privateKey", string(seed.TwiplaTestPrivateKeyPEM))
 	}
@@ -124,9 +125,14 @@ func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
 	return out.Set("packages", packages), nil
 }
 
-// newINTP creates an INTP from a tenant body (§7.1).
+// newINTP creates an INTP from a tenant body (§7.1): its own package set
+// when the body lists one, else the default set with new ids.
 func (e *Emulator) newINTP(tx *store.Tx, f fields) (*intp, error) {
 	in, err := readINTP(f, nowSecond(tx.Now()))
+	if err != nil {
+		return nil, controlError(err)
+	}
+	set, err := readPackageSet(f, in.createdAt)
 	if err != nil {
 		return nil, controlError(err)
 	}
@@ -137,11 +143,14 @@ func (e *Emulator) newINTP(tx *store.Tx, f fields) (*intp, error) {
 		}
 		e.keys.remember(in.id, in.publicKey, key)
 	}
-	in.packageIDs = make([]string, len(defaultPackages))
-	for i := range in.packageIDs {
-		in.packageIDs[i] = newUUID()
+	if set == nil {
+		ids := make([]string, len(defaultPackages))
+		for i := range ids {
+			ids[i] = newUUID()
+		}
+		set = defaultSet(ids, in.createdAt)
 	}
-	return in, insertINTP(tx, in)
+	return in, insertINTP(tx, in, set)
 }
 
 // readINTP validates the fields of a new INTP; absent ones take their defaults.
@@ -182,7 +191,23 @@ func readINTP(f fields, now time.Time) (*intp, error) {
 	if in.publicKey, _, err = f.optString("publicKey"); err != nil {
 		return nil, err
 	}
+	if in.moveErrors, err = readMoveErrors(f); err != nil {
+		return nil, err
+	}
 	return in, nil
+}
+
+// readMoveErrors reads an INTP's optional "moveErrors": 400 or 500; 0 when
+// absent (the emulator's setting applies).
+func readMoveErrors(f fields) (int, error) {
+	n, has, err := f.integer("moveErrors")
+	switch {
+	case err == nil && !has:
+		return 0, nil
+	case err != nil || n != http.StatusBadRequest && n != http.StatusInternalServerError:
+		return 0, badRequest("%s must be 400 or 500", f.name("moveErrors"))
+	}
+	return int(n), nil
 }
 
 // controlError turns a vendor validation failure into a control-plane one
@@ -196,9 +221,10 @@ func controlError(err error) error {
 }
 
 // LoadSeed implements emu.Vendor. The section is
-// {"tenants":[{…tenant fields of §7.1…, "packages":[Package input…],
-// "customers":[customer-create body + "websites":[website + "apiKeys"]]}]};
-// a tenant whose intpId exists only gets packages and customers added.
+// {"tenants":[{…tenant fields of §7.1 (its "packages" the INTP's whole
+// set)…, "customers":[customer-create body + "websites":[website +
+// "apiKeys"]]}]}; a tenant whose intpId exists only gets packages and
+// customers added and its moveErrors set.
 func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
 	f, err := parseFields(section)
 	if err != nil {
@@ -253,7 +279,7 @@ func (e *Emulator) seedTenant(tx *store.Tx, f fields) error {
 	case errors.Is(err, store.ErrNoTenant):
 		company := fields{m: map[string]any{}, path: f.path}
 		for k, v := range f.m {
-			if k != "packages" && k != "customers" {
+			if k != "customers" {
 				company.m[k] = v
 			}
 		}
@@ -263,17 +289,11 @@ func (e *Emulator) seedTenant(tx *store.Tx, f fields) error {
 	case err != nil:
 		return err
 	default:
-		for k := range f.m {
-			if k != "intpId" && k != "packages" && k != "customers" {
-				return badRequest("%s: INTP %s exists: only packages and customers can be added to it, not %s",
-					entry(f), id, k)
-			}
+		if err := e.extendINTP(tx, in, f); err != nil {
+			return err
 		}
 	}
 	s := tx.Scope(in.tenant)
-	if err := seedPackages(s, f); err != nil {
-		return err
-	}
 	customers, err := objects(f, "customers")
 	if err != nil {
 		return err
@@ -286,31 +306,39 @@ func (e *Emulator) seedTenant(tx *store.Tx, f fields) error {
 	return nil
 }
 
-// seedPackages adds packages; an "id" (UUID) may be chosen.
-func seedPackages(s store.Scoped, f fields) error {
+// extendINTP applies a seed entry naming an existing INTP: its moveErrors,
+// and packages added as POST /v2/3as/packages adds them (ordinary packages,
+// whatever their name; an "id" and "recommended" may be chosen).
+func (e *Emulator) extendINTP(tx *store.Tx, in *intp, f fields) error {
+	for k := range f.m {
+		if k != "intpId" && k != "packages" && k != "customers" && k != "moveErrors" {
+			return badRequest("%s: INTP %s exists: only packages, customers and moveErrors can be given for it, not %s",
+				entry(f), in.id, k)
+		}
+	}
+	s := tx.Scope(in.tenant)
+	if _, has := f.get("moveErrors"); has {
+		n, err := readMoveErrors(f)
+		if err != nil {
+			return err
+		}
+		if _, err := s.Exec(`UPDATE twipla_intps SET move_errors = ? WHERE tenant_id = @tenant`, n); err != nil {
+			return err
+		}
+	}
 	packages, err := objects(f, "packages")
 	if err != nil {
 		return err
 	}
 	for _, pf := range packages {
-		p, err := readPackage(pf)
+		p, err := readPackageEntry(pf, false)
 		if err != nil {
 			return err
 		}
-		id, has, err := pf.optString("id")
-		if err != nil {
-			return err
-		}
-		if !has {
-			id = newUUID()
-		}
-		if !isUUID(id) {
-			return badRequest("%s must be a UUID", pf.name("id"))
-		}
-		p.id, p.createdAt = id, stamp{nowSecond(s.Now())}
+		p.createdAt = stamp{nowSecond(s.Now())}
 		if err := insertPackage(s, p); err != nil {
 			if store.IsUniqueViolation(err) {
-				return badRequest("%s %s is taken", pf.name("id"), id)
+				return badRequest("%s %s is taken", pf.name("id"), p.id)
 			}
 			return err
 		}
@@ -337,22 +365,18 @@ func seedCustomer(s store.Scoped, in *intp, f fields) error {
 		return err
 	}
 	for _, wf := range websites {
-		wi := &websiteInput{defaultKind: kindUFT}
+		wi := &websiteInput{defaultKind: kindUFT, packageField: wf.name("packageId")}
 		if wi.intpWebsiteID, err = wf.id("intpWebsiteId"); err != nil {
 			return err
 		}
 		if wi.domain, err = wf.domain("domain", false); err != nil {
 			return prefixed(wf, err)
 		}
-		pid, has, err := wf.optString("packageId")
-		if err != nil {
+		if wi.packageID, err = wf.packageID("packageId"); err != nil {
 			return err
 		}
-		if has && !in.websiteModel() {
+		if wi.packageID != nil && !in.websiteModel() {
 			return badRequest("%s is only accepted for website subscriptions", wf.name("packageId"))
-		}
-		if has {
-			wi.packageID = &pid
 		}
 		if wi.start, err = optTime(wf, "billingDate"); err != nil {
 			return err
@@ -462,7 +486,8 @@ func (e *Emulator) intpState(tx *store.Tx, in *intp) (wire.Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := append(wire.Obj("intpId", in.id), in.company()[1:]...).Set("publicKey", publicPEM(key))
+	o := append(wire.Obj("intpId", in.id), in.company()[1:]...).Set("moveErrors", e.moveStatus(in)).
+		Set("publicKey", publicPEM(key))
 	packages := []wire.Object{}
 	for _, p := range cat.list {
 		packages = append(packages, p.wire(in.id, as.restrictedTo(p)))

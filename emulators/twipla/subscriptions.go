@@ -3,6 +3,7 @@ package twipla
 import (
 	"database/sql"
 	"errors"
+	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -113,10 +114,12 @@ func (sub *subscription) rollover(cat *catalog, now time.Time) {
 	for !sub.expiresAt.After(now) {
 		boundary := sub.expiresAt.Time
 		next := ""
+		// (A chosen set without free has no trial and refuses
+		// cancellations, so only planned downgrades happen there.)
 		switch {
-		case sub.status == statusCanceled:
+		case sub.status == statusCanceled && cat.free != nil:
 			next, sub.status = cat.free.id, statusActive
-		case cat.get(sub.packageID).kind == kindUFT:
+		case cat.get(sub.packageID).kind == kindUFT && cat.free != nil:
 			next = cat.free.id
 		case sub.planned.Valid:
 			next = sub.planned.String
@@ -300,7 +303,7 @@ func (e *Emulator) subscriptionOp(c *gin.Context, in *intp, op, targetField stri
 			}
 		}
 		before := sub.wire(in, cat)
-		if err := applyMove(s, sub, cat, m, target, to, now); err != nil {
+		if err := applyMove(s, sub, cat, m, target, to, now, e.moveStatus(in)); err != nil {
 			return err
 		}
 		if op == opDeactivate {
@@ -335,9 +338,24 @@ func findSubscription(s store.Scoped, in *intp, target string) (*subscription, a
 	return sub, audience{customer: sub.customerSeq}, err
 }
 
+// moveStatus is the HTTP status of an invalid move for in (§0): the INTP's
+// own moveErrors, else the emulator's setting, else 500 as the real API
+// answers today.
+func (e *Emulator) moveStatus(in *intp) int {
+	switch {
+	case in.moveErrors != 0:
+		return in.moveErrors
+	case e.cfg.MoveErrors != 0:
+		return e.cfg.MoveErrors
+	}
+	return http.StatusInternalServerError
+}
+
 // applyMove checks an operation against the subscription's state (§4.9,
-// §4.10, §6.2) and applies it.
-func applyMove(s store.Scoped, sub *subscription, cat *catalog, m *move, target *pkg, to audience, now time.Time) error {
+// §4.10, §6.2) and applies it. The invalid moves of §0 answer moveStatus;
+// every other refusal is a 400.
+func applyMove(s store.Scoped, sub *subscription, cat *catalog, m *move, target *pkg, to audience, now time.Time,
+	moveStatus int) error {
 	if m.op == opReactivate {
 		if sub.status != statusInactive {
 			return badRequest("only inactive subscriptions can be reactivated")
@@ -360,13 +378,13 @@ func applyMove(s store.Scoped, sub *subscription, cat *catalog, m *move, target 
 	switch m.op {
 	case opUpgrade:
 		if target.rank() <= current.rank() {
-			return badRequest("upgrade requires a package with more touchpoints than the current one")
+			return moveError(moveStatus, "upgrade requires a package with more touchpoints than the current one")
 		}
 		sub.setPackage(target, now, m.trial)
 		sub.status, sub.lastChange = statusActive, someStamp(now)
 	case opDowngrade:
 		if target.rank() >= current.rank() {
-			return badRequest("downgrade requires a package with fewer touchpoints than the current one")
+			return moveError(moveStatus, "downgrade requires a package with fewer touchpoints than the current one")
 		}
 		sub.planned = sql.NullString{String: target.id, Valid: true}
 	case opCancel:
@@ -376,10 +394,13 @@ func applyMove(s store.Scoped, sub *subscription, cat *catalog, m *move, target 
 		if current.kind == kindFree {
 			return badRequest("subscription is on the free package")
 		}
+		if cat.free == nil {
+			return badRequest("subscription cannot be canceled: the INTP's package set has no %s package", freeName)
+		}
 		sub.status, sub.planned = statusCanceled, sql.NullString{String: cat.free.id, Valid: true}
 	case opResume:
 		if sub.status != statusCanceled {
-			return badRequest("only canceled subscriptions can be resumed")
+			return moveError(moveStatus, "only canceled subscriptions can be resumed")
 		}
 		sub.status, sub.planned = statusActive, sql.NullString{}
 	case opDeactivate:
@@ -395,11 +416,11 @@ func applyMove(s store.Scoped, sub *subscription, cat *catalog, m *move, target 
 	return nil
 }
 
-// checkTarget refuses UFT and restricted packages not assigned to the
+// checkTarget refuses the trial package and restricted packages not assigned to the
 // subscription's website or customer.
 func checkTarget(s store.Scoped, target *pkg, to audience) error {
 	if target.kind == kindUFT {
-		return badRequest("the UFT package cannot be chosen")
+		return badRequest("the %s package cannot be chosen", trialName)
 	}
 	if !target.restricted() {
 		return nil

@@ -3,6 +3,8 @@ package twipla_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/vendoremu/vendoremu/emulators/twipla"
 )
 
 // fieldsOf checks selected fields of an object.
@@ -82,14 +84,11 @@ func TestWebsiteSubscriptionLifecycle(t *testing.T) {
 	list := c.ok(200, "GET", "/v2/3as/websites?page=0&pageSize=5", nil)["payload"].([]any)
 	fieldsOf(t, "listed", list[0].(map[string]any), map[string]any{"packageName": "Basic", "expiresAt": "2031-05-12T12:00:00Z"})
 
-	// Invalid moves.
+	// Invalid moves (TestInvalidMoves has them all).
 	up := func(pkg string) any { return map[string]any{"intpWebsiteId": "w1", "packageId": pkg} }
-	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", up(pkgBasic)), "upgrade requires a package with more touchpoints than the current one")
-	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", up(pkgFree)), "upgrade requires a package with more touchpoints than the current one")
-	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/downgrade", up(pkgPro)), "downgrade requires a package with fewer touchpoints than the current one")
-	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", up(pkgUFT)), "the UFT package cannot be chosen")
+	wantMoveError(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", up(pkgFree)), "upgrade requires a package with more touchpoints than the current one")
+	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", up(pkgTrial)), "the unlimited_30_day_free_trial package cannot be chosen")
 	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", up(pkgCustom)), "package is not available for this target")
-	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/resume", map[string]any{"intpWebsiteId": "w1"}), "only canceled subscriptions can be resumed")
 	wantNotFound(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", up("nope")), "package")
 	wantNotFound(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", map[string]any{"intpWebsiteId": "nope", "packageId": pkgPro}), "website")
 	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", map[string]any{"intpWebsiteId": "w1"}), "packageId is required")
@@ -152,7 +151,7 @@ func TestWebsiteSubscriptionCancelResumeDeactivate(t *testing.T) {
 	wantBad(t, c.do("POST", "/v2/3as/websites", map[string]any{"intpWebsiteId": "w1", "intpCustomerId": "c1", "domain": "x.io"}), "website already exists")
 	// Only the legacy path reactivates.
 	wantError(t, c.do("POST", "/v3/3as/website-subscriptions/reactivate", map[string]any{"intpWebsiteId": "w1", "packageId": pkgBasic}), 404, "route not found", "not found")
-	wantBad(t, c.do("POST", "/v2/3as/notifications/subscriptions/reactivate", map[string]any{"intpWebsiteId": "w1", "packageId": pkgUFT}), "the UFT package cannot be chosen")
+	wantBad(t, c.do("POST", "/v2/3as/notifications/subscriptions/reactivate", map[string]any{"intpWebsiteId": "w1", "packageId": pkgTrial}), "the unlimited_30_day_free_trial package cannot be chosen")
 	sub = c.payload(200, "POST", "/v2/3as/notifications/subscriptions/reactivate", map[string]any{"intpWebsiteId": "w1", "packageId": pkgBasic, "trial": true})
 	fieldsOf(t, "reactivated", sub, map[string]any{"status": "active", "packageName": "Basic", "inTrial": true, "hadTrial": true,
 		"lastPackageChangeAt": fmtNow(e), "expiresAt": "2032-06-14T12:00:00Z"})
@@ -168,14 +167,14 @@ func TestWebsiteSubscriptionCancelResumeDeactivate(t *testing.T) {
 
 func fmtNow(e *env) string { return e.now.UTC().Format("2006-01-02T15:04:05Z") }
 
-func TestUFTTrialEndsOnFree(t *testing.T) {
+func TestTrialEndsOnFree(t *testing.T) {
 	e := newEnv(t)
 	c := e.as(websiteINTP)
 	c.customer("c1", "w1", "")
 	record(t, e, websiteINTP, "w1", map[string]any{"pageViews": 4})
 	e.advance("29d")
 	w := c.website("w1")
-	fieldsOf(t, "in trial", w, map[string]any{"packageName": "UFT", "inTrial": true})
+	fieldsOf(t, "in trial", w, map[string]any{"packageName": "unlimited_30_day_free_trial", "inTrial": true})
 	if w["consumption"].(map[string]any)["stpConsumedVisit"] != float64(1) {
 		t.Fatalf("consumption %v", w["consumption"])
 	}
@@ -186,8 +185,8 @@ func TestUFTTrialEndsOnFree(t *testing.T) {
 	if cons := w["consumption"].(map[string]any); cons["stpLimit"] != float64(3000) || cons["stpConsumed"] != float64(0) {
 		t.Fatalf("free consumption %v", cons)
 	}
-	// The UFT package cannot be upgraded into again, even from free.
-	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", map[string]any{"intpWebsiteId": "w1", "packageId": pkgUFT}), "the UFT package cannot be chosen")
+	// The trial package cannot be upgraded into again, even from free.
+	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", map[string]any{"intpWebsiteId": "w1", "packageId": pkgTrial}), "the unlimited_30_day_free_trial package cannot be chosen")
 }
 
 func TestMonthEndsAndYearlyPackages(t *testing.T) {
@@ -273,8 +272,118 @@ func TestAccountWithoutWebsiteGetsSubscription(t *testing.T) {
 	a := e.as(accountINTP)
 	a.ok(201, "POST", "/v2/3as/customers", map[string]any{"intpCustomerId": "c1", "email": "c1@example.com"})
 	sub := a.payload(200, "POST", "/v3/3as/intpc-subscriptions/upgrade", map[string]any{"intpcId": "c1", "packageId": accBasic, "trial": true})
-	fieldsOf(t, "from UFT", sub, map[string]any{"packageName": "Basic", "inTrial": true, "hadTrial": true})
+	fieldsOf(t, "from the trial", sub, map[string]any{"packageName": "Basic", "inTrial": true, "hadTrial": true})
 	wantNotFound(t, a.do("POST", "/v3/3as/intpc-subscriptions/downgrade", map[string]any{"intpcId": "c1", "packageId": accFree + "x"}), "package")
 	sub = a.payload(200, "POST", "/v3/3as/intpc-subscriptions/downgrade", map[string]any{"intpcId": "c1", "packageId": accFree})
 	fieldsOf(t, "planned free", sub, map[string]any{"plannedDowngradePackageId": accFree})
+}
+
+// The invalid moves of §0 — upgrade to the same or a smaller package,
+// downgrade to the same or a bigger one, resume of a subscription that is
+// not canceled — on both subscription models and every path: 500 by
+// default as the real API answers today, 400 with the switch
+// (Config.MoveErrors, EMULATOR_TWIPLA_MOVE_ERRORS) or the INTP's own
+// moveErrors, which wins. Nothing changes either way.
+func TestInvalidMoves(t *testing.T) {
+	const (
+		upMessage     = "upgrade requires a package with more touchpoints than the current one"
+		downMessage   = "downgrade requires a package with fewer touchpoints than the current one"
+		resumeMessage = "only canceled subscriptions can be resumed"
+	)
+	for _, tc := range []struct {
+		name       string
+		cfg        twipla.Config
+		moveErrors any // the tenant body's moveErrors; nil: not given
+		want       int
+	}{
+		{"default", twipla.Config{}, nil, 500},
+		{"switch 400", twipla.Config{MoveErrors: 400}, nil, 400},
+		{"switch 500", twipla.Config{MoveErrors: 500}, nil, 500},
+		{"tenant 400", twipla.Config{}, 400, 400},
+		{"tenant 500 under switch 400", twipla.Config{MoveErrors: 400}, 500, 500},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, tc.cfg)
+			body := func(model string) map[string]any {
+				b := map[string]any{"subscriptionType": model}
+				if tc.moveErrors != nil {
+					b["moveErrors"] = tc.moveErrors
+				}
+				return b
+			}
+			web, wp := e.tenant(body("website"))
+			acc, ap := e.tenant(body("intpc"))
+			c, a := e.as(web), e.as(acc)
+			c.customer("c1", "w1", wp["Pro"])
+			a.ok(201, "POST", "/v2/3as/customers", map[string]any{"intpCustomerId": "c1", "email": "c1@example.com",
+				"packageId": ap["Pro"], "website": map[string]any{"intpWebsiteId": "w1", "domain": "w1.io"}})
+			kind := map[int]string{400: "bad request", 500: "internal server error"}[tc.want]
+			for _, m := range []struct {
+				client       *client
+				pkgs         map[string]string
+				path, target string
+			}{
+				{c, wp, "/v3/3as/website-subscriptions/", "intpWebsiteId"},
+				{c, wp, "/v2/3as/notifications/subscriptions/", "intpWebsiteId"},
+				{a, ap, "/v3/3as/intpc-subscriptions/", "intpcId"},
+			} {
+				target := map[string]any{m.target: "w1"}
+				if m.target == "intpcId" {
+					target[m.target] = "c1"
+				}
+				for _, mv := range []struct{ op, pkg, message string }{
+					{"upgrade", "Pro", upMessage},
+					{"upgrade", "Basic", upMessage},
+					{"upgrade", "free", upMessage},
+					{"downgrade", "Pro", downMessage},
+					{"downgrade", "Business", downMessage},
+					{"resume", "", resumeMessage},
+				} {
+					b := map[string]any{}
+					for k, v := range target {
+						b[k] = v
+					}
+					if mv.pkg != "" {
+						b["packageId"] = m.pkgs[mv.pkg]
+					}
+					wantError(t, m.client.do("POST", m.path+mv.op, b), tc.want, mv.message, kind)
+				}
+			}
+			for _, cl := range []*client{c, a} {
+				fieldsOf(t, "after the refused moves", cl.website("w1"), map[string]any{"status": "active", "packageName": "Pro",
+					"plannedDowngradePackageId": nil, "lastPackageChangeAt": nil, "expiresAt": "2031-04-10T12:00:00Z"})
+			}
+		})
+	}
+}
+
+// Only the invalid moves of §0 follow the switch: every other refusal of a
+// move keeps its status under the default 500.
+func TestOtherMoveErrorsKeepTheirStatus(t *testing.T) {
+	e := newEnv(t)
+	c, a := e.as(websiteINTP), e.as(accountINTP)
+	c.customer("c1", "w1", pkgBasic)
+	c.customer("c2", "w2", pkgBasic)
+	a.ok(201, "POST", "/v2/3as/customers", map[string]any{"intpCustomerId": "c1", "email": "c1@example.com", "packageId": accBasic})
+	site := func(wid string, kv ...any) map[string]any {
+		b := map[string]any{"intpWebsiteId": wid}
+		for i := 0; i < len(kv); i += 2 {
+			b[kv[i].(string)] = kv[i+1]
+		}
+		return b
+	}
+	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", site("w1", "packageId", pkgTrial)), "the unlimited_30_day_free_trial package cannot be chosen")
+	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", site("w1", "packageId", pkgCustom)), "package is not available for this target")
+	wantNotFound(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", site("w1", "packageId", accPro)), "package")
+	wantNotFound(t, c.do("POST", "/v3/3as/website-subscriptions/resume", site("nope")), "website")
+	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/upgrade", site("w1")), "packageId is required")
+	c.ok(200, "POST", "/v3/3as/website-subscriptions/cancel", site("w1"))
+	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/cancel", site("w1")), "subscription is already canceled")
+	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/downgrade", site("w1", "packageId", pkgFree)), "subscription is canceled; resume it first")
+	c.ok(200, "POST", "/v3/3as/website-subscriptions/deactivate", site("w2"))
+	wantBad(t, c.do("POST", "/v3/3as/website-subscriptions/resume", site("w2")), "subscription is inactive")
+	wantBad(t, c.do("POST", "/v2/3as/notifications/subscriptions/reactivate", site("w1", "packageId", pkgPro)), "only inactive subscriptions can be reactivated")
+	a.ok(200, "POST", "/v3/3as/intpc-subscriptions/cancel", map[string]any{"intpcId": "c1"})
+	wantBad(t, a.do("POST", "/v3/3as/intpc-subscriptions/upgrade", map[string]any{"intpcId": "c1", "packageId": accPro}),
+		"canceled account subscriptions must be resumed before upgrading")
 }

@@ -7,6 +7,7 @@ package twipla
 
 import (
 	_ "embed"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -32,6 +33,11 @@ var schema string
 type Config struct {
 	// IgnoreExpiry skips the JWT exp check (EMULATOR_TWIPLA_IGNORE_EXPIRY=1).
 	IgnoreExpiry bool
+	// MoveErrors is the HTTP status of invalid subscription moves
+	// (EMULATOR_TWIPLA_MOVE_ERRORS): 500, as the real API answers today (0
+	// means the same), or 400, its announced behaviour. An INTP's own
+	// moveErrors overrides it.
+	MoveErrors int
 }
 
 // Emulator is the twipla vendor.
@@ -44,6 +50,11 @@ type Emulator struct {
 // New returns the factory the server builds the vendor with.
 func New(cfg Config) emu.Factory {
 	return func(d emu.Deps) (emu.Vendor, error) {
+		switch cfg.MoveErrors {
+		case 0, http.StatusBadRequest, http.StatusInternalServerError:
+		default:
+			return nil, fmt.Errorf("twipla: MoveErrors must be 400 or 500, got %d", cfg.MoveErrors)
+		}
 		keys, err := newKeyring(seed.TwiplaTestPrivateKeyPEM)
 		if err != nil {
 			return nil, err

@@ -194,6 +194,7 @@ type websiteInput struct {
 	domain        string
 	packageID     *string    // website model: the package named, nil for the default
 	defaultKind   string     // kindUFT or kindFree: the package when none is named
+	packageField  string     // the member that names the package, for messages
 	start         *time.Time // website model: start of the first period
 	privacyLevel  int64
 }
@@ -248,7 +249,7 @@ func addWebsite(s store.Scoped, in *intp, intpCustomerID string, wi *websiteInpu
 	}
 	var p *pkg
 	if in.websiteModel() {
-		if p, err = choosePackage(cat, wi.packageID, wi.defaultKind); err != nil {
+		if p, err = choosePackage(cat, wi.packageID, wi.defaultKind, wi.packageField); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -268,7 +269,7 @@ func (e *Emulator) createWebsiteV2(c *gin.Context, in *intp) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	wi := &websiteInput{defaultKind: kindUFT}
+	wi := &websiteInput{defaultKind: kindUFT, packageField: "packageId"}
 	if wi.intpWebsiteID, err = f.id("intpWebsiteId"); err != nil {
 		return reply{}, err
 	}
@@ -279,15 +280,11 @@ func (e *Emulator) createWebsiteV2(c *gin.Context, in *intp) (reply, error) {
 	if wi.domain, err = f.domain("domain", false); err != nil {
 		return reply{}, err
 	}
-	pid, has, err := f.optString("packageId")
-	if err != nil {
+	if wi.packageID, err = f.packageID("packageId"); err != nil {
 		return reply{}, err
 	}
-	if has {
-		if !in.websiteModel() {
-			return reply{}, badRequest("packageId is only accepted for website subscriptions")
-		}
-		wi.packageID = &pid
+	if wi.packageID != nil && !in.websiteModel() {
+		return reply{}, badRequest("packageId is only accepted for website subscriptions")
 	}
 	if in.websiteModel() {
 		if wi.start, err = optTime(f, "billingDate"); err != nil {
@@ -332,7 +329,7 @@ func readWebsiteV3(f fields, in *intp) (*websiteInput, string, error) {
 	if !has {
 		return nil, "", f.required("website")
 	}
-	wi := &websiteInput{defaultKind: kindFree}
+	wi := &websiteInput{defaultKind: kindFree, packageField: wf.name("package")}
 	if wi.intpWebsiteID, err = wf.id("id"); err != nil {
 		return nil, "", err
 	}
@@ -344,11 +341,15 @@ func readWebsiteV3(f fields, in *intp) (*websiteInput, string, error) {
 		return nil, "", err
 	}
 	if hasPackage {
-		pid, err := pf.str("id")
-		if err != nil {
+		if _, has := pf.get("id"); !has {
+			return nil, "", pf.required("id")
+		}
+		if wi.packageID, err = pf.packageID("id"); err != nil {
 			return nil, "", err
 		}
-		wi.packageID = &pid
+		// A package whose id is "" counts as no package (§0); its
+		// billingDate still starts the first period.
+		hasPackage = wi.packageID != nil
 		if wi.start, err = optTime(pf, "billingDate"); err != nil {
 			return nil, "", err
 		}

@@ -17,9 +17,9 @@ func TestWebsiteCreateV2(t *testing.T) {
 	if w["packageName"] != "Pro" || w["expiresAt"] != "2031-04-10T12:00:00Z" || w["intpCustomerId"] != "string" {
 		t.Fatalf("v2 website %v", w)
 	}
-	// Without a package: the UFT trial.
+	// Without a package: the unlimited_30_day_free_trial.
 	w = c.payload(201, "POST", "/v2/3as/websites", map[string]any{"intpWebsiteId": "w2", "intpCustomerId": "c1", "domain": "w2.io"})
-	if w["packageName"] != "UFT" || w["inTrial"] != true {
+	if w["packageName"] != "unlimited_30_day_free_trial" || w["inTrial"] != true {
 		t.Fatalf("default package %v", w)
 	}
 	wantNotFound(t, c.do("POST", "/v2/3as/websites", map[string]any{"intpWebsiteId": "w3", "intpCustomerId": "nobody", "domain": "w3.io"}), "customer")
@@ -55,7 +55,7 @@ func TestWebsiteCreateV3(t *testing.T) {
 	if w := c.website("free"); w["packageName"] != "free" || w["expiresAt"] != "2031-04-10T12:00:00Z" {
 		t.Fatalf("free website %v", w)
 	}
-	if w := c.website("trial"); w["packageName"] != "UFT" || w["inTrial"] != true {
+	if w := c.website("trial"); w["packageName"] != "unlimited_30_day_free_trial" || w["inTrial"] != true {
 		t.Fatalf("trial website %v", w)
 	}
 	for body, msg := range map[string]string{
