@@ -47,7 +47,7 @@ func TestMaskHeaders(t *testing.T) {
 }
 
 func TestRingKeepsNewest(t *testing.T) {
-	j := journal.New(3)
+	j := journal.New(journal.Limits{MaxEntries: 3})
 	for _, p := range []string{"/1", "/2", "/3", "/4"} {
 		j.Add(journal.Entry{Path: p, RequestBody: strings.Repeat("x", journal.BodyLimit+1)})
 	}

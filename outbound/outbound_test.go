@@ -25,8 +25,8 @@ func TestSendRecordsEachAttempt(t *testing.T) {
 	}))
 	defer recv.Close()
 
-	j := journal.New(10)
-	s := outbound.New(j, nil)
+	j := journal.New(journal.Limits{MaxEntries: 10})
+	s := outbound.New(j, nil, outbound.Options{})
 	var results []outbound.Result
 	done := func(r outbound.Result) { mu.Lock(); results = append(results, r); mu.Unlock() }
 	s.Send(outbound.Delivery{Vendor: "v", Tenant: "t", Method: "GET", URL: recv.URL + "/pb?a=1"}, done)

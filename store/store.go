@@ -35,6 +35,10 @@ type Store struct {
 	writer *sql.DB // exactly one connection: every write is serialised here
 	reader *sql.DB // concurrent read-only connections (the writer, in memory)
 	clock  *Clock
+	// base is the parent of every transaction's context; Interrupt
+	// cancels it.
+	base      context.Context
+	interrupt context.CancelFunc
 
 	// tables lists, per component, the tables whose name starts with
 	// "<component>_"; tenantTables those of them with a tenant_id column.
@@ -50,6 +54,7 @@ func Open(path string, clock *Clock) (*Store, error) {
 		clock = NewClock(nil)
 	}
 	s := &Store{path: path, clock: clock}
+	s.base, s.interrupt = context.WithCancel(context.Background())
 	if path == Memory || path == "" {
 		// An in-memory database lives in one connection; it must never be
 		// closed while the store is open, and reads share it with writes.
@@ -99,6 +104,11 @@ func (s *Store) Path() string { return s.path }
 // Clock is the emulator clock the store was opened with.
 func (s *Store) Clock() *Clock { return s.clock }
 
+// Interrupt cancels every transaction in progress — each is rolled back,
+// never half-written — and fails every later one. The server calls it at
+// shutdown once in-flight requests have had their time.
+func (s *Store) Interrupt() { s.interrupt() }
+
 // Close checkpoints the write-ahead log and closes the database.
 func (s *Store) Close() error {
 	var errs []error
@@ -113,6 +123,7 @@ func (s *Store) Close() error {
 	if s.writer != nil {
 		errs = append(errs, s.writer.Close())
 	}
+	s.interrupt()
 	return errors.Join(errs...)
 }
 
@@ -132,7 +143,7 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, write bool, fn func(tx *Tx) error) error {
-	ctx, cancel := detach(ctx)
+	ctx, cancel := s.detach(ctx)
 	defer cancel()
 	sqlTx, err := db.BeginTx(ctx, nil)
 	if err != nil {
@@ -150,12 +161,12 @@ func (s *Store) run(ctx context.Context, db *sql.DB, write bool, fn func(tx *Tx)
 }
 
 // detach returns a context of the store's own that is cancelled when ctx
-// is. database/sql may consult a context after the call that used it has
+// is, or when the store is interrupted. database/sql may consult a context after the call that used it has
 // returned (a row set's close watcher), and handlers pass a *gin.Context,
 // which gin recycles for the next request by then; the detached context
 // only ever holds ctx's Done channel, read now.
-func detach(ctx context.Context) (context.Context, context.CancelFunc) {
-	inner, cancel := context.WithCancel(context.Background())
+func (s *Store) detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	inner, cancel := context.WithCancel(s.base)
 	if done := ctx.Done(); done != nil {
 		go func() {
 			select {
