@@ -229,7 +229,7 @@ func TestClockRange(t *testing.T) {
 		t.Fatalf("before MinTime: %v (frozen %v)", err, c.Frozen())
 	}
 	// A running clock: its offset cannot overflow, nor leave the range.
-	for _, d := range []time.Duration{math.MaxInt64, math.MinInt64, -70 * 365 * 24 * time.Hour} {
+	for _, d := range []time.Duration{math.MinInt64, -70 * 365 * 24 * time.Hour} {
 		if err := c.Advance(d); !errors.As(err, &re) || !c.Now().Equal(wall) {
 			t.Fatalf("advance %v: %v, now %v", d, err, c.Now())
 		}
