@@ -80,6 +80,8 @@ type Server struct {
 	control  *gin.Engine
 	handler  http.Handler
 
+	info StartInfo
+
 	mu        sync.Mutex
 	listeners map[string]net.Listener // "" = shared listener
 	limiters  map[string]*connLimiter
@@ -185,6 +187,14 @@ func (s *Server) build(ctx context.Context) error {
 		if _, err := seed.Load(ctx, s.store, s.vendors, doc); err != nil {
 			return fmt.Errorf("seed %s: %w", s.cfg.SeedFile, err)
 		}
+		s.info.Seed = SeedApplied
+	}
+	s.info.DB, s.info.DBCreated = s.store.Path(), s.store.Created()
+	err = s.store.Read(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(`SELECT count(*) FROM tenants`).Scan(&s.info.Tenants)
+	})
+	if err != nil {
+		return err
 	}
 	for _, m := range s.byName {
 		m.engine = s.vendorEngine(m.vendor)
@@ -193,6 +203,30 @@ func (s *Server) build(ctx context.Context) error {
 	s.handler = http.HandlerFunc(s.dispatch)
 	return nil
 }
+
+// What became of Config.SeedFile at start, for StartInfo.Seed.
+const (
+	SeedApplied = "applied"
+	SeedSkipped = "skipped"
+)
+
+// StartInfo is what New found and did to the database, for the start-up
+// summary.
+type StartInfo struct {
+	// DB is the database file, or store.Memory.
+	DB string
+	// DBCreated is true when the file was created by this start, false
+	// when an existing database was reused (and for store.Memory).
+	DBCreated bool
+	// Tenants counts every vendor's tenants once defaults and seed are in.
+	Tenants int
+	// Seed is "" when no seed file was given, SeedApplied when it was
+	// loaded, SeedSkipped when the seed logic found it loaded already.
+	Seed string
+}
+
+// StartInfo reports what New found and did to the database.
+func (s *Server) StartInfo() StartInfo { return s.info }
 
 // Handler serves the shared listener: /_emulator/* and /<vendor>/*.
 func (s *Server) Handler() http.Handler { return s.handler }
