@@ -32,10 +32,10 @@ const (
 	// QueryLimit caps the stored raw query string.
 	QueryLimit = 16 << 10
 	// HeaderValueLimit caps each stored header value.
-	HeaderValueLimit = 8 << 10
+	HeaderValueLimit = 4 << 10
 	// HeadersLimit caps the stored header set as a whole (names and
 	// values); headers past it, in name order, are left out.
-	HeadersLimit = 32 << 10
+	HeadersLimit = 16 << 10
 )
 
 // entryOverhead approximates the memory of an entry beyond its strings

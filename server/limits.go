@@ -24,8 +24,9 @@ type Limits struct {
 	// IdleTimeout closes a kept-alive connection that sends nothing
 	// (120 s).
 	IdleTimeout time.Duration
-	// MaxConns caps the open connections of each listener (4096). Past it
-	// the longest-idle kept-alive connection is closed to make room; when
+	// MaxConns caps the open connections of each listener (1024: each
+	// costs some 22 KB, so a flood of connections stays near 25 MB). Past
+	// it the longest-idle kept-alive connection is closed to make room; when
 	// none is idle, a small reserve of one-request connections serves the
 	// control plane and answers 503 to vendor requests, so the health check
 	// always answers.
@@ -38,7 +39,7 @@ const (
 	DefaultReadHeaderTimeout = 10 * time.Second
 	DefaultReadTimeout       = 60 * time.Second
 	DefaultIdleTimeout       = 120 * time.Second
-	DefaultMaxConns          = 4096
+	DefaultMaxConns          = 1024
 )
 
 // overflowReserve is how many connections past MaxConns may be open at

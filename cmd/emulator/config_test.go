@@ -62,7 +62,7 @@ func TestConfigLimits(t *testing.T) {
 	}
 	l := c.limits
 	if l.journal.MaxEntries != 10000 || l.journal.MaxBytes != 64<<20 || l.server.MaxHeaderBytes != 64<<10 ||
-		l.server.MaxConns != 4096 || l.server.ReadTimeout != time.Minute || l.server.IdleTimeout != 2*time.Minute ||
+		l.server.MaxConns != 1024 || l.server.ReadTimeout != time.Minute || l.server.IdleTimeout != 2*time.Minute ||
 		l.shutdownTimeout != 15*time.Second || len(l.allowedHosts) != 0 || len(l.outbound.Allow) != 0 {
 		t.Fatalf("defaults %+v", l)
 	}
