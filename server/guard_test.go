@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"net/http/httptest"
 	"testing"
 
 	"github.com/vendoremu/vendoremu/emu"
@@ -57,6 +58,16 @@ func TestControlPlaneRefusesOtherSitesWithoutToken(t *testing.T) {
 	// (JustClick names the account in it).
 	if r := srv.Do("GET", "/notes/items", nil, "X-Tenant", "default", "Host", "acme.justclick.io", "Origin", "https://app.example"); r.Status != 200 {
 		t.Fatalf("vendor API: %d", r.Status)
+	}
+}
+
+func TestInProcessHandlerIsNotBehindTheBrowserGuard(t *testing.T) {
+	srv := vtest.Start(t, server.Config{Vendors: []emu.Factory{newNotes}})
+	// httptest's Host is example.com: no browser can send this request.
+	w := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(w, httptest.NewRequest("POST", "/_emulator/reset", nil))
+	if w.Code != 200 {
+		t.Fatalf("in-process reset: %d %s", w.Code, w.Body)
 	}
 }
 

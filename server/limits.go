@@ -178,8 +178,15 @@ func (l *connLimiter) counts() (open, over int) {
 
 type overflowKey struct{}
 
-// connContext marks the requests of overflow connections.
+// networkKey marks requests that came through a listener the server opened
+// itself, as opposed to its Handler mounted in-process (httptest, a user's
+// own server): those are the ones a browser can reach.
+type networkKey struct{}
+
+// connContext marks the requests of the limiter's listener, and those of
+// overflow connections.
 func (l *connLimiter) connContext(ctx context.Context, nc net.Conn) context.Context {
+	ctx = context.WithValue(ctx, networkKey{}, true)
 	if c, ok := nc.(*limitedConn); ok && c.overflow {
 		return context.WithValue(ctx, overflowKey{}, true)
 	}
