@@ -3,6 +3,9 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/vendoremu/vendoremu/store"
 )
 
 func TestVersionFlag(t *testing.T) {
@@ -170,5 +175,49 @@ func TestReadOnlyDatabaseFailsTheStart(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("message lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+func TestSigtermDuringALongSeedExitsWithinTheLimitAndWritesNothingHalf(t *testing.T) {
+	p := startBinary(t, "EMULATOR_ADDR=127.0.0.1:0", "EMULATOR_DB=emu.db", "EMULATOR_SHUTDOWN_TIMEOUT=2s")
+	// 120,000 clicks on the default Keitaro tenant's campaign 89, in one
+	// seed transaction.
+	var doc strings.Builder
+	doc.WriteString(`{"keitaro":{"tenants":[{"apiKey":"your-api-key","clicks":[`)
+	for i := range 120000 {
+		if i > 0 {
+			doc.WriteByte(',')
+		}
+		doc.WriteString(`{"campaign_id":89}`)
+	}
+	doc.WriteString(`]}]}}`)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(p.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /_emulator/seed HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n%s", doc.Len(), doc.String())
+	// The seed is being read or written; stop the emulator now.
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.exit:
+	case <-time.After(2*time.Second + 10*time.Second):
+		t.Fatal("the emulator did not exit within its shutdown limit (plus a wide margin)")
+	}
+	st, err := store.Open(filepath.Join(p.cmd.Dir, "emu.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n int
+	st.Read(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow(`SELECT count(*) FROM keitaro_clicks WHERE campaign_id = 89`).Scan(&n)
+	})
+	// The default data holds a few clicks of campaign 89 (far fewer than 200);
+	// the seed is all or nothing.
+	if n%120000 > 200 || n >= 240000 {
+		t.Fatalf("%d clicks of campaign 89: the seed was half-written", n)
 	}
 }
