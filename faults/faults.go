@@ -35,6 +35,14 @@ type Fault struct {
 	Times       int64  `json:"times"`
 	// Remaining is how many more requests a counted fault applies to.
 	Remaining int64 `json:"remaining"`
+
+	// Parked is how many requests are waiting out its delay now.
+	Parked int64 `json:"parked"`
+
+	// deleted is closed when the fault is deleted, cleared the one when
+	// the whole table is: requests parked on its delay go on at once.
+	deleted, cleared <-chan struct{}
+	parked           *atomic.Int64
 }
 
 // Validate checks a fault before it is added.
@@ -60,6 +68,8 @@ func (f Fault) Validate() error {
 type entry struct {
 	Fault
 	remaining atomic.Int64 // for counted faults
+	parked    atomic.Int64
+	deleted   chan struct{}
 }
 
 // Table is the set of active faults.
@@ -67,12 +77,18 @@ type Table struct {
 	mu     sync.Mutex // serialises writers; readers only load current
 	cur    atomic.Pointer[[]*entry]
 	nextID int64
+	// cleared is closed and replaced by Clear, releasing every parked
+	// request, also those of counted faults already used up (and so no
+	// longer in the table).
+	cleared atomic.Pointer[chan struct{}]
 }
 
 // NewTable returns an empty table.
 func NewTable() *Table {
 	t := &Table{}
 	t.cur.Store(&[]*entry{})
+	ch := make(chan struct{})
+	t.cleared.Store(&ch)
 	return t
 }
 
@@ -98,7 +114,9 @@ func (t *Table) Add(f Fault) (int64, error) {
 	defer t.mu.Unlock()
 	t.nextID++
 	f.ID = t.nextID
-	e := &entry{Fault: f}
+	e := &entry{Fault: f, deleted: make(chan struct{})}
+	e.Fault.deleted = e.deleted
+	e.Fault.parked = &e.parked
 	e.remaining.Store(f.Times)
 	old := *t.cur.Load()
 	next := make([]*entry, len(old), len(old)+1)
@@ -122,6 +140,7 @@ func (t *Table) List() []Fault {
 	out := make([]Fault, 0, len(cur))
 	for _, e := range cur {
 		f := e.Fault
+		f.Parked = e.parked.Load()
 		if f.Times > 0 {
 			f.Remaining = e.remaining.Load()
 			if f.Remaining <= 0 {
@@ -134,15 +153,28 @@ func (t *Table) List() []Fault {
 }
 
 // Delete removes the fault with id; it reports whether there was one.
+// Requests waiting out its delay go on at once, answered as if the fault
+// had not matched them.
 func (t *Table) Delete(id int64) bool {
+	e := t.remove(id)
+	if e != nil {
+		close(e.deleted)
+	}
+	return e != nil
+}
+
+// remove takes the fault with id out of the table and returns it (nil
+// when there is none). A counted fault that is used up is only removed:
+// the requests it matched keep their delay.
+func (t *Table) remove(id int64) *entry {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	old := *t.cur.Load()
 	next := make([]*entry, 0, len(old))
-	found := false
+	var found *entry
 	for _, e := range old {
 		if e.ID == id {
-			found = true
+			found = e
 			continue
 		}
 		next = append(next, e)
@@ -151,11 +183,17 @@ func (t *Table) Delete(id int64) bool {
 	return found
 }
 
-// Clear removes every fault.
+// Clear removes every fault, releasing the requests parked on them.
 func (t *Table) Clear() {
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.cur.Store(&[]*entry{})
+	old := *t.cur.Swap(&[]*entry{})
+	next := make(chan struct{})
+	cleared := *t.cleared.Swap(&next)
+	t.mu.Unlock()
+	close(cleared)
+	for _, e := range old {
+		close(e.deleted)
+	}
 }
 
 // Match finds the first fault that applies to a request and consumes one of
@@ -180,23 +218,41 @@ func (t *Table) Match(vendor, method, path string) (f Fault, ok bool) {
 				continue // used up by concurrent requests
 			}
 			if e.remaining.Load() == 0 {
-				t.Delete(e.ID)
+				t.remove(e.ID)
 			}
 		}
-		return e.Fault, true
+		f := e.Fault
+		f.cleared = *t.cleared.Load()
+		return f, true
 	}
 	return Fault{}, false
 }
 
-// Apply waits out the fault's delay (or until the request is cancelled) and,
-// when it has a status, writes its answer. It reports whether it answered.
+// Apply waits out the fault's delay (or until the request is cancelled or
+// the fault deleted) and, when it has a status, writes its answer. It
+// reports whether it answered; a fault deleted during the delay does not
+// answer, so the request gets the vendor's own answer.
 func (f Fault) Apply(w http.ResponseWriter, r *http.Request) bool {
 	if f.DelayMS > 0 {
+		if f.parked != nil {
+			f.parked.Add(1)
+		}
 		timer := time.NewTimer(time.Duration(f.DelayMS) * time.Millisecond)
+		released := false
 		select {
 		case <-timer.C:
 		case <-r.Context().Done():
-			timer.Stop()
+		case <-f.deleted:
+			released = true
+		case <-f.cleared:
+			released = true
+		}
+		timer.Stop()
+		if f.parked != nil {
+			f.parked.Add(-1)
+		}
+		if released {
+			return false
 		}
 	}
 	if f.Status == 0 {

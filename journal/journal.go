@@ -10,13 +10,46 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
-// DefaultCapacity is how many exchanges the journal keeps.
-const DefaultCapacity = 10000
+// Default bounds of a journal: the newest 10,000 exchanges, and no more
+// than 64 MiB of recorded text, whichever is reached first.
+const (
+	DefaultMaxEntries       = 10000
+	DefaultMaxBytes   int64 = 64 << 20
+)
 
-// BodyLimit caps each stored request and response body.
-const BodyLimit = 64 << 10
+// Per-field bounds. A request can carry up to the server's header limit of
+// path, query and headers and any amount of body; the journal keeps the
+// start of each, so that one entry costs at most a few hundred KiB however
+// large the exchange was.
+const (
+	// BodyLimit caps each stored request and response body.
+	BodyLimit = 64 << 10
+	// PathLimit caps the stored path (an outbound delivery's whole URL).
+	PathLimit = 8 << 10
+	// QueryLimit caps the stored raw query string.
+	QueryLimit = 16 << 10
+	// HeaderValueLimit caps each stored header value.
+	HeaderValueLimit = 4 << 10
+	// HeadersLimit caps the stored header set as a whole (names and
+	// values); headers past it, in name order, are left out.
+	HeadersLimit = 16 << 10
+)
+
+// entryOverhead approximates the memory of an entry beyond its strings
+// (the struct, the header map's buckets, the ring slot).
+const entryOverhead = 512
+
+// Limits bound a journal. Zero fields take the defaults.
+type Limits struct {
+	// MaxEntries is how many exchanges it keeps.
+	MaxEntries int
+	// MaxBytes bounds the recorded text of all entries together (the
+	// newest entry is always kept, whatever its size).
+	MaxBytes int64
+}
 
 // Entry is one exchange. Path is the vendor's own path, without the
 // "/<vendor>" prefix of the shared listener; Query is the raw query string.
@@ -33,51 +66,121 @@ type Entry struct {
 	RequestHeaders map[string]string `json:"request_headers"`
 	RequestBody    string            `json:"request_body"`
 	ResponseBody   string            `json:"response_body"`
+
+	size int64 // what the entry counts against Limits.MaxBytes
 }
 
-// Journal is a bounded, concurrency-safe ring of entries.
+// Journal is a bounded, concurrency-safe ring of entries: adding one drops
+// the oldest while the journal is over either bound.
 type Journal struct {
-	mu      sync.Mutex
-	ring    []Entry
-	next    int // index the next entry is written to
-	full    bool
-	counter int64
+	mu       sync.Mutex
+	ring     []Entry
+	start    int // index of the oldest entry
+	n        int // entries held
+	bytes    int64
+	maxBytes int64
+	counter  int64
 }
 
-// New returns a journal that keeps the newest capacity entries.
-func New(capacity int) *Journal {
-	if capacity <= 0 {
-		capacity = DefaultCapacity
+// New returns a journal bounded by l.
+func New(l Limits) *Journal {
+	if l.MaxEntries <= 0 {
+		l.MaxEntries = DefaultMaxEntries
 	}
-	return &Journal{ring: make([]Entry, capacity)}
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = DefaultMaxBytes
+	}
+	return &Journal{ring: make([]Entry, l.MaxEntries), maxBytes: l.MaxBytes}
 }
 
-// Capacity is how many entries the journal keeps.
+// Capacity is how many entries the journal keeps at most.
 func (j *Journal) Capacity() int { return len(j.ring) }
 
-// Add records e, assigning its id, and returns the id. Bodies longer than
-// BodyLimit are cut.
-func (j *Journal) Add(e Entry) int64 {
-	e.RequestBody = Truncate(e.RequestBody)
-	e.ResponseBody = Truncate(e.ResponseBody)
+// Bytes is the recorded size of the entries held now.
+func (j *Journal) Bytes() int64 {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	return j.bytes
+}
+
+// Add records e, assigning its id, and returns the id. Every field is cut
+// to its limit first.
+func (j *Journal) Add(e Entry) int64 {
+	e.Tenant = cut(e.Tenant, PathLimit)
+	e.Method = cut(e.Method, PathLimit)
+	e.Path = cut(e.Path, PathLimit)
+	e.Query = cut(e.Query, QueryLimit)
+	e.RequestBody = Truncate(e.RequestBody)
+	e.ResponseBody = Truncate(e.ResponseBody)
+	e.RequestHeaders = cutHeaders(e.RequestHeaders)
+	e.size = entryOverhead + int64(len(e.Vendor)+len(e.Tenant)+len(e.Method)+len(e.Path)+len(e.Query)+
+		len(e.RequestBody)+len(e.ResponseBody))
+	for k, v := range e.RequestHeaders {
+		e.size += int64(len(k) + len(v))
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for j.n == len(j.ring) || (j.n > 0 && j.bytes+e.size > j.maxBytes) {
+		j.bytes -= j.ring[j.start].size
+		j.ring[j.start] = Entry{}
+		j.start = (j.start + 1) % len(j.ring)
+		j.n--
+	}
 	j.counter++
 	e.ID = j.counter
-	j.ring[j.next] = e
-	j.next++
-	if j.next == len(j.ring) {
-		j.next, j.full = 0, true
-	}
+	j.ring[(j.start+j.n)%len(j.ring)] = e
+	j.n++
+	j.bytes += e.size
 	return e.ID
 }
 
 // Truncate cuts s to BodyLimit bytes.
-func Truncate(s string) string {
-	if len(s) > BodyLimit {
-		return s[:BodyLimit]
+func Truncate(s string) string { return cut(s, BodyLimit) }
+
+// cut shortens s to at most limit bytes, backing off to the start of a
+// UTF-8 sequence so that the kept part stays valid text.
+func cut(s string, limit int) string {
+	if len(s) <= limit {
+		return s
 	}
-	return s
+	i := limit
+	for i > 0 && i > limit-utf8.UTFMax && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
+}
+
+// cutHeaders bounds each value and, in name order, the set as a whole.
+func cutHeaders(h map[string]string) map[string]string {
+	total := 0
+	for k, v := range h {
+		total += len(k) + len(v)
+	}
+	if total <= HeadersLimit {
+		over := false
+		for _, v := range h {
+			over = over || len(v) > HeaderValueLimit
+		}
+		if !over {
+			return h
+		}
+	}
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	out := make(map[string]string, len(h))
+	room := HeadersLimit
+	for _, k := range names {
+		v := cut(h[k], HeaderValueLimit)
+		if len(k) > HeaderValueLimit || len(k)+len(v) > room {
+			continue
+		}
+		out[k] = v
+		room -= len(k) + len(v)
+	}
+	return out
 }
 
 // Filter selects entries. Empty fields match everything; Path may contain
@@ -87,23 +190,22 @@ type Filter struct {
 	Method string
 	Path   string
 	Tenant string
+	// Before, when not 0, keeps only entries older than the entry with
+	// that id: the cursor for the next page.
+	Before int64
 	Limit  int // 0 = no limit
 }
 
 // List returns the entries that match f, newest first.
 func (j *Journal) List(f Filter) []Entry {
 	j.mu.Lock()
-	n := j.next
-	if j.full {
-		n = len(j.ring)
-	}
-	out := make([]Entry, 0, min(n, max(f.Limit, 16)))
-	for i := 0; i < n; i++ {
-		idx := j.next - 1 - i
-		if idx < 0 {
-			idx += len(j.ring)
+	defer j.mu.Unlock()
+	out := make([]Entry, 0, min(j.n, max(f.Limit, 16)))
+	for i := j.n - 1; i >= 0; i-- {
+		e := j.ring[(j.start+i)%len(j.ring)]
+		if f.Before != 0 && e.ID >= f.Before {
+			continue
 		}
-		e := j.ring[idx]
 		if !f.match(e) {
 			continue
 		}
@@ -112,7 +214,6 @@ func (j *Journal) List(f Filter) []Entry {
 			break
 		}
 	}
-	j.mu.Unlock()
 	return out
 }
 
@@ -137,7 +238,7 @@ func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	clear(j.ring)
-	j.next, j.full = 0, false
+	j.start, j.n, j.bytes = 0, 0, 0
 }
 
 // Glob reports whether s matches pattern, where "*" matches any run of

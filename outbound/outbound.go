@@ -3,15 +3,26 @@
 // attempt each with a short timeout, and records every attempt in the
 // request journal. Vendors queue deliveries after their transaction commits,
 // so an answer never waits for a receiver, as with the real vendors.
+//
+// A receiver's URL is chosen by whoever can configure a vendor (anyone who
+// can reach the emulator), so deliveries never go to link-local and cloud
+// metadata addresses unless Options.Allow says so. The check is on the
+// address actually dialled, after name resolution, so a name that resolves
+// there is refused too.
 package outbound
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/vendoremu/vendoremu/journal"
@@ -47,6 +58,34 @@ type Result struct {
 	DurationMS float64
 }
 
+// Options configure a Sender.
+type Options struct {
+	// Allow lists address ranges a delivery may reach although Refused
+	// names them (e.g. 169.254.170.2/32 for a receiver on a link-local
+	// address).
+	Allow []netip.Prefix
+}
+
+// Refused are the address ranges deliveries never reach by default:
+// IPv4 and IPv6 link-local, and the cloud metadata services (which live
+// there, and at fd00:ec2::254 on AWS).
+func Refused() []netip.Prefix {
+	return []netip.Prefix{
+		netip.MustParsePrefix("169.254.0.0/16"),
+		netip.MustParsePrefix("fe80::/10"),
+		netip.MustParsePrefix("fd00:ec2::254/128"),
+	}
+}
+
+// RefusedError is a delivery refused because of its receiver's address.
+type RefusedError struct {
+	Addr netip.Addr
+}
+
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("receiver address %s is link-local or a cloud metadata address; deliveries there are refused (allow it with EMULATOR_OUTBOUND_ALLOW=%s)", e.Addr, e.Addr)
+}
+
 // Sender delivers in the background. The zero value is not usable; build
 // one with New.
 type Sender struct {
@@ -54,23 +93,69 @@ type Sender struct {
 	journal *journal.Journal
 	log     *slog.Logger
 	wg      sync.WaitGroup
+	// ctx ends when Cancel is called: deliveries in flight are abandoned.
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 // New returns a sender that records attempts in j (nil: nowhere) and logs
 // them at debug level on log (nil: nowhere).
-func New(j *journal.Journal, log *slog.Logger) *Sender {
+func New(j *journal.Journal, log *slog.Logger, opts Options) *Sender {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	refused := Refused()
+	dialer := &net.Dialer{
+		Timeout: Timeout,
+		// Control sees the address being dialled, after resolution.
+		Control: func(_, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil {
+				return err
+			}
+			return check(ap.Addr().Unmap(), refused, opts.Allow)
+		},
+	}
+	transport := &http.Transport{
+		// No proxy: the address check must see the receiver itself, and
+		// receivers of test deliveries are local.
+		Proxy:               nil,
+		DialContext:         dialer.DialContext,
+		MaxIdleConnsPerHost: 4,
+		IdleConnTimeout:     30 * time.Second,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
 	return &Sender{
 		client: &http.Client{
+			Transport:     transport,
 			Timeout:       Timeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 		journal: j,
 		log:     log,
+		ctx:     ctx,
+		cancel:  cancel,
 	}
 }
+
+// check refuses addr when it is in refused and not in allow.
+func check(addr netip.Addr, refused, allow []netip.Prefix) error {
+	for _, p := range allow {
+		if p.Contains(addr) {
+			return nil
+		}
+	}
+	for _, p := range refused {
+		if p.Contains(addr) {
+			return &RefusedError{Addr: addr}
+		}
+	}
+	return nil
+}
+
+// Cancel abandons the deliveries in flight and fails the ones sent after
+// it (at shutdown, once waiting for them is over).
+func (s *Sender) Cancel() { s.cancel() }
 
 // Send starts d in the background. done, when not nil, is called with the
 // result once the attempt has been journaled (vendors that keep their own
@@ -115,7 +200,7 @@ func (s *Sender) attempt(d Delivery) Result {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		body = strings.NewReader(d.Body)
 	}
-	req, err := http.NewRequest(r.Method, d.URL, body)
+	req, err := http.NewRequestWithContext(s.ctx, r.Method, d.URL, body)
 	if err == nil {
 		if body != nil && d.ContentType != "" {
 			req.Header.Set("Content-Type", d.ContentType)
@@ -132,6 +217,10 @@ func (s *Sender) attempt(d Delivery) Result {
 	}
 	if err != nil {
 		r.Error = err.Error()
+		var refused *RefusedError
+		if errors.As(err, &refused) {
+			s.log.Warn("outbound delivery refused", "vendor", d.Vendor, "addr", refused.Addr.String())
+		}
 	}
 	r.DurationMS = float64(time.Since(start).Microseconds()) / 1000
 	if s.journal != nil {
@@ -156,6 +245,11 @@ func (s *Sender) attempt(d Delivery) Result {
 			ResponseBody:   answer,
 		})
 	}
-	s.log.Debug("outbound delivery", "vendor", d.Vendor, "url", d.URL, "status", r.Status, "err", r.Error)
+	logURL := d.URL
+	if base, q, ok := strings.Cut(d.URL, "?"); ok {
+		logURL = base + "?" + journal.MaskQuery(q)
+	}
+	s.log.Debug("outbound delivery", "vendor", d.Vendor, "tenant", journal.Fingerprint(d.Tenant), "url", logURL,
+		"status", r.Status, "err", r.Error)
 	return r
 }

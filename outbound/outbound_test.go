@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -25,8 +26,8 @@ func TestSendRecordsEachAttempt(t *testing.T) {
 	}))
 	defer recv.Close()
 
-	j := journal.New(10)
-	s := outbound.New(j, nil)
+	j := journal.New(journal.Limits{MaxEntries: 10})
+	s := outbound.New(j, nil, outbound.Options{})
 	var results []outbound.Result
 	done := func(r outbound.Result) { mu.Lock(); results = append(results, r); mu.Unlock() }
 	s.Send(outbound.Delivery{Vendor: "v", Tenant: "t", Method: "GET", URL: recv.URL + "/pb?a=1"}, done)
@@ -62,5 +63,52 @@ func TestSendRecordsEachAttempt(t *testing.T) {
 	}
 	if n := len(j.List(journal.Filter{Vendor: "v"})); n != 3 {
 		t.Errorf("journal holds %d attempts, want 3", n)
+	}
+}
+
+func TestLinkLocalAndMetadataReceiversAreRefused(t *testing.T) {
+	j := journal.New(journal.Limits{})
+	s := outbound.New(j, nil, outbound.Options{})
+	var mu sync.Mutex
+	var results []outbound.Result
+	done := func(r outbound.Result) { mu.Lock(); results = append(results, r); mu.Unlock() }
+	for _, url := range []string{
+		"http://169.254.169.254/latest/meta-data/",
+		"http://169.254.170.2/v2/credentials",
+		"http://[fd00:ec2::254]/latest/meta-data/",
+		"http://[fe80::1]:8080/cb",
+		"http://[::ffff:169.254.169.254]/",
+	} {
+		s.Send(outbound.Delivery{Vendor: "v", Method: "GET", URL: url}, done)
+	}
+	if err := s.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if r.Status != 0 || !strings.Contains(r.Error, "refused") || !strings.Contains(r.Error, "EMULATOR_OUTBOUND_ALLOW") {
+			t.Errorf("%s: status %d error %q", r.URL, r.Status, r.Error)
+		}
+	}
+	if n := len(j.List(journal.Filter{Vendor: "v"})); n != 5 {
+		t.Errorf("%d refused attempts journaled, want 5", n)
+	}
+}
+
+func TestCancelAbandonsDeliveries(t *testing.T) {
+	hold := make(chan struct{})
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-hold }))
+	defer recv.Close()
+	defer close(hold)
+	s := outbound.New(nil, nil, outbound.Options{})
+	got := make(chan outbound.Result, 1)
+	s.Send(outbound.Delivery{Vendor: "v", URL: recv.URL}, func(r outbound.Result) { got <- r })
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.Wait(ctx); err == nil {
+		t.Fatal("Wait returned nil with a delivery held by its receiver")
+	}
+	s.Cancel()
+	if r := <-got; !strings.Contains(r.Error, "canceled") {
+		t.Fatalf("cancelled delivery: %+v", r)
 	}
 }

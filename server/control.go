@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"regexp"
 	"runtime/debug"
 	"strconv"
@@ -76,11 +81,37 @@ func (s *Server) controlRecover(c *gin.Context) {
 	c.Next()
 }
 
-// adminAuth requires the admin token, when one is configured, everywhere but
-// the health check (container health checks and wait strategies have no
-// token, and health tells nothing about the data).
+// adminAuth guards the control plane, except the health check (container
+// health checks and wait strategies have no token, and health tells nothing
+// about the data). With an admin token configured, the token is required.
+// Without one, the control plane must not be drivable by a web page the
+// developer happens to visit: a request whose Origin is another site is
+// refused (a page's cross-site fetch or form post carries its Origin), and
+// so is a request whose Host is not loopback or allowed (a DNS-rebinding
+// page reaches 127.0.0.1 under its own name, and its Host header says so).
+// Requests without an Origin — curl, SDKs, test code — pass as before,
+// whatever their Content-Type. The Host and Origin checks guard the
+// listeners the server opens (what a browser can reach); the Handler
+// mounted in-process, as with httptest, has no browser in front of it.
 func (s *Server) adminAuth(c *gin.Context) {
-	if s.cfg.AdminToken == "" || c.Request.URL.Path == "/_emulator/health" {
+	if c.Request.URL.Path == "/_emulator/health" {
+		return
+	}
+	if s.cfg.AdminToken == "" {
+		if c.Request.Context().Value(networkKey{}) == nil {
+			return
+		}
+		if !s.hostAllowed(c.Request.Host) {
+			c.AbortWithStatusJSON(http.StatusForbidden, gin.H{"error": fmt.Sprintf(
+				"the control plane answers only requests to a loopback host while no admin token is set, not to %q: "+
+					"add it to EMULATOR_ALLOWED_HOSTS, or set EMULATOR_ADMIN_TOKEN", c.Request.Host)})
+			return
+		}
+		if origin := c.GetHeader("Origin"); origin != "" && !sameOrigin(origin, c.Request.Host) {
+			c.AbortWithStatusJSON(http.StatusForbidden, gin.H{"error": fmt.Sprintf(
+				"the control plane refuses requests from another site's page (Origin %q) while no admin token is set", origin)})
+			return
+		}
 		return
 	}
 	auth := c.GetHeader("Authorization")
@@ -91,6 +122,42 @@ func (s *Server) adminAuth(c *gin.Context) {
 		c.Header("WWW-Authenticate", `Bearer realm="vendoremu"`)
 		c.AbortWithStatusJSON(http.StatusUnauthorized, gin.H{"error": "the control plane needs Authorization: Bearer <EMULATOR_ADMIN_TOKEN>"})
 	}
+}
+
+// hostAllowed reports whether a Host header names this machine's loopback
+// (localhost, *.localhost, 127.0.0.0/8, ::1) or a host the user allowed:
+// an allowed "name" matches any port, "name:port" only that port, "*"
+// everything.
+func (s *Server) hostAllowed(host string) bool {
+	host = strings.ToLower(host)
+	name := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		name = h
+	}
+	name = strings.TrimSuffix(strings.Trim(name, "[]"), ".")
+	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
+		return true
+	}
+	if ip, err := netip.ParseAddr(name); err == nil && ip.Unmap().IsLoopback() {
+		return true
+	}
+	for _, a := range s.cfg.AllowedHosts {
+		a = strings.ToLower(strings.TrimSpace(a))
+		if a == "*" || a == host || a == name {
+			return true
+		}
+	}
+	return false
+}
+
+// sameOrigin reports whether origin is the emulator's own, as reached
+// under host (the page at /_emulator/ posting to its own control plane).
+func sameOrigin(origin, host string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return false // includes "null": sandboxed frames, file: pages
+	}
+	return strings.EqualFold(u.Host, host)
 }
 
 func (s *Server) health(c *gin.Context) {
@@ -254,27 +321,76 @@ func (s *Server) state(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
+// Journal pages: a listing without limit gets DefaultPage entries, and no
+// listing more than MaxPage, so that one answer stays a few hundred MB at
+// worst instead of the whole journal.
+const (
+	DefaultPage = 100
+	MaxPage     = 1000
+)
+
+// listRequests is GET /_emulator/requests: one page of the journal, newest
+// first. When older matching entries exist, "next_before" is the cursor
+// for the next page (?before=<next_before>).
 func (s *Server) listRequests(c *gin.Context) {
 	f := journal.Filter{
 		Vendor: c.Query("vendor"),
 		Method: c.Query("method"),
 		Path:   c.Query("path"),
 		Tenant: c.Query("tenant"),
+		Limit:  DefaultPage,
 	}
 	if f.Vendor != "" {
 		if _, ok := s.vendorNamed(c, f.Vendor); !ok {
 			return
 		}
 	}
-	if l := c.Query("limit"); l != "" {
+	if l, ok := c.GetQuery("limit"); ok {
 		n, err := strconv.Atoi(l)
-		if err != nil || n < 0 {
-			emu.Abort(c, emu.BadRequest("limit must be a non-negative integer, got %q", l))
+		if err != nil || n < 1 || n > MaxPage {
+			emu.Abort(c, emu.BadRequest("limit must be an integer from 1 to %d, got %q", MaxPage, l))
 			return
 		}
 		f.Limit = n
 	}
-	c.JSON(http.StatusOK, gin.H{"requests": s.journal.List(f)})
+	if b, ok := c.GetQuery("before"); ok {
+		id, err := strconv.ParseInt(b, 10, 64)
+		if err != nil || id < 1 {
+			emu.Abort(c, emu.BadRequest("before must be an entry id (a positive integer), got %q", b))
+			return
+		}
+		f.Before = id
+	}
+	page := f.Limit
+	f.Limit++ // one more tells whether an older page exists
+	entries := s.journal.List(f)
+	more := len(entries) > page
+	if more {
+		entries = entries[:page]
+	}
+	// Written entry by entry: a page of large exchanges is never built
+	// twice in memory.
+	c.Header("Content-Type", "application/json; charset=utf-8")
+	c.Status(http.StatusOK)
+	w := c.Writer
+	_, _ = w.WriteString(`{"requests":[`)
+	for i := range entries {
+		b, err := json.Marshal(&entries[i])
+		if err != nil {
+			// Entries hold strings and numbers only; this cannot happen.
+			s.log.Error("journal entry cannot be encoded", "id", entries[i].ID, "err", err)
+			b = []byte("null")
+		}
+		if i > 0 {
+			_, _ = w.WriteString(",")
+		}
+		_, _ = w.Write(b)
+	}
+	_, _ = w.WriteString("]")
+	if more {
+		_, _ = w.WriteString(`,"next_before":` + strconv.FormatInt(entries[len(entries)-1].ID, 10))
+	}
+	_, _ = w.WriteString("}")
 }
 
 func (s *Server) clearRequests(c *gin.Context) {
@@ -382,14 +498,20 @@ func (s *Server) setClock(c *gin.Context) {
 			emu.Abort(c, emu.BadRequest("now must be an RFC 3339 time such as 2031-03-01T10:00:00Z, got %q", *in.Now))
 			return
 		}
-		s.clock.Set(t)
+		if err := s.clock.Set(t); err != nil {
+			emu.Abort(c, emu.BadRequest("%v", err))
+			return
+		}
 	case in.Advance != nil:
 		d, err := parseAdvance(*in.Advance)
 		if err != nil {
 			emu.Abort(c, emu.BadRequest("%v", err))
 			return
 		}
-		s.clock.Advance(d)
+		if err := s.clock.Advance(d); err != nil {
+			emu.Abort(c, emu.BadRequest("%v", err))
+			return
+		}
 	default:
 		if !*in.Real {
 			emu.Abort(c, emu.BadRequest(`real must be true (to return to the wall clock)`))
@@ -402,16 +524,23 @@ func (s *Server) setClock(c *gin.Context) {
 
 var daysRe = regexp.MustCompile(`^(-?)([0-9]{1,6})d(.*)$`)
 
+// maxDays is the most whole days a time.Duration holds (about 292 years).
+const maxDays = int64(math.MaxInt64 / int64(24*time.Hour))
+
 // parseAdvance reads a Go duration ("36h", "90m", "-1h30m") with whole days
 // allowed in front ("30d", "1d12h"), because trials and licences are counted
-// in days.
+// in days. A duration a time.Duration cannot hold is an error, not a wrap.
 func parseAdvance(s string) (time.Duration, error) {
 	bad := fmt.Errorf("advance must be a duration such as \"36h\", \"90m\" or \"30d\", got %q", s)
+	tooLong := fmt.Errorf("advance must be at most %dd (about 292 years), got %q; set a far date with \"now\" instead", maxDays, s)
 	var days time.Duration
 	rest := s
 	neg := false
 	if m := daysRe.FindStringSubmatch(s); m != nil {
-		n, _ := strconv.Atoi(m[2])
+		n, _ := strconv.ParseInt(m[2], 10, 64)
+		if n > maxDays {
+			return 0, tooLong
+		}
 		days = time.Duration(n) * 24 * time.Hour
 		neg = m[1] == "-"
 		rest = m[3]
@@ -427,7 +556,13 @@ func parseAdvance(s string) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(rest)
 	if err != nil {
+		if strings.Contains(err.Error(), "invalid duration") && durationRe.MatchString(rest) {
+			return 0, tooLong
+		}
 		return 0, bad
+	}
+	if days > 0 && d > math.MaxInt64-days {
+		return 0, tooLong
 	}
 	total := days + d
 	if neg {
@@ -435,3 +570,7 @@ func parseAdvance(s string) (time.Duration, error) {
 	}
 	return total, nil
 }
+
+// durationRe is the shape of a Go duration, for telling an overflowing one
+// from a malformed one.
+var durationRe = regexp.MustCompile(`^[-+]?([0-9]*(\.[0-9]*)?(ns|us|µs|ms|s|m|h))+$`)

@@ -22,7 +22,7 @@ func TestFaultByStatus(t *testing.T) {
 	}
 
 	expect(t, srv.Do("GET", "/_emulator/faults", nil), 200,
-		`{"faults":[{"id":1,"vendor":"notes","method":"GET","path":"/items","status":503,"body":"{\"error\":\"down\"}","content_type":"application/json; charset=utf-8","delay_ms":0,"times":0,"remaining":0}]}`)
+		`{"faults":[{"id":1,"vendor":"notes","method":"GET","path":"/items","status":503,"body":"{\"error\":\"down\"}","content_type":"application/json; charset=utf-8","delay_ms":0,"times":0,"remaining":0,"parked":0}]}`)
 	if r := srv.Do("DELETE", "/_emulator/faults", nil); r.Status != 204 {
 		t.Fatalf("DELETE: %d", r.Status)
 	}
@@ -44,7 +44,7 @@ func TestFaultTimes(t *testing.T) {
 	srv := start(t)
 	srv.Do("POST", "/_emulator/faults", `{"vendor":"notes","path":"/items","status":429,"body":"slow down","times":2}`)
 	expect(t, srv.Do("GET", "/_emulator/faults", nil), 200,
-		`{"faults":[{"id":1,"vendor":"notes","method":"","path":"/items","status":429,"body":"slow down","content_type":"text/plain; charset=utf-8","delay_ms":0,"times":2,"remaining":2}]}`)
+		`{"faults":[{"id":1,"vendor":"notes","method":"","path":"/items","status":429,"body":"slow down","content_type":"text/plain; charset=utf-8","delay_ms":0,"times":2,"remaining":2,"parked":0}]}`)
 	expect(t, srv.Do("GET", "/notes/items", nil, "X-Tenant", "default"), 429, "slow down")
 	expect(t, srv.Do("POST", "/notes/items", "x", "X-Tenant", "default"), 429, "slow down")
 	expect(t, srv.Do("GET", "/notes/items", nil, "X-Tenant", "default"), 200, `{"items":["welcome"]}`)

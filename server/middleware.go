@@ -13,6 +13,7 @@ import (
 
 	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/journal"
+	"github.com/vendoremu/vendoremu/wire"
 )
 
 // vendorEngine builds the gin engine that serves one vendor: the journal
@@ -27,15 +28,34 @@ func (s *Server) vendorEngine(v emu.Vendor) *gin.Engine {
 	// store as a context, and gin recycles it after the request while
 	// database/sql may still look at it; without the fallback it never
 	// reads the recycled request.
-	e.Use(s.journalMiddleware(v.Name()), s.recoverMiddleware(v), s.faultMiddleware(v.Name()))
+	e.Use(s.journalMiddleware(v), s.recoverMiddleware(v), s.faultMiddleware(v.Name()))
 	v.Routes(e)
 	return e
 }
 
-// capture copies the start of a response body for the journal.
+// capture copies the start of a response body for the journal, and is the
+// wire.Failer of the vendor's handlers.
 type capture struct {
 	gin.ResponseWriter
 	buf bytes.Buffer
+	s   *Server
+	v   emu.Vendor
+	c   *gin.Context
+	// failing is set while Fail answers, so that a vendor whose own
+	// error answer cannot be encoded does not loop.
+	failing bool
+}
+
+// Fail implements wire.Failer: an answer a handler could not encode is
+// logged and answered like a recovered panic.
+func (w *capture) Fail(err error) {
+	if w.failing {
+		wire.Bytes(w.ResponseWriter, http.StatusInternalServerError, wire.JSONType, []byte(`{"error":"Internal error"}`))
+		return
+	}
+	w.failing = true
+	defer func() { w.failing = false }()
+	w.s.internalError(w.c, w.v, "an answer could not be encoded (a bug: please report it)", slog.Any("err", err))
 }
 
 func (w *capture) Write(b []byte) (int, error) {
@@ -58,7 +78,8 @@ func (w *capture) keep(b []byte) {
 }
 
 // journalMiddleware records every exchange in the in-memory journal.
-func (s *Server) journalMiddleware(vendor string) gin.HandlerFunc {
+func (s *Server) journalMiddleware(v emu.Vendor) gin.HandlerFunc {
+	vendor := v.Name()
 	return func(c *gin.Context) {
 		start := time.Now()
 		r := c.Request
@@ -69,7 +90,7 @@ func (s *Server) journalMiddleware(vendor string) gin.HandlerFunc {
 			reqBody = head
 			r.Body = readCloser{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
 		}
-		w := &capture{ResponseWriter: c.Writer}
+		w := &capture{ResponseWriter: c.Writer, s: s, v: v, c: c}
 		c.Writer = w
 		c.Next()
 		e := journal.Entry{
@@ -86,7 +107,8 @@ func (s *Server) journalMiddleware(vendor string) gin.HandlerFunc {
 			ResponseBody:   w.buf.String(),
 		}
 		s.journal.Add(e)
-		s.log.Debug("request", "vendor", vendor, "method", e.Method, "path", e.Path, "status", e.Status, "ms", e.DurationMS)
+		s.log.Debug("request", "vendor", vendor, "tenant", journal.Fingerprint(e.Tenant), "method", e.Method, "path", e.Path,
+			"status", e.Status, "ms", e.DurationMS)
 	}
 }
 
@@ -120,18 +142,30 @@ func (s *Server) recoverMiddleware(v emu.Vendor) gin.HandlerFunc {
 			if err, ok := rec.(error); ok && errors.Is(err, http.ErrAbortHandler) {
 				panic(rec)
 			}
-			s.log.Error("panic while serving a request (a bug: please report it)",
-				slog.String("vendor", v.Name()),
-				slog.String("method", c.Request.Method),
-				slog.String("path", c.Request.URL.Path),
-				slog.String("query", c.Request.URL.RawQuery),
-				slog.Any("panic", rec),
-				slog.String("stack", string(debug.Stack())))
-			if !c.Writer.Written() {
-				v.InternalError(c)
-			}
+			s.internalError(c, v, "panic while serving a request (a bug: please report it)",
+				slog.Any("panic", rec), slog.String("stack", string(debug.Stack())))
 			c.Abort()
 		}()
 		c.Next()
+	}
+}
+
+// internalError is the one way a vendor request fails for the emulator's
+// own fault (a recovered panic, an answer that cannot be encoded): an
+// error log line naming the request, and the vendor's InternalError answer
+// unless something was written already.
+func (s *Server) internalError(c *gin.Context, v emu.Vendor, msg string, attrs ...slog.Attr) {
+	args := []any{
+		slog.String("vendor", v.Name()),
+		slog.String("method", c.Request.Method),
+		slog.String("path", c.Request.URL.Path),
+		slog.String("query", journal.MaskQuery(c.Request.URL.RawQuery)),
+	}
+	for _, a := range attrs {
+		args = append(args, a)
+	}
+	s.log.Error(msg, args...)
+	if !c.Writer.Written() {
+		v.InternalError(c)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"strings"
 
@@ -19,6 +20,9 @@ import (
 type notes struct {
 	deps emu.Deps
 	name string
+	// writing, when set, receives a value once /long-write is inside its
+	// transaction.
+	writing chan struct{}
 }
 
 func newNotes(d emu.Deps) (emu.Vendor, error) { return &notes{deps: d, name: "notes"}, nil }
@@ -40,6 +44,11 @@ func (n *notes) Routes(e *gin.Engine) {
 	e.GET("/items", n.list)
 	e.POST("/items", n.add)
 	e.GET("/panic", func(c *gin.Context) { panic("boom") })
+	// An answer that cannot be encoded: a bug the wire writer must log and
+	// answer in the vendor's shape.
+	e.GET("/nan", func(c *gin.Context) { wire.JSON(c.Writer, http.StatusOK, wire.Obj("total", math.Inf(1))) })
+	// A write that goes on until its transaction is interrupted.
+	e.POST("/long-write", n.longWrite)
 	e.GET("/where", func(c *gin.Context) {
 		wire.JSON(c.Writer, http.StatusOK, wire.Obj("base", emu.BasePath(c.Request)))
 	})
@@ -82,9 +91,13 @@ func (n *notes) list(c *gin.Context) {
 }
 
 func (n *notes) add(c *gin.Context) {
-	body, _ := io.ReadAll(c.Request.Body)
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		wire.JSON(c.Writer, http.StatusBadRequest, wire.Obj("error", "cannot read the body"))
+		return
+	}
 	var id int64
-	err := n.deps.Store.Write(c, func(tx *store.Tx) error {
+	err = n.deps.Store.Write(c, func(tx *store.Tx) error {
 		s, err := n.tenant(c, tx)
 		if err != nil {
 			return err
@@ -97,6 +110,24 @@ func (n *notes) add(c *gin.Context) {
 		return err
 	})
 	n.answer(c, http.StatusCreated, wire.Obj("id", id), err)
+}
+
+func (n *notes) longWrite(c *gin.Context) {
+	err := n.deps.Store.Write(c, func(tx *store.Tx) error {
+		s, err := n.tenant(c, tx)
+		if err != nil {
+			return err
+		}
+		for i := 0; ; i++ {
+			if _, err := s.Exec(`INSERT INTO ` + n.name + `_items (tenant_id, text) VALUES (@tenant, 'bulk')`); err != nil {
+				return err
+			}
+			if i == 100 && n.writing != nil {
+				n.writing <- struct{}{}
+			}
+		}
+	})
+	n.answer(c, http.StatusCreated, wire.Obj("done", true), err)
 }
 
 func (n *notes) answer(c *gin.Context, status int, v any, err error) {

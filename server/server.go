@@ -43,9 +43,18 @@ type Config struct {
 	AdminToken string
 	// Version is reported by the health check.
 	Version string
-	// JournalCapacity is how many exchanges the journal keeps (default
-	// journal.DefaultCapacity).
-	JournalCapacity int
+	// Journal bounds the request journal (zero fields: the defaults).
+	Journal journal.Limits
+	// Limits bound what one client can make the server hold (zero fields:
+	// the defaults, see Limits).
+	Limits Limits
+	// AllowedHosts are Host names (or host:port) besides loopback under
+	// which the control plane answers when no AdminToken is set; "*"
+	// allows every host.
+	AllowedHosts []string
+	// Outbound configures the vendors' own deliveries (callbacks,
+	// postbacks).
+	Outbound outbound.Options
 	// Clock is the emulator clock; nil means a new wall clock.
 	Clock *store.Clock
 	// Log receives the server's log lines; nil discards them.
@@ -58,6 +67,7 @@ type Config struct {
 // handlers. Build it with New, then Start it (or mount Handler yourself).
 type Server struct {
 	cfg     Config
+	limits  Limits
 	log     *slog.Logger
 	store   *store.Store
 	clock   *store.Clock
@@ -70,8 +80,11 @@ type Server struct {
 	control  *gin.Engine
 	handler  http.Handler
 
+	info StartInfo
+
 	mu        sync.Mutex
 	listeners map[string]net.Listener // "" = shared listener
+	limiters  map[string]*connLimiter
 	servers   []*http.Server
 }
 
@@ -105,10 +118,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		cfg:       cfg,
 		log:       cfg.Log,
 		clock:     cfg.Clock,
-		journal:   journal.New(cfg.JournalCapacity),
+		journal:   journal.New(cfg.Journal),
 		faults:    faults.NewTable(),
 		byName:    map[string]*mounted{},
 		listeners: map[string]net.Listener{},
+		limiters:  map[string]*connLimiter{},
+		limits:    cfg.Limits.withDefaults(),
 	}
 	st, err := store.Open(cfg.DB, cfg.Clock)
 	if err != nil {
@@ -123,7 +138,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 func (s *Server) build(ctx context.Context) error {
-	s.outbound = outbound.New(s.journal, s.log)
+	s.outbound = outbound.New(s.journal, s.log, s.cfg.Outbound)
 	deps := emu.Deps{Store: s.store, Clock: s.clock, Journal: s.journal, Log: s.log, Outbound: s.outbound}
 	var schemas []store.Schema
 	for _, f := range s.cfg.Vendors {
@@ -172,6 +187,14 @@ func (s *Server) build(ctx context.Context) error {
 		if _, err := seed.Load(ctx, s.store, s.vendors, doc); err != nil {
 			return fmt.Errorf("seed %s: %w", s.cfg.SeedFile, err)
 		}
+		s.info.Seed = SeedApplied
+	}
+	s.info.DB, s.info.DBCreated = s.store.Path(), s.store.Created()
+	err = s.store.Read(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(`SELECT count(*) FROM tenants`).Scan(&s.info.Tenants)
+	})
+	if err != nil {
+		return err
 	}
 	for _, m := range s.byName {
 		m.engine = s.vendorEngine(m.vendor)
@@ -180,6 +203,30 @@ func (s *Server) build(ctx context.Context) error {
 	s.handler = http.HandlerFunc(s.dispatch)
 	return nil
 }
+
+// What became of Config.SeedFile at start, for StartInfo.Seed.
+const (
+	SeedApplied = "applied"
+	SeedSkipped = "skipped"
+)
+
+// StartInfo is what New found and did to the database, for the start-up
+// summary.
+type StartInfo struct {
+	// DB is the database file, or store.Memory.
+	DB string
+	// DBCreated is true when the file was created by this start, false
+	// when an existing database was reused (and for store.Memory).
+	DBCreated bool
+	// Tenants counts every vendor's tenants once defaults and seed are in.
+	Tenants int
+	// Seed is "" when no seed file was given, SeedApplied when it was
+	// loaded, SeedSkipped when the seed logic found it loaded already.
+	Seed string
+}
+
+// StartInfo reports what New found and did to the database.
+func (s *Server) StartInfo() StartInfo { return s.info }
 
 // Handler serves the shared listener: /_emulator/* and /<vendor>/*.
 func (s *Server) Handler() http.Handler { return s.handler }
@@ -316,22 +363,29 @@ func (s *Server) Start() error {
 			}
 			return fmt.Errorf("listen %s: %w", b.addr, err)
 		}
+		lim := newConnLimiter(ln, s.limits.MaxConns)
 		s.listeners[b.name] = ln
+		s.limiters[b.name] = lim
 		h := s.handler
 		if b.name != "" {
 			h = s.VendorHandler(b.name)
 		}
 		srv := &http.Server{
-			Handler:           h,
-			ReadHeaderTimeout: 10 * time.Second,
+			Handler:           overflowGuard(h, s.limits.MaxConns, b.name == ""),
+			MaxHeaderBytes:    s.limits.MaxHeaderBytes,
+			ReadHeaderTimeout: s.limits.ReadHeaderTimeout,
+			ReadTimeout:       s.limits.ReadTimeout,
+			IdleTimeout:       s.limits.IdleTimeout,
+			ConnState:         lim.connState,
+			ConnContext:       lim.connContext,
 			ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		}
 		s.servers = append(s.servers, srv)
 		if !isLoopback(ln.Addr()) && s.cfg.AdminToken == "" && b.name == "" {
-			s.log.Warn("listening beyond loopback without EMULATOR_ADMIN_TOKEN: anyone who can reach this port can reset and read the emulator", "addr", ln.Addr().String())
+			s.log.Warn("listening beyond loopback without EMULATOR_ADMIN_TOKEN: the control plane answers only requests to a loopback host or one in EMULATOR_ALLOWED_HOSTS, and anyone who can send those can reset and read the emulator", "addr", ln.Addr().String())
 		}
 		go func() {
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			if err := srv.Serve(lim); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				s.log.Error("serve", "addr", ln.Addr().String(), "err", err)
 			}
 		}()
@@ -359,8 +413,12 @@ func (s *Server) listenerAddr(name string) string {
 	return ""
 }
 
-// Shutdown stops accepting connections, lets in-flight requests finish
-// (until ctx ends), then closes the database.
+// Shutdown stops accepting connections and lets in-flight requests and
+// outbound deliveries finish until ctx ends. Then whatever still runs is
+// cut short: open transactions are interrupted and rolled back (never
+// half-written), connections closed, deliveries abandoned. Last, the
+// database is checkpointed and closed. So Shutdown returns soon after ctx
+// ends, however long a request's write would have taken.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	servers := s.servers
@@ -381,8 +439,20 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	if ctx.Err() != nil {
+		s.log.Warn("shutdown: time is up; interrupting the requests still running (their writes roll back)")
+		s.store.Interrupt()
+		for _, srv := range servers {
+			srv.Close()
+		}
+	}
 	if err := s.outbound.Wait(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("outbound deliveries still running: %w", err))
+		s.outbound.Cancel()
+		// Cancelled deliveries end at once; their journaling is quick.
+		short, cancel := context.WithTimeout(context.Background(), time.Second)
+		_ = s.outbound.Wait(short)
+		cancel()
 	}
 	errs = append(errs, s.store.Close())
 	return errors.Join(errs...)

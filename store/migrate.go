@@ -8,13 +8,18 @@ import (
 	"time"
 )
 
-// coreSchema is the store's own tables: applied schema versions and the
-// tenants of every vendor.
+// coreSchema is the store's own tables: applied schema versions, facts
+// about the database itself (store_meta; Open writes to it, which proves
+// the database writable), and the tenants of every vendor.
 const coreSchema = `
 CREATE TABLE IF NOT EXISTS schema_versions (
 	component  TEXT PRIMARY KEY,
 	checksum   TEXT NOT NULL,
 	applied_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS store_meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tenants (
 	id         INTEGER PRIMARY KEY AUTOINCREMENT,

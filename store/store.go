@@ -11,8 +11,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -35,6 +39,11 @@ type Store struct {
 	writer *sql.DB // exactly one connection: every write is serialised here
 	reader *sql.DB // concurrent read-only connections (the writer, in memory)
 	clock  *Clock
+	// base is the parent of every transaction's context; Interrupt
+	// cancels it.
+	base      context.Context
+	interrupt context.CancelFunc
+	created   bool
 
 	// tables lists, per component, the tables whose name starts with
 	// "<component>_"; tenantTables those of them with a tenant_id column.
@@ -50,6 +59,7 @@ func Open(path string, clock *Clock) (*Store, error) {
 		clock = NewClock(nil)
 	}
 	s := &Store{path: path, clock: clock}
+	s.base, s.interrupt = context.WithCancel(context.Background())
 	if path == Memory || path == "" {
 		// An in-memory database lives in one connection; it must never be
 		// closed while the store is open, and reads share it with writes.
@@ -64,6 +74,11 @@ func Open(path string, clock *Clock) (*Store, error) {
 		s.writer, s.reader = db, db
 		s.path = Memory
 	} else {
+		created, err := checkStorage(path)
+		if err != nil {
+			return nil, err
+		}
+		s.created = created
 		common := "file:" + (&url.URL{Path: path}).EscapedPath() +
 			"?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
 		w, err := sql.Open("sqlite3", common+"&_txlock=immediate")
@@ -90,7 +105,68 @@ func Open(path string, clock *Clock) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	// A database SQLite could only open read-only fails here, at start,
+	// not at the first write a test makes.
+	if _, err := s.writer.Exec(`INSERT OR REPLACE INTO store_meta (key, value) VALUES ('opened_at', ?)`,
+		time.Now().UTC().Format(time.RFC3339Nano)); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("database %s cannot be written: %w", path, err)
+	}
 	return s, nil
+}
+
+// Created reports whether Open created the database file (false when it
+// reused one, and for an in-memory database).
+func (s *Store) Created() bool { return s.created }
+
+// checkStorage tells, before SQLite does in its own words ("unable to open
+// database file"), whether the database file and its directory can be
+// written — SQLite's write-ahead log puts two more files beside the
+// database — and whether the file is new. Its errors name the path and the
+// process's user, which is what a user fixes a volume's ownership with.
+func checkStorage(path string) (created bool, err error) {
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.IsDir():
+		return false, fmt.Errorf("database %s is a directory", path)
+	case err == nil:
+		f, err := os.OpenFile(path, os.O_RDWR, 0)
+		if err != nil {
+			return false, storageError("database file", path, err)
+		}
+		f.Close()
+		created = fi.Size() == 0
+	case errors.Is(err, fs.ErrNotExist):
+		created = true
+	default:
+		return false, storageError("database file", path, err)
+	}
+	dir := filepath.Dir(path)
+	probe, err := os.CreateTemp(dir, ".vendoremu-probe-*")
+	if err != nil {
+		return false, storageError("database directory", dir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return created, nil
+}
+
+func storageError(what, path string, err error) error {
+	abs, _ := filepath.Abs(path)
+	if abs == "" {
+		abs = path
+	}
+	who := fmt.Sprintf("uid %d, gid %d", os.Getuid(), os.Getgid())
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("%s %s: permission denied: not writable by this process (%s); "+
+			"make it writable by that user, or choose another path with EMULATOR_DB", what, abs, who)
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s %s does not exist; create it, or choose another path with EMULATOR_DB", what, abs)
+	case errors.Is(err, syscall.EROFS):
+		return fmt.Errorf("%s %s is on a read-only file system; choose another path with EMULATOR_DB", what, abs)
+	}
+	return fmt.Errorf("%s %s: %w (%s)", what, abs, err, who)
 }
 
 // Path is the database path, or Memory.
@@ -98,6 +174,11 @@ func (s *Store) Path() string { return s.path }
 
 // Clock is the emulator clock the store was opened with.
 func (s *Store) Clock() *Clock { return s.clock }
+
+// Interrupt cancels every transaction in progress — each is rolled back,
+// never half-written — and fails every later one. The server calls it at
+// shutdown once in-flight requests have had their time.
+func (s *Store) Interrupt() { s.interrupt() }
 
 // Close checkpoints the write-ahead log and closes the database.
 func (s *Store) Close() error {
@@ -113,6 +194,7 @@ func (s *Store) Close() error {
 	if s.writer != nil {
 		errs = append(errs, s.writer.Close())
 	}
+	s.interrupt()
 	return errors.Join(errs...)
 }
 
@@ -132,7 +214,7 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, write bool, fn func(tx *Tx) error) error {
-	ctx, cancel := detach(ctx)
+	ctx, cancel := s.detach(ctx)
 	defer cancel()
 	sqlTx, err := db.BeginTx(ctx, nil)
 	if err != nil {
@@ -150,12 +232,12 @@ func (s *Store) run(ctx context.Context, db *sql.DB, write bool, fn func(tx *Tx)
 }
 
 // detach returns a context of the store's own that is cancelled when ctx
-// is. database/sql may consult a context after the call that used it has
+// is, or when the store is interrupted. database/sql may consult a context after the call that used it has
 // returned (a row set's close watcher), and handlers pass a *gin.Context,
 // which gin recycles for the next request by then; the detached context
 // only ever holds ctx's Done channel, read now.
-func detach(ctx context.Context) (context.Context, context.CancelFunc) {
-	inner, cancel := context.WithCancel(context.Background())
+func (s *Store) detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	inner, cancel := context.WithCancel(s.base)
 	if done := ctx.Done(); done != nil {
 		go func() {
 			select {

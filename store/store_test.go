@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -214,5 +215,35 @@ func TestClock(t *testing.T) {
 	c.Real()
 	if !c.Now().Equal(wall) || c.Frozen() {
 		t.Fatal("back to real")
+	}
+}
+
+func TestClockRange(t *testing.T) {
+	wall := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := store.NewClock(func() time.Time { return wall })
+	var re *store.RangeError
+	if err := c.Set(store.MaxTime.Add(time.Microsecond)); !errors.As(err, &re) {
+		t.Fatalf("past MaxTime: %v", err)
+	}
+	if err := c.Set(store.MinTime.Add(-time.Microsecond)); !errors.As(err, &re) || c.Frozen() {
+		t.Fatalf("before MinTime: %v (frozen %v)", err, c.Frozen())
+	}
+	// A running clock: its offset cannot overflow, nor leave the range.
+	for _, d := range []time.Duration{math.MinInt64, -70 * 365 * 24 * time.Hour} {
+		if err := c.Advance(d); !errors.As(err, &re) || !c.Now().Equal(wall) {
+			t.Fatalf("advance %v: %v, now %v", d, err, c.Now())
+		}
+	}
+	if err := c.Advance(math.MaxInt64 / 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Advance(math.MaxInt64/2 + 2); !errors.As(err, &re) {
+		t.Fatalf("overflowing offset: %v", err)
+	}
+	if err := c.Set(store.MaxTime); err != nil || !c.Now().Equal(store.MaxTime) {
+		t.Fatalf("MaxTime: %v", err)
+	}
+	if err := c.Advance(time.Microsecond); !errors.As(err, &re) || !c.Now().Equal(store.MaxTime) {
+		t.Fatalf("frozen past MaxTime: %v", err)
 	}
 }

@@ -151,14 +151,34 @@ func JSON(w http.ResponseWriter, status int, v any) {
 }
 
 // WriteJSON writes v as JSON with the given status and content type. If v
-// cannot be encoded (a programming error) it answers 500.
+// cannot be encoded (a bug: a NaN or infinite number, say) it answers
+// through Fail instead.
 func WriteJSON(w http.ResponseWriter, status int, contentType string, v any) {
 	b, err := Marshal(v)
 	if err != nil {
-		http.Error(w, `{"error":"Internal error"}`, http.StatusInternalServerError)
+		Fail(w, fmt.Errorf("wire: cannot encode the answer: %w", err))
 		return
 	}
 	Bytes(w, status, contentType, b)
+}
+
+// Failer is a ResponseWriter that knows how to answer an internal error:
+// the server gives every vendor handler one that logs the error and
+// answers in the vendor's own error shape (the vendor's InternalError, as
+// for a recovered panic).
+type Failer interface {
+	Fail(err error)
+}
+
+// Fail answers an internal error (an answer that could not be built) on w:
+// through w's Fail when w is a Failer, as every writer the server hands a
+// handler is; otherwise, outside a server, with a bare JSON 500.
+func Fail(w http.ResponseWriter, err error) {
+	if f, ok := w.(Failer); ok {
+		f.Fail(err)
+		return
+	}
+	Bytes(w, http.StatusInternalServerError, JSONType, []byte(`{"error":"Internal error"}`))
 }
 
 // Text writes s verbatim as text/plain.

@@ -2,7 +2,9 @@ package wire_test
 
 import (
 	"encoding/json"
+	"math"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/vendoremu/vendoremu/wire"
@@ -57,5 +59,27 @@ func TestWriters(t *testing.T) {
 	wire.JSON(w, 201, wire.Obj("id", 7))
 	if w.Code != 201 || w.Body.String() != `{"id":7}` || w.Header().Get("Content-Type") != wire.JSONType {
 		t.Fatal(w.Code, w.Body.String())
+	}
+}
+
+// failer records what wire.Fail hands it.
+type failer struct {
+	*httptest.ResponseRecorder
+	err error
+}
+
+func (f *failer) Fail(err error) { f.err = err }
+
+func TestUnencodableAnswerGoesToTheFailer(t *testing.T) {
+	f := &failer{ResponseRecorder: httptest.NewRecorder()}
+	wire.JSON(f, 200, wire.Obj("total", math.NaN()))
+	if f.err == nil || !strings.Contains(f.err.Error(), "unsupported value") || f.Body.Len() != 0 {
+		t.Fatalf("err %v, body %q", f.err, f.Body.String())
+	}
+	// Outside a server there is no vendor shape: a JSON 500, never text.
+	w := httptest.NewRecorder()
+	wire.JSON(w, 200, math.Inf(-1))
+	if w.Code != 500 || w.Header().Get("Content-Type") != wire.JSONType || w.Body.String() != `{"error":"Internal error"}` {
+		t.Fatalf("%d %q %s", w.Code, w.Header().Get("Content-Type"), w.Body.String())
 	}
 }

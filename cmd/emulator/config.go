@@ -5,11 +5,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vendoremu/vendoremu/emulators"
+	"github.com/vendoremu/vendoremu/journal"
+	"github.com/vendoremu/vendoremu/outbound"
+	"github.com/vendoremu/vendoremu/server"
 )
 
 // config is what the command line and the environment say.
@@ -23,6 +28,8 @@ type config struct {
 	adminToken  string
 	vendors     emulators.Config
 	healthcheck bool
+	version     bool
+	limits      limitsConfig
 }
 
 // parseConfig reads flags, falling back to EMULATOR_* variables, then to
@@ -43,6 +50,8 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.logLevel, "log-level", env("EMULATOR_LOG_LEVEL", "info"), "log `level`: debug, info, warn or error (EMULATOR_LOG_LEVEL)")
 	fs.StringVar(&c.adminToken, "admin-token", env("EMULATOR_ADMIN_TOKEN", ""), "bearer `token` required on /_emulator/* (EMULATOR_ADMIN_TOKEN)")
 	fs.BoolVar(&c.healthcheck, "healthcheck", false, "check the health of the emulator running at -addr and exit (for container health checks)")
+	fs.BoolVar(&c.version, "version", false, "print the version and exit")
+	limits := limitFlags(fs, env)
 	c.vendorAddrs = map[string]string{}
 	addrs := map[string]*string{}
 	for _, name := range emulators.Names() {
@@ -59,6 +68,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	ipLimit := fs.String("justclick-ip-limit", env("EMULATOR_JUSTCLICK_IP_LIMIT", "0"),
 		"JustClick AddLeadToGroup opt-ins per client IP, `N`; 0 is off (EMULATOR_JUSTCLICK_IP_LIMIT)")
 	fs.SetOutput(io.Discard)
+	var err error
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			fs.SetOutput(os.Stdout)
@@ -70,6 +80,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q (configuration is flags and EMULATOR_* variables)", fs.Arg(0))
+	}
+	if c.limits, err = limits.parse(); err != nil {
+		return c, err
 	}
 	for name, a := range addrs {
 		if *a != "" {
@@ -111,4 +124,111 @@ func newLogger(format, level string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
 	}
 	return nil, fmt.Errorf("EMULATOR_LOG must be text or json, got %q", format)
+}
+
+// limitsConfig is the security and resource settings (README: "Security and
+// limits").
+type limitsConfig struct {
+	server          server.Limits
+	journal         journal.Limits
+	allowedHosts    []string
+	outbound        outbound.Options
+	shutdownTimeout time.Duration
+}
+
+// rawLimits holds the limit flags as given, parsed after fs.Parse.
+type rawLimits struct {
+	journalEntries, journalBytes, headerBytes, maxConns *string
+	readTimeout, idleTimeout, shutdownTimeout           *string
+	allowedHosts, outboundAllow                         *string
+}
+
+func limitFlags(fs *flag.FlagSet, env func(name, def string) string) rawLimits {
+	str := func(name, envName, def, usage string) *string {
+		return fs.String(name, env(envName, def), usage+" ("+envName+")")
+	}
+	return rawLimits{
+		journalEntries: str("journal-max-entries", "EMULATOR_JOURNAL_MAX_ENTRIES", strconv.Itoa(journal.DefaultMaxEntries),
+			"the request journal keeps at most `N` exchanges"),
+		journalBytes: str("journal-max-bytes", "EMULATOR_JOURNAL_MAX_BYTES", strconv.FormatInt(journal.DefaultMaxBytes, 10),
+			"the request journal keeps at most `N` bytes of recorded text"),
+		headerBytes: str("max-header-bytes", "EMULATOR_MAX_HEADER_BYTES", strconv.Itoa(server.DefaultMaxHeaderBytes),
+			"largest request line and headers, in `bytes`"),
+		maxConns: str("max-conns", "EMULATOR_MAX_CONNS", strconv.Itoa(server.DefaultMaxConns),
+			"open connections per listener, `N`"),
+		readTimeout: str("read-timeout", "EMULATOR_READ_TIMEOUT", server.DefaultReadTimeout.String(),
+			"`duration` to read a whole request, body included"),
+		idleTimeout: str("idle-timeout", "EMULATOR_IDLE_TIMEOUT", server.DefaultIdleTimeout.String(),
+			"`duration` a kept-alive connection may stay idle"),
+		shutdownTimeout: str("shutdown-timeout", "EMULATOR_SHUTDOWN_TIMEOUT", "15s",
+			"`duration` from SIGTERM to exit: in-flight requests and deliveries get it, then are cut short"),
+		allowedHosts: str("allowed-hosts", "EMULATOR_ALLOWED_HOSTS", "",
+			"comma-separated `hosts` (name or name:port; * for any) besides loopback under which /_emulator/* answers without an admin token"),
+		outboundAllow: str("outbound-allow", "EMULATOR_OUTBOUND_ALLOW", "",
+			"comma-separated `addresses` or CIDR ranges callbacks and postbacks may reach although link-local or cloud metadata"),
+	}
+}
+
+func (r rawLimits) parse() (limitsConfig, error) {
+	var l limitsConfig
+	var err error
+	positive := func(name, v string) (int64, error) {
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil || n < 1 {
+			return 0, fmt.Errorf("%s must be a positive integer, got %q", name, v)
+		}
+		return n, nil
+	}
+	duration := func(name, v string) (time.Duration, error) {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || d <= 0 {
+			return 0, fmt.Errorf("%s must be a positive duration such as 60s or 2m, got %q", name, v)
+		}
+		return d, nil
+	}
+	var n int64
+	if n, err = positive("EMULATOR_JOURNAL_MAX_ENTRIES", *r.journalEntries); err != nil {
+		return l, err
+	}
+	l.journal.MaxEntries = int(min(n, 10_000_000))
+	if l.journal.MaxBytes, err = positive("EMULATOR_JOURNAL_MAX_BYTES", *r.journalBytes); err != nil {
+		return l, err
+	}
+	if n, err = positive("EMULATOR_MAX_HEADER_BYTES", *r.headerBytes); err != nil {
+		return l, err
+	}
+	l.server.MaxHeaderBytes = int(min(n, 1<<30))
+	if n, err = positive("EMULATOR_MAX_CONNS", *r.maxConns); err != nil {
+		return l, err
+	}
+	l.server.MaxConns = int(min(n, 1<<30))
+	if l.server.ReadTimeout, err = duration("EMULATOR_READ_TIMEOUT", *r.readTimeout); err != nil {
+		return l, err
+	}
+	if l.server.IdleTimeout, err = duration("EMULATOR_IDLE_TIMEOUT", *r.idleTimeout); err != nil {
+		return l, err
+	}
+	if l.shutdownTimeout, err = duration("EMULATOR_SHUTDOWN_TIMEOUT", *r.shutdownTimeout); err != nil {
+		return l, err
+	}
+	for _, h := range strings.Split(*r.allowedHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			l.allowedHosts = append(l.allowedHosts, h)
+		}
+	}
+	for _, a := range strings.Split(*r.outboundAllow, ",") {
+		if a = strings.TrimSpace(a); a == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(a)
+		if err != nil {
+			ip, ipErr := netip.ParseAddr(a)
+			if ipErr != nil {
+				return l, fmt.Errorf("EMULATOR_OUTBOUND_ALLOW must list IP addresses or CIDR ranges, got %q", a)
+			}
+			p = netip.PrefixFrom(ip, ip.BitLen())
+		}
+		l.outbound.Allow = append(l.outbound.Allow, p.Masked())
+	}
+	return l, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -58,5 +59,41 @@ func TestConfigErrors(t *testing.T) {
 	}
 	if _, err := newLogger("text", "loud"); err == nil {
 		t.Error("log level loud accepted")
+	}
+}
+
+func TestConfigLimits(t *testing.T) {
+	c, err := parseConfig(nil, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.limits
+	if l.journal.MaxEntries != 10000 || l.journal.MaxBytes != 64<<20 || l.server.MaxHeaderBytes != 64<<10 ||
+		l.server.MaxConns != 1024 || l.server.ReadTimeout != time.Minute || l.server.IdleTimeout != 2*time.Minute ||
+		l.shutdownTimeout != 15*time.Second || len(l.allowedHosts) != 0 || len(l.outbound.Allow) != 0 {
+		t.Fatalf("defaults %+v", l)
+	}
+	c, err = parseConfig([]string{"-max-conns", "64"}, env(map[string]string{
+		"EMULATOR_JOURNAL_MAX_ENTRIES": "50", "EMULATOR_JOURNAL_MAX_BYTES": "1048576", "EMULATOR_MAX_HEADER_BYTES": "8192",
+		"EMULATOR_MAX_CONNS": "10", "EMULATOR_READ_TIMEOUT": "5s", "EMULATOR_IDLE_TIMEOUT": "1m", "EMULATOR_SHUTDOWN_TIMEOUT": "3s",
+		"EMULATOR_ALLOWED_HOSTS": "vendoremu:8080, emu.internal", "EMULATOR_OUTBOUND_ALLOW": "169.254.170.2, 169.254.0.0/16",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l = c.limits
+	if l.journal.MaxEntries != 50 || l.journal.MaxBytes != 1<<20 || l.server.MaxHeaderBytes != 8192 || l.server.MaxConns != 64 ||
+		l.server.ReadTimeout != 5*time.Second || l.server.IdleTimeout != time.Minute || l.shutdownTimeout != 3*time.Second ||
+		strings.Join(l.allowedHosts, "|") != "vendoremu:8080|emu.internal" ||
+		len(l.outbound.Allow) != 2 || l.outbound.Allow[0].String() != "169.254.170.2/32" {
+		t.Fatalf("%+v", l)
+	}
+	for _, bad := range []map[string]string{
+		{"EMULATOR_JOURNAL_MAX_BYTES": "64MB"}, {"EMULATOR_MAX_CONNS": "0"}, {"EMULATOR_READ_TIMEOUT": "60"},
+		{"EMULATOR_SHUTDOWN_TIMEOUT": "-1s"}, {"EMULATOR_OUTBOUND_ALLOW": "metadata.internal"},
+	} {
+		if _, err := parseConfig(nil, env(bad)); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
 	}
 }

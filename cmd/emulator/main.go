@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -56,6 +57,10 @@ func run(args []string, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
+	if cfg.version {
+		fmt.Println("vendoremu", version)
+		return nil
+	}
 	if cfg.healthcheck {
 		return healthcheck(cfg.addr)
 	}
@@ -67,33 +72,69 @@ func run(args []string, getenv func(string) string) error {
 	defer stop()
 
 	srv, err := server.New(ctx, server.Config{
-		Addr:        cfg.addr,
-		VendorAddrs: cfg.vendorAddrs,
-		DB:          cfg.db,
-		SeedFile:    cfg.seed,
-		AdminToken:  cfg.adminToken,
-		Version:     version,
-		Log:         log,
-		Vendors:     emulators.All(cfg.vendors),
+		Addr:         cfg.addr,
+		VendorAddrs:  cfg.vendorAddrs,
+		DB:           cfg.db,
+		SeedFile:     cfg.seed,
+		AdminToken:   cfg.adminToken,
+		Version:      version,
+		Log:          log,
+		Vendors:      emulators.All(cfg.vendors),
+		Journal:      cfg.limits.journal,
+		Limits:       cfg.limits.server,
+		AllowedHosts: cfg.limits.allowedHosts,
+		Outbound:     cfg.limits.outbound,
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted while starting (nothing half-written): %w", err)
+		}
 		return err
 	}
 	if err := srv.Start(); err != nil {
 		srv.Close()
 		return err
 	}
-	for _, name := range emulators.Names() {
-		if addr := srv.VendorAddr(name); addr != "" {
-			log.Info("vendor listener", "vendor", name, "url", "http://"+addr)
-		}
-	}
+	log.Info("vendoremu started", startSummary(srv, version, cfg.adminToken != "")...)
 	fmt.Printf("vendoremu ready on http://%s\n", srv.Addr())
 
 	<-ctx.Done()
 	stop() // a second signal kills the process at once
-	log.Info("shutting down: letting in-flight requests finish")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	log.Info("shutting down: letting in-flight requests finish", "limit", cfg.limits.shutdownTimeout.String())
+	// The server cuts short what still runs when this context ends, and its
+	// teardown (rollback, checkpoint, close) is quick: a small part of the
+	// limit is kept for it, so the process exits within the limit.
+	grace := cfg.limits.shutdownTimeout - min(time.Second, cfg.limits.shutdownTimeout/10)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+// startSummary is the attributes of the one start-up log line: version,
+// database (created or reused, tenants), listeners, seed, admin token.
+func startSummary(srv *server.Server, version string, token bool) []any {
+	info := srv.StartInfo()
+	db := "reused"
+	if info.DBCreated {
+		db = "created"
+	}
+	if info.DB == ":memory:" {
+		db = "in memory"
+	}
+	listeners := []string{"shared=http://" + srv.Addr()}
+	for _, name := range emulators.Names() {
+		if addr := srv.VendorAddr(name); addr != "" {
+			listeners = append(listeners, name+"=http://"+addr)
+		}
+	}
+	seed := info.Seed
+	if seed == "" {
+		seed = "none"
+	}
+	admin := "off"
+	if token {
+		admin = "on"
+	}
+	return []any{"version", version, "db", info.DB, "db_state", db, "tenants", info.Tenants,
+		"listeners", strings.Join(listeners, " "), "seed", seed, "admin_token", admin}
 }
