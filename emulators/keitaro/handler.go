@@ -24,6 +24,9 @@ type call struct {
 	id    int64     // the {id} of the path; 0 when the route has none
 	now   time.Time // the emulator clock, once per request
 	stamp string    // now as an entity datetime
+	// dialect is the tenant's: besides shaping answers (render) it decides
+	// the few rules that differ (dialect.go).
+	dialect dialect
 	// seeding is set when a seed document (or the sample data) creates
 	// objects through the handlers: the ids and timestamps it gives for
 	// sub-items are kept.
@@ -65,7 +68,8 @@ func (e *Emulator) serve(h handler, write bool) gin.HandlerFunc {
 		var out any
 		err := run(c, func(tx *store.Tx) error {
 			now := tx.Now()
-			cl := &call{t: t, s: tx.Scope(t.Tenant), in: in, path: c.Params, id: id, now: now, stamp: now.Format(stampLayout)}
+			cl := &call{t: t, s: tx.Scope(t.Tenant), in: in, path: c.Params, id: id, now: now, stamp: now.Format(stampLayout),
+				dialect: e.dialectOf(t)}
 			var err error
 			out, err = h(cl)
 			return err

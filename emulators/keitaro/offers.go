@@ -15,7 +15,7 @@ var offers = &entity{
 	fields: []field{
 		{name: "name", read: text, required: true, max: maxName},
 		{name: "group_id", read: nullInteger},
-		// Required unless action_payload is sent: see offerAdjust.
+		// Required in classic unless action_payload is sent: see offerAdjust.
 		{name: "url", read: text, max: maxURL},
 		{name: "offer_type", read: text, oneOf: []string{"external", "local", "preloaded", "action"}, def: value("external")},
 		{name: "action_type", read: text, oneOf: streamActionKeys, def: value("http")},
@@ -81,7 +81,7 @@ func countries(v any) (any, bool) {
 }
 
 // offerAdjust keeps url and action_payload together: either one sent alone
-// gives its value to the other; a new offer needs one of them.
+// gives its value to the other; a new classic offer needs one of them.
 func offerAdjust(c *call, vals map[string]any, creating bool, errs *fieldErrors) {
 	url, hasURL := vals["url"].(string)
 	payload, hasPayload := vals["action_payload"].(string)
@@ -92,8 +92,10 @@ func offerAdjust(c *call, vals map[string]any, creating bool, errs *fieldErrors)
 		vals["action_payload"] = url
 	case hasPayload && !hasURL:
 		vals["url"] = payload
-	case creating && !hasURL && !errs.has("url") && !errs.has("action_payload"):
+	case creating && !hasURL && c.offerNeedsURL() && !errs.has("url") && !errs.has("action_payload"):
 		errs.add("url", msgRequired)
+	case creating && !hasURL:
+		vals["url"] = "" // a modern offer without a target yet
 	}
 }
 

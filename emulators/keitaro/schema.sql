@@ -103,7 +103,7 @@ CREATE TABLE keitaro_streams (
 	type           TEXT NOT NULL,
 	name           TEXT NOT NULL,
 	position       INTEGER NOT NULL,
-	weight         INTEGER NOT NULL,
+	weight         REAL NOT NULL,     -- a decimal: 50.0 and 12.5 are weights too
 	action_type    TEXT NOT NULL,
 	action_payload TEXT NOT NULL,   -- JSON (string, object, number or null)
 	action_options TEXT NOT NULL,   -- JSON object or null
@@ -244,6 +244,7 @@ CREATE TABLE keitaro_domains (
 	state               TEXT NOT NULL,
 	created_at          TEXT NOT NULL,
 	updated_at          TEXT NOT NULL,
+	next_check_at       TEXT NOT NULL,  -- created_at or the last check, plus a day
 	PRIMARY KEY (tenant_id, id)
 );
 

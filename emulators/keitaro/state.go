@@ -21,7 +21,7 @@ func (e *Emulator) State(tx *store.Tx, key string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		o, err := e.tenantState(seedCall(tx, t))
+		o, err := e.tenantState(e.seedCall(tx, t))
 		if err != nil {
 			return nil, err
 		}

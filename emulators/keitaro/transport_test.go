@@ -190,7 +190,7 @@ func TestValueCoercion(t *testing.T) {
 		{map[string]any{"alias": "c3", "name": "x", "cost_currency": "EURO"}, `{"cost_currency":["This value is invalid"]}`},
 		{map[string]any{"alias": "c3", "name": "x", "bind_visitors": "x"}, `{"bind_visitors":["This value is invalid"]}`},
 		{map[string]any{"alias": "c3", "name": "x", "traffic_loss": 101}, `{"traffic_loss":["This value is invalid"]}`},
-		{map[string]any{"alias": "c3", "name": "x", "state": "deleted"}, `{"state":["This value is invalid"]}`},
+		{map[string]any{"alias": "c3", "name": "x", "state": "gone"}, `{"state":["This value is invalid"]}`},
 		{map[string]any{"alias": "c3", "name": "x", "parameters": map[string]any{"nope": map[string]any{"name": "n"}}}, `{"parameters":["This value is invalid"]}`},
 		{map[string]any{"alias": "c3", "name": "x", "parameters": map[string]any{"keyword": map[string]any{"placeholder": "p"}}}, `{"parameters":["This value is invalid"]}`},
 		{map[string]any{"alias": "c3", "name": "x", "postbacks": []any{map[string]any{"method": "PUT", "url": "u"}}}, `{"postbacks":["This value is invalid"]}`},
