@@ -159,6 +159,11 @@ func createOffer(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.str("offer_type") == "local" {
+		if err := offerFiles.startFiles(c, r); err != nil {
+			return nil, err
+		}
+	}
 	if r, err = offerByID(c, r.int("id")); err != nil {
 		return nil, err
 	}
@@ -206,6 +211,9 @@ func cloneOffer(c *call) (any, error) {
 	}
 	r, err := offers.create(c, cloneValues(c, src))
 	if err != nil {
+		return nil, err
+	}
+	if err := offerFiles.copyFiles(c, src.int("id"), r.int("id")); err != nil {
 		return nil, err
 	}
 	if r, err = offerByID(c, r.int("id")); err != nil {

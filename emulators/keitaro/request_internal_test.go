@@ -3,6 +3,7 @@ package keitaro
 import (
 	"encoding/json"
 	"math"
+	"path"
 	"strconv"
 	"strings"
 	"testing"
@@ -132,6 +133,7 @@ func FuzzParseBody(f *testing.F) {
 			countries(v)
 			preferences(v)
 			domainName(v)
+			proxyIn(v)
 		}
 	})
 }
@@ -162,5 +164,23 @@ func FuzzInteger(f *testing.F) {
 				t.Fatalf("asInt(%q) = %d, but the text is %v (%v)", s, c.n, f, err)
 			}
 		}
+	})
+}
+
+// FuzzFilePath checks the file editor's paths: an accepted path is
+// relative, clean and stays inside the object's folder, and a tree of
+// accepted paths can always be built.
+func FuzzFilePath(f *testing.F) {
+	for _, s := range []string{"index.html", "order/success.html", "../x", "/etc/passwd", "a//b", "a/./b", "C:/x", "a\\b", "\x00", "é/ü.css"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		if !validPath(p) {
+			return
+		}
+		if path.IsAbs(p) || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../") || strings.Contains(p, "\x00") {
+			t.Fatalf("accepted %q", p)
+		}
+		tree("root", []string{p, "index.html"}).object()
 	})
 }

@@ -389,3 +389,44 @@ CREATE TABLE keitaro_labels (
 	label       TEXT NOT NULL,
 	PRIMARY KEY (tenant_id, campaign_id, ref_name, value)
 );
+
+-- Integrations (§0): the tenant's AV-scan key and IMKLO URL ('' until set).
+CREATE TABLE keitaro_integration_settings (
+	tenant_id     INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+	avscan_key    TEXT NOT NULL DEFAULT '',
+	imklo_api_url TEXT NOT NULL DEFAULT ''
+);
+
+-- Facebook ad-account integrations and the campaigns linked to them.
+CREATE TABLE keitaro_facebook_integrations (
+	tenant_id      INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id             INTEGER NOT NULL,
+	name           TEXT NOT NULL,
+	ad_account_id  TEXT NOT NULL,
+	token          TEXT NOT NULL,
+	proxy_enabled  INTEGER NOT NULL,
+	proxy          TEXT NOT NULL,  -- JSON {"protocol","address","port","login","password"}
+	last_error     TEXT NOT NULL,
+	last_raw_error TEXT NOT NULL,
+	created_at     TEXT NOT NULL,
+	updated_at     TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+
+CREATE TABLE keitaro_facebook_campaigns (
+	tenant_id      INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	integration_id INTEGER NOT NULL,
+	campaign_id    INTEGER NOT NULL,
+	PRIMARY KEY (tenant_id, integration_id, campaign_id)
+);
+
+-- Files of landing pages and offers (the file editor, §0); folders are
+-- implied by the paths ("order/success.html").
+CREATE TABLE keitaro_files (
+	tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	owner     TEXT NOT NULL,     -- "landing_pages" or "offers"
+	owner_id  INTEGER NOT NULL,
+	path      TEXT NOT NULL,
+	data      TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, owner, owner_id, path)
+);

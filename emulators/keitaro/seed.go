@@ -287,7 +287,7 @@ var trafficLists = []string{"labels", "clicks", "conversions"}
 // counterKinds are the id counters a seed may move.
 var counterKinds = []string{"campaigns", "offers", "groups", "affiliate_networks", "streams", "landing_pages",
 	"traffic_sources", "stream_filters", "stream_links", "stream_triggers", "stream_events", "campaign_postbacks",
-	"domains", "users", "clicks", "conversions", "logs"}
+	"domains", "users", "clicks", "conversions", "logs", "facebook_integrations"}
 
 // seedExtra are the names a seed tenant has besides its settings.
 var seedExtra = func() []string {

@@ -57,7 +57,10 @@ func TestRouting(t *testing.T) {
 		{"POST", "/campaigns/2"},
 		{"GET", "/Campaigns"},
 		{"GET", "/offers/1/add_file"},
-		{"GET", "/integrations/facebook"},
+		{"GET", "/offers/1/download"},
+		{"POST", "/integrations/facebook/1"},
+		{"GET", "/integrations/facebook/x"},
+		{"GET", "/integrations/telegram"},
 		{"GET", "/logs/nothing"},
 		{"DELETE", "/logs/nothing"},
 	} {
