@@ -30,8 +30,10 @@ type call struct {
 	dialect dialect
 	// seeding is set when a seed document (or the sample data) creates
 	// objects through the handlers: the ids and timestamps it gives for
-	// sub-items are kept.
+	// sub-items are kept, and no postbacks are sent.
 	seeding bool
+	// outbox are the S2S postbacks to send once the transaction commits.
+	outbox []sentPostback
 }
 
 // A handler answers one route. It returns the answer (built from the value

@@ -20,6 +20,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/outbound"
 )
 
 // Name is the vendor's prefix and control-plane name.
@@ -55,6 +56,9 @@ func New(cfg Config) emu.Factory {
 		}
 		if d.Log == nil {
 			d.Log = slog.New(slog.DiscardHandler)
+		}
+		if d.Outbound == nil {
+			d.Outbound = outbound.New(nil, d.Log)
 		}
 		return &Emulator{deps: d, dialect: dl}, nil
 	}

@@ -430,3 +430,21 @@ CREATE TABLE keitaro_files (
 	data      TEXT NOT NULL,
 	PRIMARY KEY (tenant_id, owner, owner_id, path)
 );
+
+-- S2S postbacks (§0): one row per attempt, written pending with the
+-- conversion and completed by the attempt's result (done = 1). The nonce
+-- tells a row from a later one with the same id after a tenant reset.
+CREATE TABLE keitaro_deliveries (
+	tenant_id     INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id            INTEGER NOT NULL,
+	nonce         TEXT NOT NULL,
+	conversion_id INTEGER NOT NULL,
+	method        TEXT NOT NULL,
+	url           TEXT NOT NULL,
+	body          TEXT NOT NULL,
+	time          TEXT NOT NULL,     -- the emulator clock when the conversion was stored
+	status        INTEGER NOT NULL DEFAULT 0,  -- the receiver's HTTP status, 0 when none came
+	error         TEXT NOT NULL DEFAULT '',
+	done          INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (tenant_id, id)
+);
