@@ -2,7 +2,6 @@ package keitaro
 
 import (
 	"encoding/json"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,7 +29,7 @@ var campaigns = &entity{
 		{name: "state", read: text, oneOf: []string{"active", "disabled", "deleted"}, def: value("active"), only: onCreate},
 		{name: "state", read: text, oneOf: []string{"active", "disabled"}, only: onUpdate},
 		{name: "cost_type", read: text, oneOf: costTypes, fold: true, def: value("CPC")},
-		{name: "cost_value", read: decimal, valid: between(0, math.MaxFloat64), def: value(0.0)},
+		{name: "cost_value", read: decimal, valid: between(0, maxMoney), def: value(0.0)},
 		{name: "cost_currency", read: currency, def: tenantCurrency},
 		{name: "cost_auto", read: boolean, def: value(false)},
 		{name: "group_id", read: nullInteger},

@@ -198,9 +198,9 @@ func readConversionItem(c *call, m map[string]any, loc *time.Location, at string
 		return in, bad("status", err.Error())
 	}
 	if v, ok := m["revenue"]; ok && v != nil {
-		r, ok := asDecimal(v)
+		r, ok := asMoney(v)
 		if !ok {
-			return in, bad("revenue", "must be a decimal")
+			return in, bad("revenue", fmt.Sprintf("must be a decimal from %.0f to %.0f", -maxMoney, maxMoney))
 		}
 		in.revenue = &r
 	}

@@ -1,7 +1,6 @@
 package keitaro
 
 import (
-	"math"
 	"regexp"
 	"strings"
 
@@ -22,7 +21,7 @@ var offers = &entity{
 		{name: "action_payload", read: textOrNull, max: maxURL},
 		{name: "action_options", read: jsonObjectOrNull, def: value("null")},
 		{name: "affiliate_network_id", read: nullInteger},
-		{name: "payout_value", read: decimal, valid: between(0, math.MaxFloat64), def: value(0.0)},
+		{name: "payout_value", read: decimal, valid: between(0, maxMoney), def: value(0.0)},
 		{name: "payout_currency", read: currencyOrNull},
 		{name: "payout_type", read: textEmptyNull, oneOf: []string{"CPA", "CPC"}, fold: true},
 		{name: "payout_auto", read: boolean, def: value(false)},

@@ -120,7 +120,7 @@ func applyPostback(tx *store.Tx, cl *call, sub string, vals form.Values) (*call,
 		return cl, postbackNoStatus, nil
 	}
 	in := postbackIn{click: click, status: status, tid: last(vals, "tid"), at: cl.now, params: map[string]any{}}
-	if p, ok := asDecimal(last(vals, "payout")); ok {
+	if p, ok := asMoney(last(vals, "payout")); ok {
 		in.revenue = &p
 	}
 	if cur, ok := currency(last(vals, "currency")); ok {

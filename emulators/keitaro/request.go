@@ -301,5 +301,24 @@ func asBool(v any) (bool, bool) {
 	return false, false
 }
 
+// maxMoney bounds money and costs: the tracker stores them as DECIMAL with
+// four decimals, which holds nothing bigger, and sums of bounded values
+// cannot overflow into a number JSON cannot carry.
+const maxMoney = 1e12
+
+// asMoney is a decimal within ±maxMoney, rounded to the tracker's four
+// decimals; anything else is not money the tracker can store.
+func asMoney(v any) (float64, bool) {
+	f, ok := asDecimal(v)
+	if !ok {
+		return 0, false
+	}
+	f = round4(f) + 0 // + 0: -0 is 0
+	if math.Abs(f) > maxMoney {
+		return 0, false
+	}
+	return f, true
+}
+
 // round4 keeps the four decimals the tracker stores money with.
 func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }

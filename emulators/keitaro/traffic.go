@@ -496,9 +496,9 @@ func payloadList(v any) []string {
 }
 
 // clickCost is a new click's cost (§4.13.2): the query's cost when it is a
-// decimal, else the campaign's cost model.
+// decimal the tracker can store, else the campaign's cost model.
 func clickCost(camp row, k clickRecord, fromQuery string) float64 {
-	if f, ok := asDecimal(fromQuery); ok && f >= 0 {
+	if f, ok := asMoney(fromQuery); ok && f >= 0 {
 		return f
 	}
 	if camp.bool("cost_auto") {
