@@ -41,10 +41,11 @@ func integer(v any) (any, bool) {
 
 func nullInteger(v any) (any, bool) { return asNullInt(v) }
 
-// decimal reads money: stored with the tracker's four decimals.
+// decimal reads money: within the tracker's range, stored with its four
+// decimals.
 func decimal(v any) (any, bool) {
-	f, ok := asDecimal(v)
-	return round4(f), ok
+	f, ok := asMoney(v)
+	return f, ok
 }
 
 func number(v any) (any, bool) {
