@@ -58,7 +58,7 @@ func New(cfg Config) emu.Factory {
 			d.Log = slog.New(slog.DiscardHandler)
 		}
 		if d.Outbound == nil {
-			d.Outbound = outbound.New(nil, d.Log)
+			d.Outbound = outbound.New(nil, d.Log, outbound.Options{})
 		}
 		return &Emulator{deps: d, dialect: dl}, nil
 	}
