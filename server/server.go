@@ -36,7 +36,8 @@ type Config struct {
 	VendorAddrs map[string]string
 	// DB is the SQLite file, or store.Memory.
 	DB string
-	// SeedFile is a seed document loaded at start, on top of the defaults.
+	// SeedFile is a seed document applied at start, on top of the defaults,
+	// once per database (see seed.Apply).
 	SeedFile string
 	// AdminToken, when set, is required as "Authorization: Bearer <token>"
 	// on /_emulator/* (except the health check).
@@ -69,6 +70,9 @@ type Server struct {
 	byName   map[string]*mounted
 	control  *gin.Engine
 	handler  http.Handler
+
+	// seeded is what the start-up seed (cfg.SeedFile) did.
+	seeded seed.Report
 
 	mu        sync.Mutex
 	listeners map[string]net.Listener // "" = shared listener
@@ -169,7 +173,13 @@ func (s *Server) build(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
-		if _, err := seed.Load(ctx, s.store, s.vendors, doc); err != nil {
+		// Applied once per database: a restart with the same document
+		// keeps the data as the earlier starts and requests left it.
+		recreated := map[string]bool{}
+		for _, m := range migrations {
+			recreated[m.Component] = m.Fresh
+		}
+		if s.seeded, err = seed.Apply(ctx, s.store, s.vendors, doc, recreated); err != nil {
 			return fmt.Errorf("seed %s: %w", s.cfg.SeedFile, err)
 		}
 	}
@@ -202,6 +212,11 @@ func (s *Server) Vendors() []string {
 	}
 	return out
 }
+
+// Seeded is what New did with cfg.SeedFile, per vendor section: applied,
+// skipped (applied before, unchanged) or re-applied. It is empty without a
+// seed file.
+func (s *Server) Seeded() seed.Report { return s.seeded }
 
 // Store is the server's database.
 func (s *Server) Store() *store.Store { return s.store }
