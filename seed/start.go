@@ -92,7 +92,7 @@ func (r Report) String() string {
 
 // Apply applies a start-up seed document (EMULATOR_SEED) so that starting
 // again with it is harmless. Each vendor section is applied once per
-// database, remembered by the SHA-256 of its compact JSON:
+// database, remembered by the SHA-256 of its canonical JSON:
 //
 //   - a section applied before, unchanged, is skipped: the data stays as the
 //     earlier starts and the requests since left it;
@@ -177,8 +177,12 @@ func applySection(tx *store.Tx, v emu.Vendor, raw json.RawMessage, recreated boo
 			continue
 		}
 		reset = append(reset, key)
-		err := v.ResetTenant(tx, key)
-		if err != nil && !errors.Is(err, store.ErrNoTenant) {
+		if _, err := tx.Tenant(name, key); errors.Is(err, store.ErrNoTenant) {
+			continue // a tenant the section will create
+		} else if err != nil {
+			return out, err
+		}
+		if err := v.ResetTenant(tx, key); err != nil {
 			return out, fmt.Errorf("reset %s: %w", key, err)
 		}
 	}
