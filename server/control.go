@@ -24,6 +24,7 @@ import (
 	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/faults"
 	"github.com/vendoremu/vendoremu/journal"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/seed"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
@@ -42,27 +43,33 @@ func (s *Server) controlEngine() *gin.Engine {
 	// store as a context, and gin recycles it after the request while
 	// database/sql may still look at it; without the fallback it never
 	// reads the recycled request.
+	if s.cfg.Check != nil {
+		e.Use(s.checkMiddleware(ControlDoc))
+	}
 	e.Use(s.controlRecover, s.adminAuth)
 	e.NoRoute(func(c *gin.Context) {
 		c.JSON(http.StatusNotFound, gin.H{"error": "not found: " + c.Request.Method + " " + c.Request.URL.Path})
 	})
-	g := e.Group("/_emulator")
-	g.GET("", s.page)
-	g.GET("/health", s.health)
-	g.POST("/reset", s.reset)
-	g.POST("/seed", s.seed)
-	g.GET("/state/:vendor", s.state)
-	g.GET("/requests", s.listRequests)
-	g.DELETE("/requests", s.clearRequests)
-	g.GET("/faults", s.listFaults)
-	g.POST("/faults", s.addFault)
-	g.DELETE("/faults", s.clearFaults)
-	g.DELETE("/faults/:id", s.deleteFault)
-	g.GET("/clock", s.getClock)
-	g.POST("/clock", s.setClock)
+	s.controlDoc = s.newControlDoc()
+	g := openapi.NewRouter(e, s.controlDoc).Group("/_emulator")
+	g.GET("", pageOp, s.page)
+	g.GET("/health", healthOp, s.health)
+	g.POST("/reset", resetOp, s.reset)
+	g.POST("/seed", seedOp, s.seed)
+	g.GET("/state/:vendor", stateOp, s.state)
+	g.GET("/requests", listRequestsOp, s.listRequests)
+	g.DELETE("/requests", clearRequestsOp, s.clearRequests)
+	g.GET("/faults", listFaultsOp, s.listFaults)
+	g.POST("/faults", addFaultOp, s.addFault)
+	g.DELETE("/faults", clearFaultsOp, s.clearFaults)
+	g.DELETE("/faults/:id", deleteFaultOp, s.deleteFault)
+	g.GET("/clock", getClockOp, s.getClock)
+	g.POST("/clock", setClockOp, s.setClock)
+	g.GET("/openapi/:file", documentOp, s.serveDocument)
 	for _, v := range s.vendors {
 		vg := g.Group("/" + v.Name())
-		vg.POST("/tenants", s.createTenant(v))
+		body, answer := v.TenantSchemas()
+		vg.POST("/tenants", tenantsOp(v.Name(), body, answer), s.createTenant(v))
 		v.Control(vg)
 	}
 	return e

@@ -13,13 +13,16 @@ import (
 
 	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/journal"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
 // vendorEngine builds the gin engine that serves one vendor: the journal
 // outermost (so it sees faults and recovered panics), then recovery, then
-// fault injection, then the vendor's own routes.
-func (s *Server) vendorEngine(v emu.Vendor) *gin.Engine {
+// fault injection, then the vendor's own routes, registered in the
+// vendor's OpenAPI document. With Config.Check set, the check middleware
+// wraps them all.
+func (s *Server) vendorEngine(v emu.Vendor) (*gin.Engine, *openapi.Doc) {
 	e := gin.New()
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
@@ -28,9 +31,14 @@ func (s *Server) vendorEngine(v emu.Vendor) *gin.Engine {
 	// store as a context, and gin recycles it after the request while
 	// database/sql may still look at it; without the fallback it never
 	// reads the recycled request.
+	if s.cfg.Check != nil {
+		e.Use(s.checkMiddleware(v.Name()))
+	}
 	e.Use(s.journalMiddleware(v), s.recoverMiddleware(v), s.faultMiddleware(v.Name()))
-	v.Routes(e)
-	return e
+	doc := v.OpenAPI()
+	doc.Name = v.Name()
+	v.Routes(openapi.NewRouter(e, doc))
+	return e, doc
 }
 
 // capture copies the start of a response body for the journal, and is the
@@ -125,6 +133,7 @@ func (s *Server) faultMiddleware(vendor string) gin.HandlerFunc {
 			return
 		}
 		if f.Apply(c.Writer, c.Request) {
+			c.Set(faultKey, true)
 			c.Abort()
 		}
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/faults"
 	"github.com/vendoremu/vendoremu/journal"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/outbound"
 	"github.com/vendoremu/vendoremu/seed"
 	"github.com/vendoremu/vendoremu/store"
@@ -62,6 +63,11 @@ type Config struct {
 	Log *slog.Logger
 	// Vendors are the emulators to serve, in the order health lists them.
 	Vendors []emu.Factory
+	// Check, when set, receives every exchange with a vendor or the control
+	// plane once it is answered, whole, for validation against the OpenAPI
+	// documents (tests set it; exchanges an injected fault answered are
+	// left out). Unset, the server keeps no copy of bodies for it.
+	Check func(openapi.Exchange)
 }
 
 // Server is a built emulator: its store, vendors, journal, faults and
@@ -79,6 +85,8 @@ type Server struct {
 	vendors  []emu.Vendor
 	byName   map[string]*mounted
 	control  *gin.Engine
+	// controlDoc is the control plane's OpenAPI document.
+	controlDoc *openapi.Doc
 	handler  http.Handler
 
 	info StartInfo
@@ -91,10 +99,12 @@ type Server struct {
 	servers   []*http.Server
 }
 
-// mounted is a vendor with the engine that serves it.
+// mounted is a vendor with the engine that serves it and the document
+// its routes were registered in.
 type mounted struct {
 	vendor emu.Vendor
 	engine *gin.Engine
+	doc    *openapi.Doc
 }
 
 func init() {
@@ -206,7 +216,7 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	for _, m := range s.byName {
-		m.engine = s.vendorEngine(m.vendor)
+		m.engine, m.doc = s.vendorEngine(m.vendor)
 	}
 	s.control = s.controlEngine()
 	s.handler = http.HandlerFunc(s.dispatch)

@@ -11,11 +11,15 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/openapi"
+	"github.com/vendoremu/vendoremu/openapi/validate"
 	"github.com/vendoremu/vendoremu/server"
 	"github.com/vendoremu/vendoremu/store"
 )
@@ -24,12 +28,71 @@ import (
 type Server struct {
 	*server.Server
 	// URL is the shared listener's base URL, e.g. "http://127.0.0.1:40123".
-	URL string
-	t   testing.TB
+	URL   string
+	t     testing.TB
+	check *checker
+	// lenient requests may break the documents (their answers may not).
+	lenient bool
 }
 
+// checker validates every exchange against the server's OpenAPI documents
+// and keeps the failures until a test can be told.
+type checker struct {
+	v       *validate.Validator
+	mu      sync.Mutex
+	pending []error
+	// lenient are the requests in flight whose requests may break the
+	// documents; lenientAll says every request may.
+	lenient    []lenientRequest
+	lenientAll bool
+}
+
+type lenientRequest struct{ method, path, query string }
+
+func (c *checker) check(ex openapi.Exchange) {
+	c.mu.Lock()
+	lenient := c.lenientAll || slices.ContainsFunc(c.lenient, func(l lenientRequest) bool {
+		return l.method == ex.Method && l.query == ex.Query && strings.HasSuffix(l.path, ex.Path)
+	})
+	c.mu.Unlock()
+	check := c.v.Check
+	if lenient {
+		check = c.v.CheckAnswer
+	}
+	if err := check(ex); err != nil {
+		c.mu.Lock()
+		c.pending = append(c.pending, err)
+		c.mu.Unlock()
+	}
+}
+
+// report fails t with every exchange that broke the documents since the
+// last report.
+func (c *checker) report(t testing.TB) {
+	if c == nil {
+		return
+	}
+	t.Helper()
+	c.mu.Lock()
+	errs := c.pending
+	c.pending = nil
+	c.mu.Unlock()
+	for _, err := range errs {
+		t.Errorf("OpenAPI: %v", err)
+	}
+}
+
+// NoCheck, as server.Config.Check, turns the OpenAPI check off for a test
+// whose exchanges are deliberately not the documents' (one that sends a
+// fault's own answer through a vendor handler, say).
+func NoCheck(openapi.Exchange) {}
+
 // Start runs a server with the given vendors until the test ends. cfg may
-// leave Addr and DB empty (loopback port 0, in memory).
+// leave Addr and DB empty (loopback port 0, in memory). Unless cfg.Check is
+// set, every exchange with the server is validated against its OpenAPI
+// documents (openapi/validate): a request or answer the documents do not
+// describe fails the test — the one whose Do or Send made it, or t when
+// it ends.
 func Start(t testing.TB, cfg server.Config) *Server {
 	t.Helper()
 	if cfg.Addr == "" {
@@ -38,9 +101,20 @@ func Start(t testing.TB, cfg server.Config) *Server {
 	if cfg.DB == "" {
 		cfg.DB = store.Memory
 	}
+	var chk *checker
+	if cfg.Check == nil {
+		chk = &checker{}
+		cfg.Check = chk.check
+	}
 	srv, err := server.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("vtest: build server: %v", err)
+	}
+	if chk != nil {
+		chk.v = validate.New(srv.Documents())
+		// Registered before the shutdown below, so it runs after it and
+		// sees every exchange.
+		t.Cleanup(func() { chk.report(t) })
 	}
 	if err := srv.Start(); err != nil {
 		srv.Close()
@@ -53,7 +127,7 @@ func Start(t testing.TB, cfg server.Config) *Server {
 			t.Errorf("vtest: shutdown: %v", err)
 		}
 	})
-	return &Server{Server: srv, URL: "http://" + srv.Addr(), t: t}
+	return &Server{Server: srv, URL: "http://" + srv.Addr(), t: t, check: chk}
 }
 
 // StartVendors runs a server with just the given vendors.
@@ -68,6 +142,26 @@ func (s *Server) With(t testing.TB) *Server {
 	c := *s
 	c.t = t
 	return &c
+}
+
+// Lenient returns the server for requests that break the OpenAPI
+// documents on purpose (an unknown parameter the vendor must ignore, a
+// fuzz target's input): their answers are still checked.
+func (s *Server) Lenient() *Server {
+	c := *s
+	c.lenient = true
+	return &c
+}
+
+// LenientRequests lets every later request to the server break the OpenAPI
+// documents, however it is sent (a fuzz target serving Handler directly);
+// answers are still checked.
+func (s *Server) LenientRequests() {
+	if s.check != nil {
+		s.check.mu.Lock()
+		s.check.lenientAll = true
+		s.check.mu.Unlock()
+	}
 }
 
 // Response is what a test request got back.
@@ -114,6 +208,19 @@ func (s *Server) Do(method, path string, body any, headers ...string) Response {
 func (s *Server) Send(req *http.Request) Response {
 	s.t.Helper()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if s.lenient && s.check != nil {
+		l := lenientRequest{req.Method, req.URL.Path, req.URL.RawQuery}
+		s.check.mu.Lock()
+		s.check.lenient = append(s.check.lenient, l)
+		s.check.mu.Unlock()
+		defer func() {
+			s.check.mu.Lock()
+			if i := slices.Index(s.check.lenient, l); i >= 0 {
+				s.check.lenient = slices.Delete(s.check.lenient, i, i+1)
+			}
+			s.check.mu.Unlock()
+		}()
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		s.t.Fatalf("vtest: %s %s: %v", req.Method, req.URL, err)
@@ -123,6 +230,7 @@ func (s *Server) Send(req *http.Request) Response {
 	if err != nil {
 		s.t.Fatalf("vtest: read body: %v", err)
 	}
+	s.check.report(s.t)
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}
 }
 

@@ -1,0 +1,242 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/vendoremu/vendoremu/openapi"
+)
+
+// The control plane's operations, as its routes (control.go) register them.
+
+var tags = []string{"control"}
+
+var badRequest = controlErrorAnswer(http.StatusBadRequest, "the request cannot be used (the message says why)")
+
+func notFound(desc string) *openapi.Response { return controlErrorAnswer(http.StatusNotFound, desc) }
+
+var pageOp = &openapi.Op{
+	Summary: "The web page: vendors, tenants, faults and the newest requests",
+	Tags:    tags,
+	Responses: []*openapi.Response{
+		openapi.Answer(http.StatusOK, "an HTML page", openapi.Media{Type: "text/html", Schema: openapi.String()}),
+	},
+}
+
+var healthOp = &openapi.Op{
+	Summary:     "Health: ready once migrations and seeds are done",
+	Description: "Needs no admin token (container health checks and wait strategies have none).",
+	Tags:        tags,
+	NoAuth:      true,
+	Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "ready", openapi.Object(
+			openapi.Field("status", openapi.String().Const("ok")),
+			openapi.Field("version", openapi.String()),
+			openapi.Field("vendors", openapi.Array(openapi.String()).Describe("the served vendors, in registration order")),
+		)),
+	},
+}
+
+var statusOK = openapi.Field("status", openapi.String().Const("ok"))
+
+var resetOp = &openapi.Op{
+	Summary: "Wipe and re-seed: everything, one vendor, or one tenant of a vendor",
+	Description: "Without parameters every vendor goes back to its defaults and the journal and faults are emptied. " +
+		"A tenant reset keeps the tenant's credentials. The clock is left alone.",
+	Tags: tags,
+	Params: []openapi.Param{
+		openapi.Query("vendor", openapi.String(), "reset only this vendor"),
+		openapi.Query("tenant", openapi.String(), "reset only this tenant of vendor (its credential key)"),
+	},
+	Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "reset", openapi.Object(statusOK, openapi.Optional("vendor", openapi.String()), openapi.Optional("tenant", openapi.String()))),
+		badRequest,
+		notFound("unknown tenant"),
+	},
+}
+
+var seedOp = &openapi.Op{
+	Summary: "Load a seed document (the format of EMULATOR_SEED) on top of what is there",
+	Tags:    tags,
+	Body: &openapi.Body{Required: true, Content: []openapi.Media{openapi.JSON(
+		openapi.Map(openapi.Any()).Describe("one member per vendor, its section in the vendor's seed format"))}},
+	Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "loaded, all or nothing", openapi.Object(statusOK,
+			openapi.Field("vendors", openapi.Array(openapi.String()).Describe("the vendors whose sections were loaded")))),
+		badRequest,
+		notFound("a section names a tenant that does not exist"),
+		controlErrorAnswer(http.StatusConflict, "a section's credential is taken"),
+		controlErrorAnswer(http.StatusRequestEntityTooLarge, "body too large"),
+	},
+}
+
+var stateOp = &openapi.Op{
+	Summary:     "Everything a vendor holds, for assertions",
+	Description: "The layout is the vendor's (see its section of the README); `?tenant=` narrows it to one tenant.",
+	Tags:        tags,
+	Params: []openapi.Param{
+		openapi.PathParam("vendor", openapi.String(), "a vendor name"),
+		openapi.Query("tenant", openapi.String(), "one tenant's credential key"),
+	},
+	Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "the vendor's state", openapi.Map(openapi.Any())),
+		controlErrorAnswer(http.StatusBadRequest, "unknown vendor"),
+		notFound("unknown tenant"),
+	},
+}
+
+var journalEntry = openapi.Named("JournalEntry", openapi.Object(
+	openapi.Field("id", openapi.Integer()),
+	openapi.Field("time", openapi.String().Format("date-time")),
+	openapi.Field("vendor", openapi.String()),
+	openapi.Field("tenant", openapi.String().Describe("the vendor credential of the request's tenant, \"\" when none")),
+	openapi.Field("method", openapi.String()),
+	openapi.Field("path", openapi.String().Describe("the vendor's own path (without the /<vendor> prefix), or a delivery's URL")),
+	openapi.Field("query", openapi.String()),
+	openapi.Field("status", openapi.Integer()),
+	openapi.Field("duration_ms", openapi.Number()),
+	openapi.Field("request_headers", openapi.Map(openapi.String()).Describe("credentials masked")),
+	openapi.Field("request_body", openapi.String()),
+	openapi.Field("response_body", openapi.String()),
+))
+
+var listRequestsOp = &openapi.Op{
+	Summary: "The request journal, newest first, one page at a time",
+	Tags:    tags,
+	Params: []openapi.Param{
+		openapi.Query("vendor", openapi.String(), "only this vendor"),
+		openapi.Query("method", openapi.String(), "only this method"),
+		openapi.Query("path", openapi.String(), "only paths matching this glob (`*` wildcards)"),
+		openapi.Query("tenant", openapi.String(), "only this tenant"),
+		openapi.Query("limit", openapi.Integer().Min(1).Max(MaxPage).Default(DefaultPage), "page size"),
+		openapi.Query("before", openapi.Integer().Min(1), "only entries older than this id (a next_before)"),
+	},
+	Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "one page", openapi.Object(
+			openapi.Field("requests", openapi.Array(journalEntry)),
+			openapi.Optional("next_before", openapi.Integer().Describe("present when older entries match: the cursor of the next page")),
+		)),
+		badRequest,
+	},
+}
+
+var clearRequestsOp = &openapi.Op{
+	Summary:   "Empty the request journal",
+	Tags:      tags,
+	Responses: []*openapi.Response{openapi.Empty(http.StatusNoContent, "emptied")},
+}
+
+var faultSchema = openapi.Named("Fault", openapi.Object(
+	openapi.Field("id", openapi.Integer()),
+	openapi.Field("vendor", openapi.String()),
+	openapi.Field("method", openapi.String()),
+	openapi.Field("path", openapi.String()),
+	openapi.Field("status", openapi.Integer()),
+	openapi.Field("body", openapi.String()),
+	openapi.Field("content_type", openapi.String()),
+	openapi.Field("delay_ms", openapi.Integer()),
+	openapi.Field("times", openapi.Integer()),
+	openapi.Field("remaining", openapi.Integer()),
+	openapi.Field("parked", openapi.Integer()),
+))
+
+var listFaultsOp = &openapi.Op{
+	Summary:   "The injected faults",
+	Tags:      tags,
+	Responses: []*openapi.Response{openapi.JSONAnswer(http.StatusOK, "the faults", openapi.Object(openapi.Field("faults", openapi.Array(faultSchema))))},
+}
+
+var addFaultOp = &openapi.Op{
+	Summary: "Inject a fault: the next matching requests get this answer, or are only delayed",
+	Tags:    tags,
+	Body: &openapi.Body{Required: true, Content: []openapi.Media{openapi.JSON(openapi.Object(
+		openapi.Optional("vendor", openapi.String().Describe("a vendor, or * / absent for all")),
+		openapi.Optional("method", openapi.String()),
+		openapi.Optional("path", openapi.String().Describe("the vendor's own path; `*` wildcards")),
+		openapi.Optional("status", openapi.Integer().Describe("0: only delay")),
+		openapi.Optional("body", openapi.String()),
+		openapi.Optional("content_type", openapi.String()),
+		openapi.Optional("delay_ms", openapi.Integer().Min(0)),
+		openapi.Optional("times", openapi.Integer().Min(0).Describe("0: until deleted")),
+	))}},
+	Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusCreated, "injected", openapi.Object(openapi.Field("id", openapi.Integer()))),
+		badRequest,
+	},
+}
+
+var clearFaultsOp = &openapi.Op{
+	Summary:   "Delete every fault",
+	Tags:      tags,
+	Responses: []*openapi.Response{openapi.Empty(http.StatusNoContent, "deleted")},
+}
+
+var deleteFaultOp = &openapi.Op{
+	Summary: "Delete one fault",
+	Tags:    tags,
+	Params:  []openapi.Param{openapi.PathParam("id", openapi.Integer(), "the fault's id")},
+	Responses: []*openapi.Response{
+		openapi.Empty(http.StatusNoContent, "deleted"),
+		badRequest,
+		notFound("no such fault"),
+	},
+}
+
+var clockSchema = openapi.Named("Clock", openapi.Object(
+	openapi.Field("now", openapi.String().Format("date-time")),
+	openapi.Field("frozen", openapi.Boolean()),
+))
+
+var getClockOp = &openapi.Op{
+	Summary:   "The emulator clock",
+	Tags:      tags,
+	Responses: []*openapi.Response{openapi.JSONAnswer(http.StatusOK, "the clock", clockSchema)},
+}
+
+var setClockOp = &openapi.Op{
+	Summary: "Set and freeze the clock, move it on, or return to the wall clock",
+	Tags:    tags,
+	Body: &openapi.Body{Required: true, Description: "exactly one of the three members",
+		Content: []openapi.Media{openapi.JSON(openapi.Object(
+			openapi.Optional("now", openapi.String().Format("date-time").Describe("set and freeze")),
+			openapi.Optional("advance", openapi.String().Describe("a Go duration, whole days allowed in front: \"36h\", \"30d\", \"1d12h\"")),
+			openapi.Optional("real", openapi.Boolean().Const(true).Describe("back to the wall clock")),
+		))}},
+	Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "the clock after the change", clockSchema),
+		badRequest,
+	},
+}
+
+var documentOp = &openapi.Op{
+	Summary: "An OpenAPI 3.1 document of what the emulator serves",
+	Description: "`<vendor>.json` or `control.json`, or `.yaml`. The Keitaro document describes one dialect: " +
+		"`?dialect=classic|modern` picks it (default: the configured dialect).",
+	Tags: tags,
+	Params: []openapi.Param{
+		openapi.PathParam("file", openapi.String().Pattern(`^[a-z_]+\.(json|yaml|yml)$`), "the document"),
+		openapi.Query("dialect", openapi.String().Strings("classic", "modern"), "Keitaro: the dialect to describe"),
+	},
+	Responses: []*openapi.Response{
+		openapi.Answer(http.StatusOK, "the document",
+			openapi.JSON(openapi.Map(openapi.Any())),
+			openapi.Media{Type: "application/yaml", Schema: openapi.String()}),
+		badRequest,
+		notFound("no such document"),
+	},
+}
+
+// tenantsOp is POST /_emulator/<vendor>/tenants with the vendor's schemas.
+func tenantsOp(vendor string, body, answer *openapi.Schema) *openapi.Op {
+	return &openapi.Op{
+		Summary:     "Create a new, empty " + vendor + " account and return its credentials",
+		Description: "A body may choose the credentials; missing ones are generated.",
+		Tags:        []string{vendor},
+		Body:        &openapi.Body{Content: []openapi.Media{openapi.JSON(body)}},
+		Responses: []*openapi.Response{
+			openapi.JSONAnswer(http.StatusCreated, "created", answer),
+			badRequest,
+			controlErrorAnswer(http.StatusConflict, "a chosen credential is taken"),
+			controlErrorAnswer(http.StatusRequestEntityTooLarge, "body too large"),
+		},
+	}
+}
