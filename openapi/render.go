@@ -131,6 +131,15 @@ func (d *Doc) JSON(t Target) ([]byte, error) {
 	return indentJSON(tree)
 }
 
+// CompactJSON renders the document as JSON without white space.
+func (d *Doc) CompactJSON(t Target) ([]byte, error) {
+	tree, err := d.Render(t)
+	if err != nil {
+		return nil, err
+	}
+	return compactJSON(tree)
+}
+
 // YAML renders the document as YAML.
 func (d *Doc) YAML(t Target) ([]byte, error) {
 	tree, err := d.Render(t)
@@ -658,6 +667,13 @@ func (r *renderer) schema(s *Schema) any {
 				o = o.Set("required", req)
 			}
 		}
+		if len(s.patterns) > 0 {
+			pp := wire.Object{}
+			for _, p := range s.patterns {
+				pp = pp.Set(p.Name, r.schema(p.Schema))
+			}
+			o = o.Set("patternProperties", pp)
+		}
 		switch {
 		case s.additional != nil:
 			o = o.Set("additionalProperties", r.schema(s.additional))
@@ -712,5 +728,5 @@ func (d *Doc) SchemaJSON(s *Schema, variant, docURL string) ([]byte, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	return wire.Marshal(tree)
+	return compactJSON(tree)
 }

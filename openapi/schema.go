@@ -22,6 +22,7 @@ type Schema struct {
 	types      []string
 	props      []Prop
 	additional *Schema // nil: closed object (additionalProperties false)
+	patterns   []Prop  // patternProperties: Name is the pattern
 	open       bool    // any additional property
 	items      *Schema
 	enum       []any
@@ -127,6 +128,7 @@ func (s *Schema) clone() *Schema {
 	c := *s
 	c.types = slices.Clone(s.types)
 	c.props = slices.Clone(s.props)
+	c.patterns = slices.Clone(s.patterns)
 	c.enum = slices.Clone(s.enum)
 	c.examples = slices.Clone(s.examples)
 	c.variants = maps.Clone(s.variants)
@@ -309,6 +311,16 @@ func (s *Schema) AllOptional() *Schema {
 func (s *Schema) MediaType(t string) *Schema {
 	c := s.clone()
 	c.media = t
+	return c
+}
+
+// PatternProp returns an object schema that also takes properties whose
+// names match the ECMA-262 pattern re, with values of schema v (Hitsteps'
+// lists keyed "0", "1", …).
+func (s *Schema) PatternProp(re string, v *Schema) *Schema {
+	c := s.clone()
+	c.name = ""
+	c.patterns = append(c.patterns, Prop{Name: re, Schema: v})
 	return c
 }
 

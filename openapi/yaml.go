@@ -11,7 +11,7 @@ import (
 )
 
 func indentJSON(tree any) ([]byte, error) {
-	compact, err := wire.Marshal(tree)
+	compact, err := compactJSON(tree)
 	if err != nil {
 		return nil, err
 	}
@@ -27,7 +27,7 @@ func indentJSON(tree any) ([]byte, error) {
 // quoted with JSON escapes (which YAML's double-quoted scalars share), so no
 // value can be misread as another type.
 func toYAML(tree any) []byte {
-	js, err := wire.Marshal(tree)
+	js, err := compactJSON(tree)
 	if err != nil {
 		return nil
 	}
@@ -149,4 +149,54 @@ func writeYAML(w io.Writer, v any, indent int, inSeq bool) {
 	default:
 		fmt.Fprintf(w, " %s\n", yamlScalar(v))
 	}
+}
+
+// compactJSON encodes a rendered tree in one pass (wire.Object's own
+// MarshalJSON re-encodes every nested level, which a whole document makes
+// slow).
+func compactJSON(tree any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := encodeTree(&b, tree); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func encodeTree(b *bytes.Buffer, v any) error {
+	switch x := v.(type) {
+	case wire.Object:
+		b.WriteByte('{')
+		for i, f := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := encodeTree(b, f.Key); err != nil {
+				return err
+			}
+			b.WriteByte(':')
+			if err := encodeTree(b, f.Value); err != nil {
+				return err
+			}
+		}
+		b.WriteByte('}')
+		return nil
+	case []any:
+		b.WriteByte('[')
+		for i, item := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := encodeTree(b, item); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+		return nil
+	}
+	js, err := wire.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b.Write(js)
+	return nil
 }

@@ -83,7 +83,7 @@ func (v *Validator) compiledFor(name, variant string) (*compiled, error) {
 	if c, ok := v.variants[key]; ok {
 		return c, nil
 	}
-	tree, err := doc.JSON(openapi.Target{Variant: variant, Prefix: "/" + name})
+	tree, err := doc.CompactJSON(openapi.Target{Variant: variant, Prefix: "/" + name})
 	if err != nil {
 		return nil, err
 	}
