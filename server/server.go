@@ -87,7 +87,7 @@ type Server struct {
 	control  *gin.Engine
 	// controlDoc is the control plane's OpenAPI document.
 	controlDoc *openapi.Doc
-	handler  http.Handler
+	handler    http.Handler
 
 	info StartInfo
 	// seeded is what the start-up seed (cfg.SeedFile) did.

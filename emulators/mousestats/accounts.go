@@ -2,8 +2,8 @@ package mousestats
 
 import (
 	"database/sql"
-	"net/http"
 	"errors"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
