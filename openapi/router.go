@@ -92,6 +92,18 @@ func (r *Router) Dispatch(methods []string, relativePath string, handler gin.Han
 	}
 }
 
+// Also registers handler for methods on relativePath, a route that answers
+// operations the document already has at their paths below one of its
+// servers (JustClick's /u/{login} path form): the route is covered, and
+// nothing is added to the document.
+func (r *Router) Also(methods []string, relativePath string, handler gin.HandlerFunc) {
+	full := join(r.base, relativePath)
+	for _, m := range methods {
+		r.group.Handle(m, relativePath, handler)
+		r.doc.routes = append(r.doc.routes, Route{Method: m, Path: ginPath(full), Handler: full, Dispatch: true})
+	}
+}
+
 // Serves documents operations that no route of their own answers (the
 // engine's NoRoute serves them, as Keitaro's tracker side). Paths are
 // relative to the router.
