@@ -324,6 +324,10 @@ func (c *compiled) request(p *problems, ex openapi.Exchange, r *route, pathParam
 	for _, s := range c.securityQueryParams(op) {
 		known[s] = true
 	}
+	// A free-form query object (style form, exploded) takes any name.
+	anyName := slices.ContainsFunc(op.Params, func(p openapi.Param) bool {
+		return p.In == "query" && slices.Contains(p.Schema.Types(), "object")
+	})
 	for _, prm := range op.Params {
 		switch prm.In {
 		case "path":
@@ -331,6 +335,9 @@ func (c *compiled) request(p *problems, ex openapi.Exchange, r *route, pathParam
 				c.value(p, "path parameter "+prm.Name, prm.Schema, []string{v})
 			}
 		case "query":
+			if slices.Contains(prm.Schema.Types(), "object") {
+				continue
+			}
 			known[prm.Name] = true
 			vals, ok := query[prm.Name]
 			if !ok {
@@ -352,7 +359,7 @@ func (c *compiled) request(p *problems, ex openapi.Exchange, r *route, pathParam
 		}
 	}
 	for name := range query {
-		if !known[name] {
+		if !known[name] && !anyName {
 			p.add("query parameter %q is not documented", name)
 		}
 	}
@@ -375,19 +382,20 @@ func (c *compiled) request(p *problems, ex openapi.Exchange, r *route, pathParam
 	ctype := ex.Header.Get("Content-Type")
 	mt, mparams, _ := mime.ParseMediaType(ctype)
 	var media *openapi.Media
-	for i := range op.Body.Content {
-		if strings.EqualFold(op.Body.Content[i].Type, mt) {
-			media = &op.Body.Content[i]
-			break
-		}
-	}
-	if media == nil && (body[0] == '{' || body[0] == '[') {
+	if json.Valid(body) {
+		// A vendor that reads a JSON body whatever its Content-Type says
+		// documents it as JSON.
 		for i := range op.Body.Content {
 			if op.Body.Content[i].Type == "application/json" {
 				media = &op.Body.Content[i]
 				mt = "application/json"
 				break
 			}
+		}
+	}
+	for i := range op.Body.Content {
+		if media == nil && strings.EqualFold(op.Body.Content[i].Type, mt) {
+			media = &op.Body.Content[i]
 		}
 	}
 	if media == nil {
