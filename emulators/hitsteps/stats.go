@@ -76,7 +76,7 @@ var stats7DaysCall = call{
 	answer: func() *openapi.Schema {
 		props := []openapi.Prop{
 			openapi.Field("day", openapi.String().Pattern(`^[0-9]{8}$`)),
-			openapi.Field("date", openapi.String().Pattern(`^[0-9]+$`).Describe("unix seconds of the day's 00:00 UTC")),
+			openapi.Field("date", openapi.String().Pattern(`^-?[0-9]+$`).Describe("unix seconds of the day's 00:00 UTC")),
 		}
 		for _, n := range counterNames {
 			props = append(props, openapi.Field(n, openapi.String().Pattern(`^[0-9]+$`)))

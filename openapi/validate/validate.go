@@ -163,9 +163,9 @@ func (v *Validator) check(ex openapi.Exchange, answerOnly bool) error {
 	if err != nil {
 		return err
 	}
-	where := ex.Method + " " + ex.Path
+	where := ex.Method + " " + clip([]byte(ex.Path))
 	if ex.Query != "" {
-		where += "?" + ex.Query
+		where += "?" + clip([]byte(ex.Query))
 	}
 	where = fmt.Sprintf("%s %s → %d", ex.Doc, where, ex.Status)
 	if ex.Variant != "" {
@@ -394,7 +394,7 @@ func (c *compiled) request(p *problems, ex openapi.Exchange, r *route, pathParam
 		}
 	}
 	for i := range op.Body.Content {
-		if media == nil && strings.EqualFold(op.Body.Content[i].Type, mt) {
+		if media == nil && mediaMatches(op.Body.Content[i].Type, mt) {
 			media = &op.Body.Content[i]
 		}
 	}
@@ -483,6 +483,18 @@ func typedText(s *openapi.Schema, text string) any {
 	return text
 }
 
+// mediaMatches reports whether a declared media type (or range: "*/*",
+// "text/*") covers the media type mt.
+func mediaMatches(declared, mt string) bool {
+	switch {
+	case strings.EqualFold(declared, mt), declared == "*/*":
+		return true
+	case strings.HasSuffix(declared, "/*"):
+		return strings.HasPrefix(strings.ToLower(mt), strings.ToLower(strings.TrimSuffix(declared, "*")))
+	}
+	return false
+}
+
 func isJSON(mt string) bool {
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
@@ -556,7 +568,7 @@ func (c *compiled) answer(p *problems, ex openapi.Exchange, r *openapi.Response,
 	}
 	var media *openapi.Media
 	for i := range r.Content {
-		if strings.EqualFold(r.Content[i].Type, mt) {
+		if mediaMatches(r.Content[i].Type, mt) {
 			media = &r.Content[i]
 			break
 		}
