@@ -572,6 +572,16 @@ func (r *renderer) schema(s *Schema) any {
 	if s == nil {
 		return wire.Object{}
 	}
+	if s.name != "" {
+		if prev, ok := r.components[s.name]; ok && prev != s {
+			if !sameSchema(prev, s) {
+				r.fail("two different schemas are named %q", s.name)
+			}
+		} else if !ok {
+			r.components[s.name] = s
+		}
+		return wire.Obj("$ref", r.refBase+"#/components/schemas/"+s.name)
+	}
 	if s.variants != nil {
 		if r.variant != "" {
 			v, ok := s.variants[r.variant]
@@ -591,16 +601,6 @@ func (r *renderer) schema(s *Schema) any {
 			alts = append(alts, s.variants[k])
 		}
 		return r.schema(OneOf(alts...))
-	}
-	if s.name != "" {
-		if prev, ok := r.components[s.name]; ok && prev != s {
-			if !sameSchema(prev, s) {
-				r.fail("two different schemas are named %q", s.name)
-			}
-		} else if !ok {
-			r.components[s.name] = s
-		}
-		return wire.Obj("$ref", r.refBase+"#/components/schemas/"+s.name)
 	}
 	o := wire.Object{}
 	switch len(s.types) {

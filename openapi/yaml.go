@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/vendoremu/vendoremu/wire"
@@ -96,6 +97,21 @@ func orderedValue(dec *json.Decoder, tok json.Token) (any, error) {
 	}
 }
 
+// plainKey is a key YAML reads as the same string without quotes.
+var plainKey = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$.-]*$`)
+
+// yamlKey writes a key plainly where that cannot change its meaning.
+func yamlKey(k string) string {
+	switch strings.ToLower(k) {
+	case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
+		return yamlScalar(k)
+	}
+	if plainKey.MatchString(k) {
+		return k
+	}
+	return yamlScalar(k)
+}
+
 func yamlScalar(v any) string {
 	switch x := v.(type) {
 	case nil:
@@ -127,12 +143,12 @@ func writeYAML(w io.Writer, v any, indent int, inSeq bool) {
 		}
 		for i, f := range x {
 			if i == 0 && inSeq {
-				fmt.Fprintf(w, " %s:", yamlScalar(f.Key))
+				fmt.Fprintf(w, " %s:", yamlKey(f.Key))
 			} else {
 				if i == 0 {
 					fmt.Fprint(w, "\n")
 				}
-				fmt.Fprintf(w, "%s%s:", pad, yamlScalar(f.Key))
+				fmt.Fprintf(w, "%s%s:", pad, yamlKey(f.Key))
 			}
 			writeYAML(w, f.Value, indent+2, false)
 		}

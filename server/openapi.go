@@ -47,7 +47,11 @@ func (s *Server) DocumentTarget(name, host, variant string) openapi.Target {
 		return t
 	}
 	t.Bases = []string{"http://" + host + "/" + name}
-	if own := s.VendorAddr(name); own != "" {
+	own := s.VendorAddr(name)
+	if own == "" {
+		own = s.cfg.VendorAddrs[name]
+	}
+	if own != "" {
 		t.Bases = append(t.Bases, "http://"+own)
 	}
 	return t

@@ -684,3 +684,59 @@ func parseMultipart(body []byte, boundary string) ([][2]string, error) {
 		out = append(out, [2]string{part.FormName(), b.String()})
 	}
 }
+
+// CompileAll compiles every schema of every document and variant, so that a
+// schema that is not valid JSON Schema 2020-12 fails at once rather than on
+// the first exchange that needs it.
+func (v *Validator) CompileAll() error {
+	for name, doc := range v.docs {
+		variants := doc.Variants
+		if len(variants) == 0 {
+			variants = []string{""}
+		}
+		for _, variant := range variants {
+			c, err := v.compiledFor(name, variant)
+			if err != nil {
+				return err
+			}
+			for _, r := range c.routes {
+				for _, s := range schemasOf(r.Op, c.doc) {
+					if _, err := c.schema(s); err != nil {
+						return fmt.Errorf("%s (%s) %s %s: %w", name, variant, r.Method, r.Path, err)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// schemasOf lists the schemas an operation uses.
+func schemasOf(op *openapi.Op, doc *openapi.Doc) []*openapi.Schema {
+	var out []*openapi.Schema
+	for _, p := range op.Params {
+		if p.Schema != nil {
+			out = append(out, p.Schema)
+		}
+	}
+	if op.Body != nil {
+		for _, m := range op.Body.Content {
+			if m.Schema != nil {
+				out = append(out, m.Schema)
+			}
+		}
+	}
+	for _, r := range append(append(slices.Clone(op.Responses), doc.Common...), doc.Unmatched...) {
+		for _, m := range r.Content {
+			if m.Schema != nil {
+				out = append(out, m.Schema)
+			}
+		}
+		for _, h := range r.Headers {
+			if h.Schema != nil {
+				out = append(out, h.Schema)
+			}
+		}
+	}
+	return out
+}
