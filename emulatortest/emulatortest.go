@@ -1,6 +1,9 @@
 // Package emulatortest runs a whole vendoremu emulator inside a Go test: all
 // five vendors on a free loopback port with an in-memory database, stopped
-// when the test ends.
+// when the test ends. Every exchange is checked against the emulator's
+// OpenAPI documents (GET /_emulator/openapi/<vendor>.json): a request with a
+// parameter the document does not list, answered as a success, fails the
+// test (see WithoutOpenAPICheck).
 //
 //	emu := emulatortest.Start(t)
 //	client := keitaro.NewClient(emu.Keitaro+"/admin_api/v1", "your-api-key")
@@ -41,6 +44,7 @@ type Option func(*settings)
 type settings struct {
 	vendors emulators.Config
 	seed    string
+	noCheck bool
 }
 
 // WithVendorConfig sets the vendors' own configuration (the Keitaro
@@ -54,6 +58,13 @@ func WithSeedFile(path string) Option {
 	return func(s *settings) { s.seed = path }
 }
 
+// WithoutOpenAPICheck turns off checking the exchanges against the OpenAPI
+// documents, for a client that sends parameters the vendor ignores and the
+// documents do not list.
+func WithoutOpenAPICheck() Option {
+	return func(s *settings) { s.noCheck = true }
+}
+
 // Start runs an emulator until t ends.
 func Start(t testing.TB, opts ...Option) *Emulator {
 	t.Helper()
@@ -61,10 +72,14 @@ func Start(t testing.TB, opts ...Option) *Emulator {
 	for _, o := range opts {
 		o(&set)
 	}
-	srv := vtest.Start(t, server.Config{
+	cfg := server.Config{
 		Vendors:  emulators.All(set.vendors),
 		SeedFile: set.seed,
-	})
+	}
+	if set.noCheck {
+		cfg.Check = vtest.NoCheck
+	}
+	srv := vtest.Start(t, cfg)
 	return &Emulator{
 		URL:        srv.URL,
 		Hitsteps:   srv.URL + "/hitsteps",
