@@ -361,6 +361,22 @@ func (s *Server) listRequests(c *gin.Context) {
 		}
 		f.Before = id
 	}
+	if a, ok := c.GetQuery("after"); ok {
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || id < 0 {
+			emu.Abort(c, emu.BadRequest("after must be an entry id (0 or a positive integer), got %q", a))
+			return
+		}
+		f.After = id
+	}
+	if st, ok := c.GetQuery("status"); ok {
+		lo, hi, ok := statusRange(st)
+		if !ok {
+			emu.Abort(c, emu.BadRequest("status must be a status (404) or a class (4xx), got %q", st))
+			return
+		}
+		f.StatusMin, f.StatusMax = lo, hi
+	}
 	page := f.Limit
 	f.Limit++ // one more tells whether an older page exists
 	entries := s.journal.List(f)
@@ -391,6 +407,19 @@ func (s *Server) listRequests(c *gin.Context) {
 		_, _ = w.WriteString(`,"next_before":` + strconv.FormatInt(entries[len(entries)-1].ID, 10))
 	}
 	_, _ = w.WriteString("}")
+}
+
+// statusRange reads a journal status filter: "404" or a class "4xx".
+func statusRange(s string) (lo, hi int, ok bool) {
+	if len(s) == 3 && (s[1:] == "xx" || s[1:] == "XX") && s[0] >= '1' && s[0] <= '5' {
+		lo = int(s[0]-'0') * 100
+		return lo, lo + 99, true
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 100 || n > 599 {
+		return 0, 0, false
+	}
+	return n, n, true
 }
 
 func (s *Server) clearRequests(c *gin.Context) {
