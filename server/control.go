@@ -48,6 +48,9 @@ func (s *Server) controlEngine() *gin.Engine {
 	})
 	g := e.Group("/_emulator")
 	g.GET("", s.page)
+	g.GET("/console/*file", s.consoleAsset)
+	g.POST("/login", s.login)
+	g.POST("/logout", s.logout)
 	g.GET("/health", s.health)
 	g.POST("/reset", s.reset)
 	g.POST("/seed", s.seed)
@@ -90,7 +93,9 @@ func (s *Server) controlRecover(c *gin.Context) {
 // so is a request whose Host is not loopback or allowed (a DNS-rebinding
 // page reaches 127.0.0.1 under its own name, and its Host header says so).
 // Requests without an Origin — curl, SDKs, test code — pass as before,
-// whatever their Content-Type. The Host and Origin checks guard the
+// whatever their Content-Type. With an admin token, the console's login
+// cookie counts like the Bearer header (see sessionAuth), and the console's
+// page, assets, login and logout need neither. The Host and Origin checks guard the
 // listeners the server opens (what a browser can reach); the Handler
 // mounted in-process, as with httptest, has no browser in front of it.
 func (s *Server) adminAuth(c *gin.Context) {
@@ -112,6 +117,9 @@ func (s *Server) adminAuth(c *gin.Context) {
 				"the control plane refuses requests from another site's page (Origin %q) while no admin token is set", origin)})
 			return
 		}
+		return
+	}
+	if consolePublic(c.Request.URL.Path) || s.sessionAuth(c) {
 		return
 	}
 	auth := c.GetHeader("Authorization")
