@@ -29,11 +29,21 @@
       else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
       else e.setAttribute(k, v === true ? '' : String(v));
     }
-    for (const kid of kids.flat()) {
+    for (const kid of kids.flat(3)) {
       if (kid == null || kid === false) continue;
       e.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
     }
     return e;
+  }
+
+  // fill replaces a node's children the way el adds them.
+  function fill(node, ...kids) {
+    node.replaceChildren();
+    for (const kid of kids.flat(3)) {
+      if (kid == null || kid === false) continue;
+      node.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+    }
+    return node;
   }
 
   function say(text, bad) {
@@ -179,7 +189,7 @@
   function renderClock() {
     const t = clockNow();
     if (!t) return;
-    const iso = t.toISOString().replace('.000Z', 'Z');
+    const iso = t.toISOString().slice(0, 19) + 'Z';
     $('clock').textContent = 'clock ' + iso.replace('T', ' ') + (st.clock.frozen ? ' (frozen)' : '');
     $('clock-now').textContent = st.clock.frozen ? st.clock.now : iso;
     $('clock-mode').textContent = st.clock.frozen ? 'frozen' : 'running';
@@ -212,6 +222,7 @@
   // reloadJournal replaces the list with the newest page that matches.
   async function reloadJournal() {
     const q = filterQuery();
+    const key = q.toString();
     q.set('limit', PAGE);
     const seq = ++reloadJournal.seq;
     const page = await api('GET', '/requests?' + q);
@@ -220,7 +231,7 @@
     st.byId = new Map(st.entries.map((e) => [e.id, e]));
     st.maxId = st.entries.length ? st.entries[0].id : st.maxId;
     st.nextBefore = page.next_before || null;
-    st.filterKey = q.toString();
+    st.filterKey = key;
     renderJournal();
   }
   reloadJournal.seq = 0;
@@ -355,9 +366,7 @@
   // emulator (secrets stay masked as the journal keeps them).
   function curlFor(e) {
     const url = isOutbound(e) ? e.path : location.origin + '/' + e.vendor + e.path + (e.query ? '?' + e.query : '');
-    const parts = ['curl'];
-    if (e.method !== 'GET' || e.request_body) parts.push('-X ' + e.method);
-    parts.push(shellQuote(url));
+    const parts = [(e.method !== 'GET' || e.request_body ? 'curl -X ' + e.method : 'curl') + ' ' + shellQuote(url)];
     for (const k of Object.keys(e.request_headers || {}).sort()) {
       const lk = k.toLowerCase();
       if (['content-length', 'accept-encoding', 'connection', 'user-agent'].includes(lk)) continue;
@@ -389,7 +398,7 @@
     const target = isOutbound(e) ? e.path : '/' + e.vendor + e.path + (e.query ? '?' + e.query : '');
     const curl = curlFor(e);
     const masked = Object.values(e.request_headers || {}).some((v) => /\*\*\*$/.test(v));
-    d.replaceChildren(
+    fill(d,
       el('div', {class: 'bar'},
         el('strong', {}, 'Exchange #' + e.id),
         el('span', {class: 'muted'}, `${e.time} · ${e.duration_ms} ms · ${e.vendor}${e.tenant ? ' · tenant ' + e.tenant : ''}`),
@@ -471,7 +480,7 @@
     };
     walk(t, '', 0);
     st.data = {vendor, tenant, kinds};
-    $('d-props').replaceChildren(el('h3', {}, `${vendor} tenant ${tenant}`), kvTable(props));
+    fill($('d-props'), el('h3', {}, `${vendor} tenant ${tenant}`), kvTable(props));
     const nav = $('d-kinds');
     nav.replaceChildren(...[...kinds].map(([k, list]) =>
       el('button', {type: 'button', 'data-kind': k, onclick: () => showKind(k)}, `${k} (${list.length})`)));
@@ -505,7 +514,7 @@
         tr.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') showObject(kind, i, tr); });
         return tr;
       })));
-    $('d-table').replaceChildren(
+    fill($('d-table'),
       list.length ? table : el('p', {class: 'muted'}, `No ${kind}.`),
       list.length > MAX_ROWS ? el('p', {class: 'muted'}, `The first ${MAX_ROWS} of ${list.length}: the whole list is in GET /_emulator/state/${st.data.vendor}?tenant=….`) : null);
     $('d-object').hidden = true;
@@ -515,7 +524,7 @@
     for (const r of tr.parentNode.rows) r.classList.toggle('selected', r === tr);
     const o = st.data.kinds.get(kind)[i];
     const d = $('d-object');
-    d.replaceChildren(
+    fill(d,
       el('div', {class: 'bar'}, el('strong', {}, `${kind} #${i + 1}`),
         el('button', {type: 'button', onclick: () => copyText(JSON.stringify(o, null, 2)).then(() => say('Copied.'))}, 'Copy JSON'),
         el('button', {type: 'button', onclick: () => { d.hidden = true; }}, 'Close')),
@@ -558,7 +567,7 @@
         rows.token = token.token;
         if (token.expiresAt) rows.tokenExpiresAt = token.expiresAt;
       }
-      out.replaceChildren(
+      fill(out,
         el('h3', {}, `New ${vendor} tenant`),
         kvTable(rows),
         el('div', {class: 'buttons'},
