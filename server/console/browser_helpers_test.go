@@ -215,6 +215,8 @@ func (b *browser) choose(sel, value string) {
 
 // shot saves a screenshot of the whole page.
 func (b *browser) shot(name string) {
+	// From the top, so that the sticky header is where a person sees it.
+	_, _ = chromedp.Run(b.ctx, chromedp.Evaluate[bool](`window.scrollTo(0, 0), true`))
 	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Logf("screenshot %s: %v", name, err)

@@ -378,6 +378,14 @@ func TestNarrowWindow(t *testing.T) {
 			b.wait("the exchange row", `document.querySelectorAll('#journal tbody tr').length === 1`)
 			b.click("#journal tbody tr")
 			b.wait("the exchange opens", `!document.getElementById('exchange').hidden`)
+			// The row's status is on screen, and the exchange below the
+			// list is whole, not squeezed.
+			if right := eval[float64](b, `document.querySelector('#journal tbody td.status').getBoundingClientRect().right`); right > 375 {
+				t.Errorf("the status column ends at %v px, off a 375 px window", right)
+			}
+			if h := eval[float64](b, `document.getElementById('exchange').getBoundingClientRect().height`); h < 300 {
+				t.Errorf("the opened exchange is %v px high", h)
+			}
 		}
 		if tab == "data" {
 			b.wait("the tenant's data", `!!document.getElementById('d-rows')`)
