@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -158,6 +160,20 @@ func TestDataBrowserShowsTenantObjectsAsText(t *testing.T) {
 	}
 	b.shot("keitaro-campaigns")
 
+	// Reset this tenant: the campaign the client created goes, the
+	// defaults stay.
+	b.click("#d-reset")
+	b.wait("the confirmation", `document.getElementById('confirm').open`)
+	if !strings.Contains(b.text("#confirm-text"), "Reset keitaro tenant your-api-key?") {
+		t.Fatalf("confirmation %q", b.text("#confirm-text"))
+	}
+	b.click("#confirm-ok")
+	b.wait("the table without the created campaign", `document.getElementById('d-rows') && document.getElementById('d-rows').dataset.kind === 'campaigns' &&
+		document.querySelectorAll('#d-rows tbody tr').length === 3 && !document.getElementById('d-rows').innerText.includes('xss-campaign')`)
+	if got := keitaro(t, srv, 200, "GET", "/campaigns", ""); strings.Contains(got, "xss-campaign") {
+		t.Fatal("the tenant reset left the created campaign")
+	}
+
 	// Another vendor, another shape.
 	b.choose("#d-vendor", "twipla")
 	b.wait("TWIPLA's packages", `!!document.querySelector('#d-kinds button[data-kind="packages"]')`)
@@ -268,6 +284,18 @@ func TestControls(t *testing.T) {
 	b.click("#seed-form button[type=submit]")
 	b.wait("the seed is loaded", `document.getElementById('msg').textContent === 'Seed loaded: keitaro'`)
 	mustCall(t, srv, 200, "GET", "/keitaro/admin_api/v1/campaigns", "", "Api-Key", "seeded-key")
+	// Or uploaded as a file.
+	file := filepath.Join(t.TempDir(), "seed.json")
+	if err := os.WriteFile(file, []byte(`{"mousestats":{"tenants":[{"partnerId":"uploaded","partnerSecret":"up-secret"}]}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.do("choose the file", chromedp.SetUploadFiles(chromedp.CSS("#seed-file"), []string{file}))
+	b.wait("the file's text in the box", `document.getElementById('seed-body').value.includes('uploaded')`)
+	b.click("#seed-form button[type=submit]")
+	b.wait("the uploaded seed is loaded", `document.getElementById('msg').textContent === 'Seed loaded: mousestats'`)
+	if !stateHas(t, srv, "mousestats", "uploaded") {
+		t.Fatal("the uploaded seed's partner is missing")
+	}
 	b.typeIn("#seed-body", `{"nobody":{}}`)
 	b.click("#seed-form button[type=submit]")
 	b.wait("a bad seed is explained", `document.getElementById('msg').classList.contains('bad') && document.getElementById('msg').textContent.includes('nobody')`)
