@@ -329,10 +329,15 @@
     return '';
   }
 
-  function kvTable(h) {
-    const names = Object.keys(h || {}).sort();
+  // kvTable shows names and values (headers sorted by name, other things
+  // in their own order); a long or multi-line value (a PEM key, a JWT)
+  // scrolls in its own box.
+  function kvTable(h, keepOrder) {
+    const names = Object.keys(h || {});
+    if (!keepOrder) names.sort();
     if (!names.length) return el('p', {class: 'muted'}, '(none)');
-    return el('table', {class: 'kv'}, el('tbody', {}, names.map((k) => el('tr', {}, el('th', {}, k), el('td', {}, h[k])))));
+    const value = (v) => (String(v).length > 160 || String(v).includes('\n') ? el('pre', {class: 'long'}, v) : v);
+    return el('table', {class: 'kv'}, el('tbody', {}, names.map((k) => el('tr', {}, el('th', {}, k), el('td', {}, value(h[k]))))));
   }
 
   function looksLikeForm(s) {
@@ -480,7 +485,7 @@
     };
     walk(t, '', 0);
     st.data = {vendor, tenant, kinds};
-    fill($('d-props'), el('h3', {}, `${vendor} tenant ${tenant}`), kvTable(props));
+    fill($('d-props'), el('h3', {}, `${vendor} tenant ${tenant}`), kvTable(props, true));
     const nav = $('d-kinds');
     nav.replaceChildren(...[...kinds].map(([k, list]) =>
       el('button', {type: 'button', 'data-kind': k, onclick: () => showKind(k)}, `${k} (${list.length})`)));
@@ -569,7 +574,7 @@
       }
       fill(out,
         el('h3', {}, `New ${vendor} tenant`),
-        kvTable(rows),
+        kvTable(rows, true),
         el('div', {class: 'buttons'},
           el('button', {type: 'button', onclick: () => copyText(JSON.stringify(Object.assign({}, creds, token ? {token: token.token} : {}), null, 2)).then(() => say('Copied.'))}, 'Copy JSON')));
       out.querySelector('table').id = 'tenant-creds';
