@@ -16,7 +16,7 @@
   const st = {
     vendors: [], entries: [], byId: new Map(), maxId: 0, nextBefore: null, selected: null,
     live: true, polling: false, loginShown: false, started: false,
-    clock: null, clockAt: 0, faults: [], tenants: new Map(), data: null, kind: null,
+    clock: null, clockAt: 0, clockScope: null, tclock: null, tclockAt: 0, faults: [], tenants: new Map(), data: null, kind: null,
   };
 
   // el builds an element; string and number children become text nodes.
@@ -151,7 +151,7 @@
   async function start() {
     const h = await api('GET', '/health');
     st.vendors = h.vendors || [];
-    for (const id of ['f-vendor', 'fault-vendor']) {
+    for (const id of ['f-vendor', 'fault-vendor', 'clock-vendor']) {
       const s = $(id);
       while (s.options.length > 1) s.remove(1);
       for (const v of st.vendors) s.append(el('option', {value: v}, v));
@@ -172,37 +172,87 @@
   }
 
   // ---- clock ----
+  // st.clock is the emulator clock (the header shows it). The clock card
+  // can work on one tenant's own clock instead (GET/POST
+  // /_emulator/clock?vendor=V&tenant=T) where the emulator has them: an
+  // answer that names the tenant says so. Without them the card stays on
+  // the emulator clock, so a tenant's "set" never moves every tenant's.
 
   async function loadClock() {
     st.clock = await api('GET', '/clock');
     st.clockAt = Date.now();
+    if (st.clockScope) await loadTenantClock(st.clockScope.vendor, st.clockScope.tenant);
     renderClock();
   }
 
-  function clockNow() {
-    if (!st.clock) return null;
-    const t = new Date(st.clock.now);
-    if (!st.clock.frozen) t.setTime(t.getTime() + (Date.now() - st.clockAt));
-    return t;
+  async function loadTenantClock(vendor, tenant) {
+    const q = `?vendor=${encodeURIComponent(vendor)}&tenant=${encodeURIComponent(tenant)}`;
+    const c = await api('GET', '/clock' + q);
+    if (!c || c.tenant !== tenant) {
+      st.clockScope = null;
+      st.tclock = null;
+      return false;
+    }
+    st.clockScope = {vendor, tenant, query: q};
+    st.tclock = c;
+    st.tclockAt = Date.now();
+    return true;
+  }
+
+  async function chooseClock() {
+    const vendor = $('clock-vendor').value, tenant = $('clock-tenant').value.trim();
+    const note = $('clock-scope-note');
+    st.clockScope = null;
+    st.tclock = null;
+    if (vendor && tenant) {
+      try {
+        if (!(await loadTenantClock(vendor, tenant))) {
+          note.textContent = 'This emulator keeps one clock for every tenant: the controls below move the emulator clock.';
+        }
+      } catch (e) {
+        note.textContent = e.message;
+      }
+    }
+    if (st.clockScope) {
+      note.textContent = `The controls below move ${vendor} tenant ${tenant}'s own clock; "back to real time" makes it follow the emulator clock again.`;
+    } else if (!(vendor && tenant)) {
+      note.textContent = '';
+    }
+    renderClock();
+  }
+
+  function tick(c, at) {
+    const t = new Date(c.now);
+    if (!c.frozen) t.setTime(t.getTime() + (Date.now() - at));
+    return t.toISOString().slice(0, 19) + 'Z';
   }
 
   function renderClock() {
-    const t = clockNow();
-    if (!t) return;
-    const iso = t.toISOString().slice(0, 19) + 'Z';
+    if (!st.clock) return;
+    const iso = tick(st.clock, st.clockAt);
     $('clock').textContent = 'clock ' + iso.replace('T', ' ') + (st.clock.frozen ? ' (frozen)' : '');
-    $('clock-now').textContent = st.clock.frozen ? st.clock.now : iso;
-    $('clock-mode').textContent = st.clock.frozen ? 'frozen' : 'running';
+    const c = st.tclock || st.clock;
+    $('clock-now').textContent = c.frozen ? c.now : tick(c, st.tclock ? st.tclockAt : st.clockAt);
+    $('clock-mode').textContent = (c.frozen ? 'frozen' : 'running') +
+      (st.tclock ? (st.tclock.own ? ', its own clock' : ', follows the emulator clock') : '');
     const input = $('clock-set-value');
     if (!input.value && document.activeElement !== input) input.placeholder = iso;
   }
 
   async function clockPost(body, what) {
     try {
-      st.clock = await api('POST', '/clock', body);
-      st.clockAt = Date.now();
+      const scope = st.clockScope;
+      const c = await api('POST', '/clock' + (scope ? scope.query : ''), body);
+      if (scope) {
+        st.tclock = c;
+        st.tclockAt = Date.now();
+        say(`${scope.vendor} tenant ${scope.tenant}'s clock ${what}: ${c.now}${c.frozen ? ' (frozen)' : ''}`);
+      } else {
+        st.clock = c;
+        st.clockAt = Date.now();
+        say(`Clock ${what}: ${c.now}${c.frozen ? ' (frozen)' : ''}`);
+      }
       renderClock();
-      say(`Clock ${what}: ${st.clock.now}${st.clock.frozen ? ' (frozen)' : ''}`);
     } catch (e) { fail(e); }
   }
 
@@ -671,6 +721,14 @@
     $('clock-set').addEventListener('submit', (ev) => { ev.preventDefault(); clockPost({now: $('clock-set-value').value.trim()}, 'set'); });
     $('clock-advance').addEventListener('submit', (ev) => { ev.preventDefault(); clockPost({advance: $('clock-advance-value').value.trim()}, 'advanced'); });
     $('clock-real').addEventListener('click', () => clockPost({real: true}, 'back to real time'));
+    $('clock-vendor').addEventListener('change', () => chooseClock());
+    $('clock-tenant').addEventListener('change', () => chooseClock());
+    $('clock-tenant').addEventListener('focus', async () => {
+      const v = $('clock-vendor').value;
+      if (!v) return;
+      const keys = st.tenants.get(v) || await loadTenants(v).catch(() => []);
+      $('clock-tenants').replaceChildren(...keys.map((k) => el('option', {value: k})));
+    });
 
     $('fault-form').addEventListener('submit', addFault);
     $('faults-clear').addEventListener('click', async () => {
