@@ -53,6 +53,8 @@ type Limits struct {
 
 // Entry is one exchange. Path is the vendor's own path, without the
 // "/<vendor>" prefix of the shared listener; Query is the raw query string.
+// Fault is the id of the injected fault that answered or changed the
+// exchange (absent when none did).
 type Entry struct {
 	ID             int64             `json:"id"`
 	Time           time.Time         `json:"time"`
@@ -62,6 +64,7 @@ type Entry struct {
 	Path           string            `json:"path"`
 	Query          string            `json:"query"`
 	Status         int               `json:"status"`
+	Fault          int64             `json:"fault,omitempty"`
 	DurationMS     float64           `json:"duration_ms"`
 	RequestHeaders map[string]string `json:"request_headers"`
 	RequestBody    string            `json:"request_body"`
@@ -69,11 +72,6 @@ type Entry struct {
 	// request's (a vendor's Set-Cookie).
 	ResponseHeaders map[string]string `json:"response_headers"`
 	ResponseBody    string            `json:"response_body"`
-	// FaultID names the injected fault that matched the exchange, and
-	// Fault says what it did ("status 503", "delay 200 ms"); both are
-	// absent when no fault matched.
-	FaultID int64  `json:"fault_id,omitempty"`
-	Fault   string `json:"fault,omitempty"`
 
 	size int64 // what the entry counts against Limits.MaxBytes
 }
@@ -122,9 +120,8 @@ func (j *Journal) Add(e Entry) int64 {
 	e.ResponseBody = Truncate(e.ResponseBody)
 	e.RequestHeaders = cutHeaders(e.RequestHeaders)
 	e.ResponseHeaders = cutHeaders(e.ResponseHeaders)
-	e.Fault = cut(e.Fault, PathLimit)
 	e.size = entryOverhead + int64(len(e.Vendor)+len(e.Tenant)+len(e.Method)+len(e.Path)+len(e.Query)+
-		len(e.RequestBody)+len(e.ResponseBody)+len(e.Fault))
+		len(e.RequestBody)+len(e.ResponseBody))
 	for _, h := range []map[string]string{e.RequestHeaders, e.ResponseHeaders} {
 		for k, v := range h {
 			e.size += int64(len(k) + len(v))

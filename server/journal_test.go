@@ -131,8 +131,8 @@ func TestJournalKeepsResponseHeadersHostAndFault(t *testing.T) {
 	if e.RequestHeaders["Host"] != "acme.localhost:8080" {
 		t.Fatalf("request headers %v: the Host the client sent is missing", e.RequestHeaders)
 	}
-	if e.ResponseHeaders["Content-Type"] == "" || e.FaultID != 0 || e.Fault != "" {
-		t.Fatalf("unfaulted entry: response headers %v, fault %d %q", e.ResponseHeaders, e.FaultID, e.Fault)
+	if e.ResponseHeaders["Content-Type"] == "" || e.Fault != 0 {
+		t.Fatalf("unfaulted entry: response headers %v, fault %d", e.ResponseHeaders, e.Fault)
 	}
 	if strings.Contains(srv.Do("GET", "/_emulator/requests?limit=1", nil).Body, `"fault`) {
 		t.Fatal("an unfaulted exchange carries fault fields")
@@ -141,14 +141,13 @@ func TestJournalKeepsResponseHeadersHostAndFault(t *testing.T) {
 	srv.Do("POST", "/_emulator/faults", `{"vendor":"notes","path":"/items","status":503,"body":"down","delay_ms":1,"times":1}`)
 	srv.Do("GET", "/notes/items", nil, "X-Tenant", "default")
 	e = requests(t, srv, "?limit=1")[0]
-	if e.FaultID != 1 || e.Fault != "status 503, delay 1 ms" || e.Status != 503 ||
-		e.ResponseHeaders["Content-Type"] != "text/plain; charset=utf-8" {
-		t.Fatalf("faulted entry: fault %d %q, status %d, headers %v", e.FaultID, e.Fault, e.Status, e.ResponseHeaders)
+	if e.Fault != 1 || e.Status != 503 || e.ResponseHeaders["Content-Type"] != "text/plain; charset=utf-8" {
+		t.Fatalf("faulted entry: fault %d, status %d, headers %v", e.Fault, e.Status, e.ResponseHeaders)
 	}
 	srv.Do("POST", "/_emulator/faults", `{"vendor":"notes","delay_ms":1,"times":1}`)
 	srv.Do("GET", "/notes/items", nil, "X-Tenant", "default")
-	if e = requests(t, srv, "?limit=1")[0]; e.FaultID != 2 || e.Fault != "delay 1 ms" || e.Status != 200 {
-		t.Fatalf("delayed entry: fault %d %q, status %d", e.FaultID, e.Fault, e.Status)
+	if e = requests(t, srv, "?limit=1")[0]; e.Fault != 2 || e.Status != 200 {
+		t.Fatalf("delayed entry: fault %d, status %d", e.Fault, e.Status)
 	}
 }
 

@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -111,7 +109,7 @@ func (s *Server) journalMiddleware(v emu.Vendor) gin.HandlerFunc {
 			ResponseBody:    w.buf.String(),
 		}
 		if f, ok := c.Get(faultKey); ok {
-			e.FaultID, e.Fault = f.(faults.Fault).ID, faultSummary(f.(faults.Fault))
+			e.Fault = f.(faults.Fault).ID
 		}
 		s.journal.Add(e)
 		s.log.Debug("request", "vendor", vendor, "tenant", journal.Fingerprint(e.Tenant), "method", e.Method, "path", e.Path,
@@ -133,18 +131,6 @@ func requestHeaders(r *http.Request) map[string]string {
 // faultKey is where faultMiddleware leaves the fault that matched, for the
 // journal.
 const faultKey = "vendoremu.fault"
-
-// faultSummary says in a few words what a fault did to an exchange.
-func faultSummary(f faults.Fault) string {
-	var parts []string
-	if f.Status != 0 {
-		parts = append(parts, "status "+strconv.Itoa(f.Status))
-	}
-	if f.DelayMS > 0 {
-		parts = append(parts, "delay "+strconv.FormatInt(f.DelayMS, 10)+" ms")
-	}
-	return strings.Join(parts, ", ")
-}
 
 type readCloser struct {
 	io.Reader

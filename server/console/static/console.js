@@ -366,7 +366,7 @@
       el('td', {class: 'path', title: e.path + (e.query ? '?' + e.query : '')},
         isOutbound(e) ? el('span', {class: 'badge'}, 'outbound') : null, isOutbound(e) ? ' ' : null, e.path),
       el('td', {class: 'status ' + statusClass(e.status)}, e.status || 'error',
-        e.fault_id ? [' ', el('span', {class: 'badge fault', title: e.fault}, 'fault #' + e.fault_id)] : null),
+        e.fault ? [' ', el('span', {class: 'badge fault'}, 'fault #' + e.fault)] : null),
       el('td', {class: 'ms'}, Math.round(e.duration_ms * 10) / 10));
     const open = () => openExchange(e.id);
     tr.addEventListener('click', open);
@@ -459,8 +459,7 @@
         el('span', {class: 'muted'}, `${e.time} · ${e.duration_ms} ms · ${e.vendor}${e.tenant ? ' · tenant ' + e.tenant : ''}`),
         el('button', {type: 'button', id: 'copy-curl', onclick: () => copyText(curl).then(() => say('Copied as curl.'))}, 'Copy as curl'),
         el('button', {type: 'button', onclick: closeExchange}, 'Close')),
-      e.fault_id ? el('p', {class: 'fault-note', id: 'exchange-fault'},
-        `Answered by fault #${e.fault_id}` + (e.fault ? ` (${e.fault})` : '') + ', not by the vendor.') : null,
+      e.fault ? el('p', {class: 'fault-note', id: 'exchange-fault'}, `Fault #${e.fault} matched this exchange.`) : null,
       isOutbound(e) ? el('p', {class: 'muted'}, 'Sent by the emulator (a callback or postback).') : null,
       el('h3', {}, 'Request'),
       el('div', {class: 'reqline', id: 'exchange-line'}, e.method + ' ' + target),
@@ -473,7 +472,34 @@
         masked ? el('p', {class: 'muted'}, 'Secrets appear as *** as the journal masks them: put yours back.') : null,
         el('pre', {id: 'exchange-curl'}, curl)));
     d.hidden = false;
+    if (e.fault) describeExchangeFault(e);
     if (window.matchMedia('(max-width: 860px)').matches) d.scrollIntoView({block: 'start'});
+  }
+
+  // describeFault says what a fault does, in the words of its fields.
+  function describeFault(f) {
+    const parts = [];
+    if (f.tenant) parts.push('tenant ' + f.tenant);
+    if (f.fault) parts.push(f.fault.replace(/_/g, ' '));
+    if (f.status) parts.push('answers ' + f.status);
+    if (f.delay_ms) parts.push(`delays ${f.delay_ms} ms`);
+    if (f.jitter_ms) parts.push(`± ${f.jitter_ms} ms`);
+    return parts.join(', ');
+  }
+
+  // describeExchangeFault adds what the fault does while it is active; a
+  // fault used up or deleted is gone from the list, and the answer shown
+  // is what it did.
+  async function describeExchangeFault(e) {
+    let text = `Fault #${e.fault} matched this exchange`;
+    try {
+      const f = ((await api('GET', '/faults')).faults || []).find((x) => x.id === e.fault);
+      text += f ? `: it ${describeFault(f)} (${e.vendor}${f.method ? ' ' + f.method : ''} ${f.path}).` : ' (it is no longer active).';
+    } catch (_) {
+      text += '.';
+    }
+    const note = $('exchange-fault');
+    if (note && st.selected === e.id) note.textContent = text;
   }
 
   function closeExchange() {
