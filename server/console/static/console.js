@@ -667,10 +667,13 @@
     st.faults = r.faults || [];
     const body = $('faults').tBodies[0];
     body.replaceChildren(...st.faults.map((f) => el('tr', {'data-id': f.id},
-      el('td', {}, f.id), el('td', {}, f.vendor || 'any'), el('td', {}, f.method || 'any'),
+      el('td', {}, f.id), el('td', {}, (f.vendor || 'any') + (f.tenant ? ' · tenant ' + f.tenant : '')),
+      el('td', {}, f.method || 'any'),
       el('td', {class: 'path'}, f.path),
-      el('td', {}, f.status ? [el('span', {class: 'status ' + statusClass(f.status)}, f.status), f.body ? ' ' + (f.body.length > 40 ? f.body.slice(0, 40) + '…' : f.body) : ''] : 'delay only'),
-      el('td', {}, f.delay_ms), el('td', {}, f.times || '∞'),
+      el('td', {}, f.fault ? f.fault.replace(/_/g, ' ')
+        : f.status ? [el('span', {class: 'status ' + statusClass(f.status)}, f.status), f.body ? ' ' + (f.body.length > 40 ? f.body.slice(0, 40) + '…' : f.body) : '']
+          : 'delay only'),
+      el('td', {}, f.delay_ms + (f.jitter_ms ? ' ± ' + f.jitter_ms : '')), el('td', {}, f.times || '∞'),
       el('td', {class: 'remaining'}, f.times ? f.remaining : '∞'), el('td', {}, f.parked),
       el('td', {}, el('button', {type: 'button', class: 'danger', onclick: () => deleteFault(f.id)}, 'Delete')))));
     $('faults-empty').hidden = st.faults.length > 0;
