@@ -125,7 +125,7 @@
     st.loginShown = false;
     $('login').hidden = true;
     $('tabs').hidden = false;
-    start();
+    start().catch(fail);
   }
 
   async function logout() {
@@ -331,11 +331,13 @@
     }
     st.entries = fresh.concat(st.entries);
     st.maxId = Math.max(st.maxId, fresh[0].id);
-    while (st.entries.length > KEEP) {
-      const old = st.entries.pop();
-      st.byId.delete(old.id);
-      body.lastElementChild && body.lastElementChild.remove();
-      st.nextBefore = old.id;
+    if (st.entries.length > KEEP) {
+      // The oldest rows go; "Load older" brings them back from the journal.
+      for (const old of st.entries.splice(KEEP)) {
+        st.byId.delete(old.id);
+        body.lastElementChild && body.lastElementChild.remove();
+      }
+      st.nextBefore = st.entries[st.entries.length - 1].id;
     }
     $('journal-empty').hidden = st.entries.length > 0;
     $('older').hidden = !st.nextBefore;
