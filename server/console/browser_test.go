@@ -462,3 +462,27 @@ func TestNarrowWindow(t *testing.T) {
 		b.shot(tab)
 	}
 }
+
+func TestInspectorPagesBack(t *testing.T) {
+	srv := startEmulator(t, "")
+	for range 130 {
+		keitaro(t, srv, 200, "GET", "/campaigns", "")
+	}
+	b := newBrowser(t, srv, 1280, 900)
+	b.open("/_emulator/")
+	b.wait("the newest page", `document.querySelectorAll('#journal tbody tr').length === 100`)
+	if !b.visible("#older") {
+		t.Fatal("no way to older exchanges")
+	}
+	b.click("#older")
+	b.wait("the older exchanges", `document.querySelectorAll('#journal tbody tr').length === 130`)
+	if b.visible("#older") {
+		t.Fatal("Load older shows with nothing older")
+	}
+	ids := eval[[]int](b, `[...document.querySelectorAll('#journal tbody tr')].map((r) => Number(r.dataset.id))`)
+	for i := 1; i < len(ids); i++ {
+		if ids[i] != ids[i-1]-1 {
+			t.Fatalf("row %d is exchange %d after %d: not the next older one", i, ids[i], ids[i-1])
+		}
+	}
+}
