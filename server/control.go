@@ -53,6 +53,9 @@ func (s *Server) controlEngine() *gin.Engine {
 	s.controlDoc = s.newControlDoc()
 	g := openapi.NewRouter(e, s.controlDoc).Group("/_emulator")
 	g.GET("", pageOp, s.page)
+	g.GET("/console/*file", consoleAssetOp, s.consoleAsset)
+	g.POST("/login", loginOp, s.login)
+	g.POST("/logout", logoutOp, s.logout)
 	g.GET("/health", healthOp, s.health)
 	g.POST("/reset", resetOp, s.reset)
 	g.POST("/seed", seedOp, s.seed)
@@ -90,18 +93,22 @@ func (s *Server) controlRecover(c *gin.Context) {
 
 // adminAuth guards the control plane, except the health check (container
 // health checks and wait strategies have no token, and health tells nothing
-// about the data). With an admin token configured, the token is required.
+// about the data) and the OpenAPI documents (which hold none either). With an admin token configured, the token is required.
 // Without one, the control plane must not be drivable by a web page the
 // developer happens to visit: a request whose Origin is another site is
 // refused (a page's cross-site fetch or form post carries its Origin), and
 // so is a request whose Host is not loopback or allowed (a DNS-rebinding
 // page reaches 127.0.0.1 under its own name, and its Host header says so).
 // Requests without an Origin — curl, SDKs, test code — pass as before,
-// whatever their Content-Type. The Host and Origin checks guard the
+// whatever their Content-Type. With an admin token, the console's login
+// cookie counts like the Bearer header (see sessionAuth), and the console's
+// page, assets, login and logout need neither. The Host and Origin checks guard the
 // listeners the server opens (what a browser can reach); the Handler
 // mounted in-process, as with httptest, has no browser in front of it.
 func (s *Server) adminAuth(c *gin.Context) {
-	if c.Request.URL.Path == "/_emulator/health" {
+	// The health check and the OpenAPI documents hold no data; tools
+	// (health checks, Prism, client generators) fetch them without a token.
+	if c.Request.URL.Path == "/_emulator/health" || strings.HasPrefix(c.Request.URL.Path, "/_emulator/openapi/") {
 		return
 	}
 	if s.cfg.AdminToken == "" {
@@ -119,6 +126,9 @@ func (s *Server) adminAuth(c *gin.Context) {
 				"the control plane refuses requests from another site's page (Origin %q) while no admin token is set", origin)})
 			return
 		}
+		return
+	}
+	if consolePublic(c.Request.URL.Path) || s.sessionAuth(c) {
 		return
 	}
 	auth := c.GetHeader("Authorization")
@@ -372,6 +382,22 @@ func (s *Server) listRequests(c *gin.Context) {
 		}
 		f.Before = id
 	}
+	if a, ok := c.GetQuery("after"); ok {
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || id < 0 {
+			emu.Abort(c, emu.BadRequest("after must be an entry id (0 or a positive integer), got %q", a))
+			return
+		}
+		f.After = id
+	}
+	if st, ok := c.GetQuery("status"); ok {
+		lo, hi, ok := statusRange(st)
+		if !ok {
+			emu.Abort(c, emu.BadRequest("status must be a status (404) or a class (4xx), got %q", st))
+			return
+		}
+		f.StatusMin, f.StatusMax = lo, hi
+	}
 	page := f.Limit
 	f.Limit++ // one more tells whether an older page exists
 	entries := s.journal.List(f)
@@ -402,6 +428,19 @@ func (s *Server) listRequests(c *gin.Context) {
 		_, _ = w.WriteString(`,"next_before":` + strconv.FormatInt(entries[len(entries)-1].ID, 10))
 	}
 	_, _ = w.WriteString("}")
+}
+
+// statusRange reads a journal status filter: "404" or a class "4xx".
+func statusRange(s string) (lo, hi int, ok bool) {
+	if len(s) == 3 && (s[1:] == "xx" || s[1:] == "XX") && s[0] >= '1' && s[0] <= '5' {
+		lo = int(s[0]-'0') * 100
+		return lo, lo + 99, true
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 100 || n > 599 {
+		return 0, 0, false
+	}
+	return n, n, true
 }
 
 func (s *Server) clearRequests(c *gin.Context) {

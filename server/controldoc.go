@@ -15,11 +15,52 @@ var badRequest = controlErrorAnswer(http.StatusBadRequest, "the request cannot b
 func notFound(desc string) *openapi.Response { return controlErrorAnswer(http.StatusNotFound, desc) }
 
 var pageOp = &openapi.Op{
-	Summary: "The web page: vendors, tenants, faults and the newest requests",
-	Tags:    tags,
+	Summary:     "The web console: live request inspector, data browser, controls",
+	Description: "Needs no token itself (it holds no data); with EMULATOR_ADMIN_TOKEN set it asks to log in.",
+	Tags:        tags,
+	NoAuth:      true,
 	Responses: []*openapi.Response{
 		openapi.Answer(http.StatusOK, "an HTML page", openapi.Media{Type: "text/html", Schema: openapi.String()}),
 	},
+}
+
+var consoleAssetOp = &openapi.Op{
+	Summary: "The console's own script and style sheet",
+	Tags:    tags,
+	NoAuth:  true,
+	Params:  []openapi.Param{openapi.PathParam("file", openapi.String().Strings("console.js", "console.css"), "")},
+	Responses: []*openapi.Response{
+		openapi.Answer(http.StatusOK, "the asset",
+			openapi.Media{Type: "text/javascript", Schema: openapi.String()},
+			openapi.Media{Type: "application/javascript", Schema: openapi.String()},
+			openapi.Media{Type: "text/css", Schema: openapi.String()}),
+		openapi.Empty(http.StatusNotModified, "unchanged since If-Modified-Since"),
+		notFound("no such asset"),
+	},
+}
+
+var statusOKAnswer = openapi.JSONAnswer(http.StatusOK, "done", openapi.Object(openapi.Field("status", openapi.String().Const("ok"))))
+
+var loginOp = &openapi.Op{
+	Summary: "Log the console in: a session cookie for the admin token",
+	Tags:    tags,
+	NoAuth:  true,
+	Body: &openapi.Body{Required: true, Content: []openapi.Media{
+		openapi.JSON(openapi.Object(openapi.Field("token", openapi.String().Nullable()))),
+		{Type: "application/x-www-form-urlencoded", Schema: openapi.Object(openapi.Field("token", openapi.String()))},
+	}},
+	Responses: []*openapi.Response{
+		statusOKAnswer.WithHeader("Set-Cookie", openapi.String(), "vendoremu_admin_<port>, HttpOnly, SameSite=Strict", true),
+		badRequest,
+		controlErrorAnswer(http.StatusUnauthorized, "not the admin token"),
+	},
+}
+
+var logoutOp = &openapi.Op{
+	Summary:   "Log the console out",
+	Tags:      tags,
+	NoAuth:    true,
+	Responses: []*openapi.Response{statusOKAnswer.WithHeader("Set-Cookie", openapi.String(), "the cleared cookie", true)},
 }
 
 var healthOp = &openapi.Op{
@@ -93,9 +134,11 @@ var journalEntry = openapi.Named("JournalEntry", openapi.Object(
 	openapi.Field("path", openapi.String().Describe("the vendor's own path (without the /<vendor> prefix), or a delivery's URL")),
 	openapi.Field("query", openapi.String()),
 	openapi.Field("status", openapi.Integer()),
+	openapi.Optional("fault", openapi.Integer().Describe("the injected fault that answered or changed the exchange")),
 	openapi.Field("duration_ms", openapi.Number()),
 	openapi.Field("request_headers", openapi.Map(openapi.String()).Describe("credentials masked")),
 	openapi.Field("request_body", openapi.String()),
+	openapi.Field("response_headers", openapi.Map(openapi.String()).Describe("secrets masked")),
 	openapi.Field("response_body", openapi.String()),
 ))
 
@@ -109,6 +152,8 @@ var listRequestsOp = &openapi.Op{
 		openapi.Query("tenant", openapi.String(), "only this tenant"),
 		openapi.Query("limit", openapi.Integer().Min(1).Max(MaxPage).Default(DefaultPage), "page size"),
 		openapi.Query("before", openapi.Integer().Min(1), "only entries older than this id (a next_before)"),
+		openapi.Query("after", openapi.Integer().Min(0), "only entries newer than this id"),
+		openapi.Query("status", openapi.String().Pattern(`^[1-5]([0-9]{2}|xx)$`), "a status (404) or a class (4xx)"),
 	},
 	Responses: []*openapi.Response{
 		openapi.JSONAnswer(http.StatusOK, "one page", openapi.Object(
@@ -210,8 +255,9 @@ var setClockOp = &openapi.Op{
 var documentOp = &openapi.Op{
 	Summary: "An OpenAPI 3.1 document of what the emulator serves",
 	Description: "`<vendor>.json` or `control.json`, or `.yaml`. The Keitaro document describes one dialect: " +
-		"`?dialect=classic|modern` picks it (default: the configured dialect).",
-	Tags: tags,
+		"`?dialect=classic|modern` picks it (default: the configured dialect). Needs no admin token: the documents hold no data.",
+	Tags:   tags,
+	NoAuth: true,
 	Params: []openapi.Param{
 		openapi.PathParam("file", openapi.String().Pattern(`^[a-z_]+\.(json|yaml|yml)$`), "the document"),
 		openapi.Query("dialect", openapi.String().Strings("classic", "modern"), "Keitaro: the dialect to describe"),

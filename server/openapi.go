@@ -176,9 +176,9 @@ func (e errAfter) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// faultKey marks a request that an injected fault answered: its answer is
-// the test's own, not the document's.
-const faultKey = "vendoremu.fault"
+// faultAnsweredKey marks a request that an injected fault answered: its
+// answer is the test's own, not the document's.
+const faultAnsweredKey = "vendoremu.fault.answered"
 
 // checkMiddleware hands every exchange to Config.Check. It is installed
 // only when Check is set (tests), so serving pays nothing for it.
@@ -199,7 +199,7 @@ func (s *Server) checkMiddleware(doc string) gin.HandlerFunc {
 		w := &recorder{ResponseWriter: c.Writer}
 		c.Writer = w
 		c.Next()
-		if c.GetBool(faultKey) {
+		if c.GetBool(faultAnsweredKey) {
 			return
 		}
 		ex.Variant = openapi.VariantOf(c)

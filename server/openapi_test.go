@@ -60,3 +60,15 @@ func TestServedDocuments(t *testing.T) {
 		}
 	}
 }
+
+// The documents hold no data: they are served without the admin token,
+// which the rest of the control plane still needs.
+func TestDocumentsNeedNoToken(t *testing.T) {
+	srv := vtest.Start(t, server.Config{Vendors: emulators.All(emulators.Config{}), AdminToken: "s3cret"})
+	if r := srv.Do("GET", "/_emulator/openapi/twipla.yaml", nil); r.Status != 200 {
+		t.Errorf("document without the token: %d %s", r.Status, r.Body)
+	}
+	if r := srv.Do("GET", "/_emulator/requests", nil); r.Status != 401 {
+		t.Errorf("journal without the token: %d", r.Status)
+	}
+}
