@@ -572,6 +572,13 @@ func (r *renderer) schema(s *Schema) any {
 	if s == nil {
 		return wire.Object{}
 	}
+	if s.ref != nil {
+		o := r.schema(s.ref).(wire.Object)
+		if s.desc != "" {
+			o = o.Set("description", s.desc)
+		}
+		return o
+	}
 	if s.name != "" {
 		if prev, ok := r.components[s.name]; ok && prev != s {
 			if !sameSchema(prev, s) {

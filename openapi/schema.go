@@ -51,6 +51,9 @@ type Schema struct {
 	variants map[string]*Schema
 	// media is the contentMediaType of a string holding another document.
 	media string
+	// ref is the named schema this one refers to with its own description
+	// (OpenAPI 3.1 allows siblings of $ref).
+	ref *Schema
 }
 
 // Prop is one property of an object schema.
@@ -117,6 +120,9 @@ func Named(name string, s *Schema) *Schema {
 	return c
 }
 
+// named reports whether s is a component or refers to one.
+func (s *Schema) named() bool { return s.name != "" || s.ref != nil }
+
 // Variants declares one schema per document variant (the Keitaro dialects):
 // a document for one variant shows that variant's schema, one for all
 // shows oneOf all of them.
@@ -124,8 +130,11 @@ func Variants(byVariant map[string]*Schema) *Schema {
 	return &Schema{variants: byVariant}
 }
 
+// clone copies s for a refinement. The copy is no component: refining a
+// named schema gives an inline schema (Describe keeps the reference).
 func (s *Schema) clone() *Schema {
 	c := *s
+	c.name = ""
 	c.types = slices.Clone(s.types)
 	c.props = slices.Clone(s.props)
 	c.patterns = slices.Clone(s.patterns)
@@ -137,7 +146,7 @@ func (s *Schema) clone() *Schema {
 
 // Nullable also allows null.
 func (s *Schema) Nullable() *Schema {
-	if s.variants != nil || s.oneOf != nil || s.name != "" || len(s.types) == 0 {
+	if s.variants != nil || s.oneOf != nil || s.named() || len(s.types) == 0 {
 		return OneOf(s, Null())
 	}
 	c := s.clone()
@@ -178,8 +187,15 @@ func (s *Schema) Strings(values ...string) *Schema {
 	return s.Enum(vs...)
 }
 
-// Describe sets the description.
+// Describe sets the description; a named schema keeps being referred to,
+// with the description beside the reference.
 func (s *Schema) Describe(text string) *Schema {
+	if s.name != "" {
+		return &Schema{ref: s, desc: text}
+	}
+	if s.ref != nil {
+		return &Schema{ref: s.ref, desc: text}
+	}
 	c := s.clone()
 	c.desc = text
 	return c
@@ -338,7 +354,17 @@ func (s *Schema) Const(v any) *Schema {
 }
 
 // Types are the JSON types the schema allows (none: unconstrained).
-func (s *Schema) Types() []string { return s.types }
+func (s *Schema) Types() []string {
+	if s.ref != nil {
+		return s.ref.types
+	}
+	return s.types
+}
 
 // Items is an array schema's item schema.
-func (s *Schema) Items() *Schema { return s.items }
+func (s *Schema) Items() *Schema {
+	if s.ref != nil {
+		return s.ref.items
+	}
+	return s.items
+}

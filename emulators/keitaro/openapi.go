@@ -97,14 +97,16 @@ func byDialect(f func(d dialect) *openapi.Schema) *openapi.Schema {
 
 // Request value shapes (§1.3): what each reader accepts.
 var (
-	textIn    = str().Or(openapi.Number())
-	intIn     = openapi.Integer().Or(str()).Pattern(`^-?[0-9]+(\.0*)?$`).Describe("an integer, or a string of one")
-	nullIntIn = openapi.Integer().Or(str()).Or(openapi.Null()).Pattern(`^(-?[0-9]+(\.0*)?)?$`).
-			Describe("an integer or a string of one; null, \"\" and 0 mean none")
-	decimalIn = openapi.Number().Or(str()).Pattern(`^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)$`).Describe("a number, or a decimal string")
-	boolIn    = openapi.AnyOf(openapi.Boolean(), openapi.Integer().Enum(0, 1),
+	textIn = openapi.Named("TextIn", str().Or(openapi.Number()).Describe("a string, or a number (read as its decimal text)"))
+	intIn  = openapi.Named("IntegerIn", openapi.Integer().Or(str()).Pattern(`^-?[0-9]+(\.0*)?$`).
+		Describe("an integer, or a string of one"))
+	nullIntIn = openapi.Named("NullableIntegerIn", openapi.Integer().Or(str()).Or(openapi.Null()).Pattern(`^(-?[0-9]+(\.0*)?)?$`).
+			Describe("an integer or a string of one; null, \"\" and 0 mean none"))
+	decimalIn = openapi.Named("DecimalIn", openapi.Number().Or(str()).Pattern(`^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)$`).
+			Describe("a number, or a decimal string"))
+	boolIn = openapi.Named("BooleanIn", openapi.AnyOf(openapi.Boolean(), openapi.Integer().Enum(0, 1),
 		str().Pattern(`^([01]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$`)).
-		Describe("true/false, 1/0, \"1\"/\"0\" or \"true\"/\"false\"")
+		Describe("true/false, 1/0, \"1\"/\"0\" or \"true\"/\"false\""))
 	jsonObjectIn = openapi.OneOf(object().Open(), array(openapi.Any()).MaxItems(0), openapi.Null()).
 			Describe("an object (an empty array is the empty object), or null")
 	parametersIn = openapi.OneOf(
@@ -220,10 +222,6 @@ func jsonBody(s *openapi.Schema) *openapi.Body {
 		{Type: "multipart/form-data", Schema: s},
 	}}
 }
-
-// noBody is the body of routes without parameters: none, or JSON null or
-// an object whose members are ignored (clients send one).
-var noBody = jsonBody(openapi.OneOf(openapi.Null(), object().Open()).Describe("ignored"))
 
 // Timestamps.
 var (
@@ -443,9 +441,6 @@ func ok(desc string, s *openapi.Schema) *openapi.Response {
 // adminOp is an Admin API operation: its answers are ok, then the
 // authentication errors, then more.
 func adminOp(tag, summary string, params []openapi.Param, body *openapi.Body, success *openapi.Response, more ...*openapi.Response) *openapi.Op {
-	if body == nil {
-		body = noBody
-	}
 	return &openapi.Op{
 		Summary:   summary,
 		Tags:      []string{tag},
@@ -473,13 +468,22 @@ func (k crud) get() *openapi.Op {
 }
 
 func (k crud) create(answer *openapi.Schema) *openapi.Op {
-	return adminOp(k.tag, "Create a "+k.noun, nil, jsonBody(fieldsBody(k.entity.fields, true)),
-		ok("created", answer), validation)
+	return adminOp(k.tag, "Create a "+k.noun, nil, jsonBody(k.body(true)), ok("created", answer), validation)
 }
 
 func (k crud) update(answer *openapi.Schema) *openapi.Op {
 	return adminOp(k.tag, "Change a "+k.noun+" (fields sent replace the stored ones)", idParam,
-		jsonBody(fieldsBody(k.entity.fields, false)), ok("changed", answer), notFoundErr, validation)
+		jsonBody(k.body(false)), ok("changed", answer), notFoundErr, validation)
+}
+
+// body is the entity's create or update body, a component
+// ("CampaignCreate") named after the answer's.
+func (k crud) body(creating bool) *openapi.Schema {
+	suffix := "Update"
+	if creating {
+		suffix = "Create"
+	}
+	return openapi.Named(k.object.Name()+suffix, fieldsBody(k.entity.fields, creating))
 }
 
 func (k crud) act(summary string, answer *openapi.Schema) *openapi.Op {
@@ -604,11 +608,12 @@ func fileOps(tag string) (structure, add, get, update, remove *openapi.Op) {
 	structure = adminOp(tag, "The file tree", idParam, nil, ok("the tree", node), notFoundErr)
 	add = adminOp(tag, "Add a file", append(idParam[:1:1], pathParam), jsonBody(object(opt("path", str()), opt("data", str())).Open()),
 		ok("added", pathAnswer), notFoundErr, validation)
-	get = adminOp(tag, "A file's content", append(idParam[:1:1], pathParam), nil,
+	pathBody := jsonBody(object(opt("path", str())).Open())
+	get = adminOp(tag, "A file's content", append(idParam[:1:1], pathParam), pathBody,
 		ok("the content", object(openapi.Field("data", str()))), notFoundErr, validation)
 	update = adminOp(tag, "Change a file", append(idParam[:1:1], pathParam, openapi.Query("data", str(), "the new content")),
 		jsonBody(object(opt("path", str()), opt("data", str())).Open()), ok("changed", pathAnswer), notFoundErr, validation)
-	remove = adminOp(tag, "Remove a file", append(idParam[:1:1], pathParam), nil, ok("removed", successSchema), notFoundErr, validation)
+	remove = adminOp(tag, "Remove a file", append(idParam[:1:1], pathParam), pathBody, ok("removed", successSchema), notFoundErr, validation)
 	return
 }
 

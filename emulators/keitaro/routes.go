@@ -125,7 +125,7 @@ func (e *Emulator) entityRoutes(g *openapi.Router) {
 	g.GET("/groups", listGroupsOp, e.read(listGroups))
 	g.POST("/groups", groupOps.create(groupCreatedSchema), e.write(createGroup))
 	g.PUT("/groups/:id", groupOps.update(groupUpdatedSchema), e.write(updateGroup))
-	g.DELETE("/groups/:id/delete", groupOps.act("Delete a group (its members lose it)", groupDeletedSchema), e.write(deleteGroup))
+	g.DELETE("/groups/:id/delete", adminOp("groups", "Delete a group (its members lose it)", idParam, jsonBody(object(opt("id", intIn)).Open().Describe("ignored")), ok("deleted", groupDeletedSchema), notFoundErr), e.write(deleteGroup))
 
 	// §4.8 Domains
 	g.GET("/domains", domainOps.list("Domains that are not archived"), e.read(listDomains))
