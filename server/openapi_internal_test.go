@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gin-gonic/gin"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/vendoremu/vendoremu/emulators"
 	"github.com/vendoremu/vendoremu/openapi"
@@ -82,6 +86,7 @@ func TestDocumentsAreValidOpenAPI31(t *testing.T) {
 			if !bytes.Equal(a, b) {
 				t.Errorf("%s %s: the YAML document differs from the JSON one", name, variant)
 			}
+			checkExamples(t, name+" "+variant, js)
 			if !fromJSON.IsOpenAPI31OrLater() {
 				t.Errorf("%s: not OpenAPI 3.1: %s", name, fromJSON.OpenAPI)
 			}
@@ -90,6 +95,65 @@ func TestDocumentsAreValidOpenAPI31(t *testing.T) {
 	if err := validate.New(srv.Documents()).CompileAll(); err != nil {
 		t.Error(err)
 	}
+}
+
+// checkExamples validates every schema's examples against the schema.
+func checkExamples(t *testing.T, what string, js []byte) {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	const base = "mem://doc.json"
+	if err := c.AddResource(base, doc); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	var walk func(v any, ptr string)
+	walk = func(v any, ptr string) {
+		switch x := v.(type) {
+		case map[string]any:
+			if ex, ok := x["examples"].([]any); ok && strings.Contains(ptr, "schema") {
+				sch, err := c.Compile(base + "#" + escapePointer(ptr))
+				if err != nil {
+					t.Errorf("%s %s: %v", what, ptr, err)
+					return
+				}
+				for _, e := range ex {
+					n++
+					if err := sch.Validate(e); err != nil {
+						t.Errorf("%s %s: the example does not fit its schema: %v", what, ptr, err)
+					}
+				}
+			}
+			for k, child := range x {
+				walk(child, ptr+"/"+strings.NewReplacer("~", "~0", "/", "~1").Replace(k))
+			}
+		case []any:
+			for i, child := range x {
+				walk(child, ptr+"/"+strconv.Itoa(i))
+			}
+		}
+	}
+	walk(doc, "")
+	if n == 0 {
+		t.Errorf("%s: no examples", what)
+	}
+}
+
+// escapePointer writes a JSON pointer as a URL fragment.
+func escapePointer(p string) string {
+	var b strings.Builder
+	for _, c := range []byte(p) {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~/", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
 }
 
 func load(t *testing.T, what string, data []byte) *openapi3.T {

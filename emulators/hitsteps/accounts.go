@@ -250,7 +250,10 @@ var accountCall = call{
 		licenseFields[0],
 		trialField,
 		licenseFields[1],
-	),
+	).Example(map[string]any{"error": 0, "user_account_id": "22", "user_account_email": "sales@hitsteps.com",
+		"user_timezone": "8", "user_country": "my", "user_language": "en", "user_nickname": "Hitsteps",
+		"user_account_statusmode": "1", "user_license_code": "1", "user_trial_status": "0",
+		"user_license_expiry": "1586041271"}),
 }
 
 // accountDetail is op 5, account.

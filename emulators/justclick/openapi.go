@@ -346,7 +346,8 @@ var (
 			openapi.Field("earned_total", statsValue), openapi.Field("topay_total", statsValue),
 			openapi.Field("clicks_total", statsValue), openapi.Field("leads_total", statsValue),
 			openapi.Field("bills_total", statsValue), openapi.Field("partners_total", statsValue),
-		),
+		).Example(map[string]any{"earned_total": "250.50", "topay_total": "125.25", "clicks_total": "120",
+			"leads_total": "25", "bills_total": "5", "partners_total": "2"}),
 	}
 )
 

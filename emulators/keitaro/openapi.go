@@ -253,16 +253,26 @@ func networkSchema(d dialect, idString bool) *openapi.Schema {
 	)
 }
 
-var network = openapi.Named("AffiliateNetwork", networkSchema(classic, false))
+var network = openapi.Named("AffiliateNetwork", networkSchema(classic, false).Example(map[string]any{
+	"id": 1, "name": "bitterstrawberry.com", "postback_url": "", "offer_param": "", "template_name": "bitterstrawberrycom",
+	"notes": "", "state": "active", "created_at": "2016-11-19 11:17:45", "updated_at": "2017-03-28 19:55:13"}))
 
 var parametersOut = openapi.Map(object(openapi.Field("name", str()), openapi.Field("placeholder", str()), openapi.Field("alias", str())))
 
 func campaignSchema(d dialect) *openapi.Schema {
 	updated := datetime
+	var example map[string]any
 	if d == classic {
 		updated = datetime.Nullable().Describe("null until the campaign is first changed")
+		// The reference's example (§4.2).
+		example = map[string]any{"id": 734, "alias": "test-campaign-x", "name": "Test Campaign X", "type": "position",
+			"cookies_ttl": 24, "position": 9999, "state": "active", "created_at": "2017-06-01 13:40:00", "updated_at": nil,
+			"cost_type": "CPC", "cost_value": "0.0000", "cost_currency": "USD", "cost_auto": false, "group_id": nil,
+			"bind_visitors": nil, "traffic_source_id": nil, "domain_id": nil, "token": "k2j4h5g6f7d8s9a0q1w2e3r4t5y6u7i8",
+			"uniqueness_method": "ip_ua", "uniqueness_use_cookies": true, "traffic_loss": 0, "parameters": map[string]any{},
+			"postbacks": []any{}, "notes": ""}
 	}
-	return object(
+	s := object(
 		openapi.Field("id", openapi.Integer()), openapi.Field("alias", str()), openapi.Field("name", str()),
 		openapi.Field("type", str().Strings("position", "weight")), openapi.Field("cookies_ttl", openapi.Integer()), openapi.Field("position", openapi.Integer()),
 		openapi.Field("state", entityStates), openapi.Field("created_at", datetime), openapi.Field("updated_at", updated),
@@ -277,6 +287,10 @@ func campaignSchema(d dialect) *openapi.Schema {
 			openapi.Field("method", str().Strings("GET", "POST")), openapi.Field("statuses", array(str())), openapi.Field("url", str())))),
 		openapi.Field("notes", str()),
 	)
+	if example != nil {
+		s = s.Example(example)
+	}
+	return s
 }
 
 var campaign = openapi.Named("Campaign", byDialect(campaignSchema))
@@ -321,6 +335,7 @@ func offerSchema(d dialect) *openapi.Schema {
 	if d == classic {
 		at = phpTime
 	}
+	example := offerExample(d)
 	props := []openapi.Prop{
 		openapi.Field("id", openapi.Integer()), openapi.Field("name", str()), openapi.Field("group_id", openapi.Integer().Nullable()), openapi.Field("url", str()),
 		openapi.Field("offer_type", str().Strings("external", "local", "preloaded", "action")), openapi.Field("action_type", str()),
@@ -335,7 +350,30 @@ func offerSchema(d dialect) *openapi.Schema {
 	if d == modern {
 		props = append(props, openapi.Field("group", str().Nullable().Describe("the group's name")))
 	}
-	return object(props...)
+	return object(props...).Example(example)
+}
+
+// offerExample is the reference's GET /offers/1 in dialect d.
+func offerExample(d dialect) map[string]any {
+	at := func(s string) any {
+		if d == classic {
+			return map[string]any{"date": s + ".000000", "timezone_type": 3, "timezone": "UTC"}
+		}
+		return s
+	}
+	var payout any = "0.0200"
+	if d == modern {
+		payout = 0.02
+	}
+	e := map[string]any{"id": 1, "name": "test", "group_id": nil, "url": "http://test.ru", "offer_type": "external",
+		"action_type": "http", "action_payload": "http://test.ru", "action_options": nil, "affiliate_network_id": 1,
+		"payout_value": payout, "payout_currency": "USD", "payout_type": "CPC", "state": "active",
+		"created_at": at("2017-08-10 13:38:41"), "updated_at": at("2017-08-10 22:28:54"), "payout_auto": false,
+		"payout_upsell": false, "country": nil, "notes": "test note", "affiliate_network": "bitterstrawberry.com"}
+	if d == modern {
+		e["group"] = nil
+	}
+	return e
 }
 
 var offer = openapi.Named("Offer", byDialect(offerSchema))

@@ -200,7 +200,10 @@ var packageSchema = openapi.Named("Package", object(
 		field("intpCustomerId", str()),
 	))),
 	field("externalId", str().Nullable()),
-))
+).Example(map[string]any{"id": "471cc1d4-ec27-4504-b7c2-949af95662bc", "name": "Pro", "touchpoints": 100000,
+	"intpId": "7128840a-5347-49a4-8dfa-9022d8dad21a", "price": 12.99, "currency": "EUR", "period": "monthly",
+	"recommended": true, "createdAt": "2023-08-22T08:14:03Z", "visibility": "public", "restrictedTo": []any{},
+	"externalId": nil}))
 
 var apiKeyProps = []openapi.Prop{
 	field("id", str().Format("uuid")),
@@ -237,7 +240,9 @@ var companySchema = openapi.Named("Company", object(
 	field("billingMode", str().Strings(billingCompany, billingPlatform)),
 	field("subscriptionType", str().Strings(modelWebsite, modelINTPC)),
 	field("websiteOnboarding", boolean()),
-))
+).Example(map[string]any{"id": "7128840a-5347-49a4-8dfa-9022d8dad21a", "name": "TWIPLA Demo Partner (website subscriptions)",
+	"address": "1 Example Street, 10115 Berlin, Germany", "createdAt": "2023-08-22T08:14:03Z",
+	"billingMode": "company_managed", "subscriptionType": "website", "websiteOnboarding": false}))
 
 // dimensionNames are the session dimensions in order.
 func dimensionNames() []string {
