@@ -38,8 +38,14 @@ type Server struct {
 // checker validates every exchange against the server's OpenAPI documents
 // and keeps the failures until a test can be told.
 type checker struct {
-	v       *validate.Validator
-	mu      sync.Mutex
+	v  *validate.Validator
+	mu sync.Mutex
+	// running counts the validations in flight: they run beside the
+	// server, not in the request's goroutine, so that a request is answered
+	// and its connection freed as fast as without them. done is signalled
+	// when it drops to zero.
+	running int
+	done    *sync.Cond
 	pending []error
 	// lenient are the requests in flight whose requests may break the
 	// documents; lenientAll says every request may.
@@ -50,6 +56,20 @@ type checker struct {
 type lenientRequest struct{ method, path, query string }
 
 func (c *checker) check(ex openapi.Exchange) {
+	c.mu.Lock()
+	c.running++
+	c.mu.Unlock()
+	go func() {
+		c.validate(ex)
+		c.mu.Lock()
+		if c.running--; c.running == 0 {
+			c.done.Broadcast()
+		}
+		c.mu.Unlock()
+	}()
+}
+
+func (c *checker) validate(ex openapi.Exchange) {
 	c.mu.Lock()
 	lenient := c.lenientAll || slices.ContainsFunc(c.lenient, func(l lenientRequest) bool {
 		return l.method == ex.Method && l.query == ex.Query && strings.HasSuffix(l.path, ex.Path)
@@ -74,6 +94,9 @@ func (c *checker) report(t testing.TB) {
 	}
 	t.Helper()
 	c.mu.Lock()
+	for c.running > 0 {
+		c.done.Wait()
+	}
 	errs := c.pending
 	c.pending = nil
 	c.mu.Unlock()
@@ -104,6 +127,7 @@ func Start(t testing.TB, cfg server.Config) *Server {
 	var chk *checker
 	if cfg.Check == nil {
 		chk = &checker{}
+		chk.done = sync.NewCond(&chk.mu)
 		cfg.Check = chk.check
 	}
 	srv, err := server.New(context.Background(), cfg)
@@ -112,6 +136,10 @@ func Start(t testing.TB, cfg server.Config) *Server {
 	}
 	if chk != nil {
 		chk.v = validate.New(srv.Documents())
+		if err := chk.v.Prepare(); err != nil {
+			srv.Close()
+			t.Fatalf("vtest: the OpenAPI documents: %v", err)
+		}
 		// Registered before the shutdown below, so it runs after it and
 		// sees every exchange.
 		t.Cleanup(func() { chk.report(t) })

@@ -693,6 +693,18 @@ func parseMultipart(body []byte, boundary string) ([][2]string, error) {
 	}
 }
 
+// Prepare reads every document's default variant ahead of the first
+// exchange, so that no request pays for it (a server under test answers
+// its first request as fast as the others).
+func (v *Validator) Prepare() error {
+	for name := range v.docs {
+		if _, err := v.compiledFor(name, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // CompileAll compiles every schema of every document and variant, so that a
 // schema that is not valid JSON Schema 2020-12 fails at once rather than on
 // the first exchange that needs it.
