@@ -53,6 +53,8 @@ type Limits struct {
 
 // Entry is one exchange. Path is the vendor's own path, without the
 // "/<vendor>" prefix of the shared listener; Query is the raw query string.
+// Fault is the id of the injected fault that answered or changed the
+// exchange (absent when none did).
 type Entry struct {
 	ID             int64             `json:"id"`
 	Time           time.Time         `json:"time"`
@@ -62,6 +64,7 @@ type Entry struct {
 	Path           string            `json:"path"`
 	Query          string            `json:"query"`
 	Status         int               `json:"status"`
+	Fault          int64             `json:"fault,omitempty"`
 	DurationMS     float64           `json:"duration_ms"`
 	RequestHeaders map[string]string `json:"request_headers"`
 	RequestBody    string            `json:"request_body"`

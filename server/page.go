@@ -33,9 +33,9 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;pad
 </table>
 {{end}}
 <h2>Faults</h2>
-<table><tr><th>id</th><th>vendor</th><th>method</th><th>path</th><th>status</th><th>delay ms</th><th>times</th></tr>
-{{range .Faults}}<tr><td>{{.ID}}</td><td>{{.Vendor}}</td><td>{{.Method}}</td><td><code>{{.Path}}</code></td><td>{{.Status}}</td><td>{{.DelayMS}}</td><td>{{.Times}}</td></tr>
-{{else}}<tr><td colspan="7" class="muted">none</td></tr>{{end}}
+<table><tr><th>id</th><th>vendor</th><th>tenant</th><th>method</th><th>path</th><th>status</th><th>fault</th><th>delay ms</th><th>jitter ms</th><th>times</th></tr>
+{{range .Faults}}<tr><td>{{.ID}}</td><td>{{.Vendor}}</td><td><code>{{.Tenant}}</code></td><td>{{.Method}}</td><td><code>{{.Path}}</code></td><td>{{.Status}}</td><td>{{.Kind}}</td><td>{{.DelayMS}}</td><td>{{.JitterMS}}</td><td>{{.Times}}</td></tr>
+{{else}}<tr><td colspan="10" class="muted">none</td></tr>{{end}}
 </table>
 <h2>Newest requests</h2>
 <table><tr><th>time</th><th>vendor</th><th>tenant</th><th>method</th><th>path</th><th>status</th><th>ms</th></tr>

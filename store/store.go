@@ -262,7 +262,9 @@ type Tx struct {
 // Context is the context of the request the transaction serves.
 func (t *Tx) Context() context.Context { return t.ctx }
 
-// Now is the emulator clock's current time.
+// Now is the emulator clock's current time. Once a request's tenant is
+// known, read the tenant's clock instead (Scoped.Now): a tenant may have a
+// clock of its own.
 func (t *Tx) Now() time.Time { return t.store.clock.Now() }
 
 // Exec runs a statement that returns no rows.
@@ -309,8 +311,11 @@ func (s Scoped) bind(query string) string {
 // tenant data (sequences shared by all tenants, the tenants table).
 func (s Scoped) Tx() *Tx { return s.tx }
 
-// Now is the emulator clock's current time.
-func (s Scoped) Now() time.Time { return s.tx.Now() }
+// Now is the current time of the tenant's clock: its own when a test gave
+// it one, else the emulator clock.
+func (s Scoped) Now() time.Time {
+	return s.tx.store.clock.For(s.Tenant.Vendor, s.Tenant.Key).Now()
+}
 
 // Exec runs a tenant-scoped statement.
 func (s Scoped) Exec(query string, args ...any) (sql.Result, error) {
