@@ -227,9 +227,11 @@ func ExchangeOf(r *http.Request) *Exchange {
 }
 
 // SetTenant records which tenant a request belongs to (the vendor's
-// credential key): the journal shows it, and faults scoped to that tenant
-// apply from here on. Call it as soon as the tenant is known, inside the
-// transaction that checks the credential and before anything is written.
+// credential key) once its credential has proved it: the journal shows it,
+// and faults scoped to that tenant apply from here on. Call it as soon as
+// the credential is checked, inside the transaction that checks it and
+// before anything is written. (A request that only names a tenant — a
+// partner id with a wrong secret — is NameTenant's.)
 //
 // When an injected fault answers this tenant's request, SetTenant does not
 // return: it unwinds the handler (so its transaction rolls back and nothing
@@ -246,7 +248,18 @@ func SetTenant(c *gin.Context, key string) {
 	}
 }
 
-// TenantOf returns what SetTenant recorded, or "".
+// NameTenant records, for the journal only, the tenant a request names
+// before (or without) its credential proving it: a known partner id with a
+// wrong secret, a known login with a wrong hash. Faults scoped to that
+// tenant do not apply to it — the request is not the tenant's until
+// SetTenant.
+func NameTenant(c *gin.Context, key string) {
+	if x := ExchangeOf(c.Request); x != nil {
+		x.Tenant = key
+	}
+}
+
+// TenantOf returns what SetTenant or NameTenant recorded, or "".
 func TenantOf(c *gin.Context) string {
 	if x := ExchangeOf(c.Request); x != nil {
 		return x.Tenant

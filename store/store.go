@@ -228,6 +228,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, write bool, fn func(tx *Tx)
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	for _, fn := range tx.after {
+		fn()
+	}
 	return nil
 }
 
@@ -257,6 +260,7 @@ type Tx struct {
 	tx    *sql.Tx
 	store *Store
 	write bool
+	after []func() // see AfterCommit
 }
 
 // Context is the context of the request the transaction serves.
