@@ -22,7 +22,9 @@ func TestEachAccountSeesItsOwnClock(t *testing.T) {
 	seedGood(t, srv, "future")
 	seedGood(t, srv, "present")
 	order := func(a account) string {
-		var out struct{ BillID string `json:"bill_id"` }
+		var out struct {
+			BillID string `json:"bill_id"`
+		}
 		r := a.call("CreateOrder", "goods[0][good_name]", "thing", "bill_email", "b@example.com")
 		if r.Code != 0 && r.Code != 601 || jsonInto(string(r.Result), &out) != nil {
 			t.Fatalf("CreateOrder: %s", r.Body)
@@ -33,7 +35,9 @@ func TestEachAccountSeesItsOwnClock(t *testing.T) {
 	if r := future.call("GetOrderInfo", "bill_id", fBill); !strings.Contains(r.Body, fmt.Sprintf(`"created":"%d"`, fNow)) {
 		t.Fatalf("future's order: %s", r.Body)
 	}
-	var info []struct{ Created string `json:"created"` }
+	var info []struct {
+		Created string `json:"created"`
+	}
 	r := present.call("GetOrderInfo", "bill_id", pBill)
 	if jsonInto(string(r.Result), &info) != nil || len(info) != 1 || !nearNow(info[0].Created) {
 		t.Fatalf("present's order: %s", r.Body)
