@@ -436,8 +436,9 @@ func (e *Emulator) createPackage(c *gin.Context, in *intp) (reply, error) {
 		return reply{}, err
 	}
 	err = e.deps.Store.Write(c, func(tx *store.Tx) error {
-		p.id, p.createdAt = newUUID(), stamp{nowSecond(tx.Now())}
-		return insertPackage(tx.Scope(in.tenant), p)
+		s := tx.Scope(in.tenant)
+		p.id, p.createdAt = newUUID(), stamp{nowSecond(s.Now())}
+		return insertPackage(s, p)
 	})
 	return created(p.wire(in.id, nil)), err
 }

@@ -303,6 +303,12 @@ func (e *Emulator) seedTenant(tx *store.Tx, f fields) error {
 			return err
 		}
 	}
+	if v, has := f.get("clock"); has {
+		raw, _ := json.Marshal(v)
+		if err := emu.SeedClock(tx, in.tenant, raw); err != nil {
+			return emu.BadRequest("%s%s", f.path, err.Error())
+		}
+	}
 	return nil
 }
 
@@ -311,7 +317,7 @@ func (e *Emulator) seedTenant(tx *store.Tx, f fields) error {
 // whatever their name; an "id" and "recommended" may be chosen).
 func (e *Emulator) extendINTP(tx *store.Tx, in *intp, f fields) error {
 	for k := range f.m {
-		if k != "intpId" && k != "packages" && k != "customers" && k != "moveErrors" {
+		if k != "intpId" && k != "packages" && k != "customers" && k != "moveErrors" && k != "clock" {
 			return badRequest("%s: INTP %s exists: only packages, customers and moveErrors can be given for it, not %s",
 				entry(f), in.id, k)
 		}
@@ -470,14 +476,14 @@ func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, st)
+		out = append(out, emu.WithClock(tx, t, st))
 	}
 	return wire.Obj("tenants", out), nil
 }
 
 func (e *Emulator) intpState(tx *store.Tx, in *intp) (wire.Object, error) {
 	s := tx.Scope(in.tenant)
-	now := tx.Now()
+	now := s.Now()
 	cat, as, err := loadPackages(s)
 	if err != nil {
 		return nil, err
