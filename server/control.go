@@ -57,6 +57,10 @@ func (s *Server) controlEngine() *gin.Engine {
 	g.DELETE("/faults/:id", s.deleteFault)
 	g.GET("/clock", s.getClock)
 	g.POST("/clock", s.setClock)
+	g.GET("/snapshots", s.listSnapshots)
+	g.POST("/snapshots", s.saveSnapshot)
+	g.POST("/snapshots/:name/restore", s.restoreSnapshot)
+	g.DELETE("/snapshots/:name", s.deleteSnapshot)
 	for _, v := range s.vendors {
 		vg := g.Group("/" + v.Name())
 		vg.POST("/tenants", s.createTenant(v))

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -50,6 +51,11 @@ type Store struct {
 	// Both are computed once by Migrate and read-only afterwards.
 	tables       map[string][]string
 	tenantTables map[string][]string
+
+	// snaps are the snapshots of an in-memory database; generation counts
+	// restores (see snapshot.go).
+	snaps      snapshots
+	generation atomic.Int64
 }
 
 // Open opens (creating if needed) the database at path, or an in-memory
@@ -194,6 +200,7 @@ func (s *Store) Close() error {
 	if s.writer != nil {
 		errs = append(errs, s.writer.Close())
 	}
+	s.closeSnapshots()
 	s.interrupt()
 	return errors.Join(errs...)
 }
