@@ -14,8 +14,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 )
 
 // Snapshots: whole-database copies a test suite saves once its fixtures are
@@ -324,52 +322,4 @@ func removeDB(path string) error {
 		return nil
 	}
 	return err
-}
-
-// backup copies src's main database over dst's with SQLite's online
-// backup, holding one connection of each for the copy.
-func backup(ctx context.Context, dst, src *sql.DB) error {
-	dc, err := dst.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer dc.Close()
-	if dst == src {
-		return errors.New("store: backup onto itself")
-	}
-	sc, err := src.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer sc.Close()
-	return dc.Raw(func(d any) error {
-		return sc.Raw(func(s any) error {
-			dconn, ok1 := d.(*sqlite3.SQLiteConn)
-			sconn, ok2 := s.(*sqlite3.SQLiteConn)
-			if !ok1 || !ok2 {
-				return errors.New("store: not a SQLite connection")
-			}
-			bk, err := dconn.Backup("main", sconn, "main")
-			if err != nil {
-				return err
-			}
-			for {
-				done, err := bk.Step(-1)
-				if err != nil || done {
-					if ferr := bk.Finish(); err == nil {
-						err = ferr
-					}
-					return err
-				}
-				// Busy or locked: another connection holds the source or
-				// the destination for a moment.
-				select {
-				case <-ctx.Done():
-					bk.Finish()
-					return ctx.Err()
-				case <-time.After(5 * time.Millisecond):
-				}
-			}
-		})
-	})
 }

@@ -19,8 +19,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 )
 
 // Memory is the database path that selects an in-memory database.
@@ -341,17 +339,6 @@ func (s Scoped) Query(query string, args ...any) (*sql.Rows, error) {
 // QueryRow runs a tenant-scoped query that returns at most one row.
 func (s Scoped) QueryRow(query string, args ...any) *sql.Row {
 	return s.tx.QueryRow(s.bind(query), args...)
-}
-
-// IsUniqueViolation reports whether err is a UNIQUE or PRIMARY KEY
-// constraint failure, which vendors map to their "already exists" answers.
-func IsUniqueViolation(err error) bool {
-	var se sqlite3.Error
-	if errors.As(err, &se) {
-		return se.ExtendedCode == sqlite3.ErrConstraintUnique ||
-			se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
-	}
-	return false
 }
 
 func checksum(sqlText string) string {
