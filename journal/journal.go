@@ -68,7 +68,10 @@ type Entry struct {
 	DurationMS     float64           `json:"duration_ms"`
 	RequestHeaders map[string]string `json:"request_headers"`
 	RequestBody    string            `json:"request_body"`
-	ResponseBody   string            `json:"response_body"`
+	// ResponseHeaders are the answer's headers, secrets masked like the
+	// request's (a vendor's Set-Cookie).
+	ResponseHeaders map[string]string `json:"response_headers"`
+	ResponseBody    string            `json:"response_body"`
 
 	size int64 // what the entry counts against Limits.MaxBytes
 }
@@ -116,10 +119,13 @@ func (j *Journal) Add(e Entry) int64 {
 	e.RequestBody = Truncate(e.RequestBody)
 	e.ResponseBody = Truncate(e.ResponseBody)
 	e.RequestHeaders = cutHeaders(e.RequestHeaders)
+	e.ResponseHeaders = cutHeaders(e.ResponseHeaders)
 	e.size = entryOverhead + int64(len(e.Vendor)+len(e.Tenant)+len(e.Method)+len(e.Path)+len(e.Query)+
 		len(e.RequestBody)+len(e.ResponseBody))
-	for k, v := range e.RequestHeaders {
-		e.size += int64(len(k) + len(v))
+	for _, h := range []map[string]string{e.RequestHeaders, e.ResponseHeaders} {
+		for k, v := range h {
+			e.size += int64(len(k) + len(v))
+		}
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -196,7 +202,13 @@ type Filter struct {
 	// Before, when not 0, keeps only entries older than the entry with
 	// that id: the cursor for the next page.
 	Before int64
-	Limit  int // 0 = no limit
+	// After, when not 0, keeps only entries newer than the entry with
+	// that id: what a live view polls for.
+	After int64
+	// StatusMin and StatusMax, when not 0, bound the answer's status
+	// (400 and 499 for "4xx").
+	StatusMin, StatusMax int
+	Limit                int // 0 = no limit
 }
 
 // List returns the entries that match f, newest first.
@@ -206,6 +218,9 @@ func (j *Journal) List(f Filter) []Entry {
 	out := make([]Entry, 0, min(j.n, max(f.Limit, 16)))
 	for i := j.n - 1; i >= 0; i-- {
 		e := j.ring[(j.start+i)%len(j.ring)]
+		if f.After != 0 && e.ID <= f.After {
+			break // older entries only from here on
+		}
 		if f.Before != 0 && e.ID >= f.Before {
 			continue
 		}
@@ -231,6 +246,9 @@ func (f Filter) match(e Entry) bool {
 		return false
 	}
 	if f.Path != "" && !Glob(f.Path, e.Path) {
+		return false
+	}
+	if (f.StatusMin != 0 && e.Status < f.StatusMin) || (f.StatusMax != 0 && e.Status > f.StatusMax) {
 		return false
 	}
 	return true

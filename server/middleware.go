@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/faults"
 	"github.com/vendoremu/vendoremu/journal"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -74,9 +75,11 @@ func (h *vendorHandler) serve(w http.ResponseWriter, r *http.Request, prefix str
 		Status:         rec.status,
 		Fault:          x.Fault,
 		DurationMS:     float64(time.Since(start).Microseconds()) / 1000,
-		RequestHeaders: journal.MaskHeaders(r.Header),
+		RequestHeaders: requestHeaders(r),
 		RequestBody:    string(reqBody),
-		ResponseBody:   rec.buf.String(),
+		// Taken after the exchange: a fault's answer has its own.
+		ResponseHeaders: journal.MaskHeaders(rec.Header()),
+		ResponseBody:    rec.buf.String(),
 	}
 	h.s.journal.Add(e)
 	h.s.log.Debug("request", "vendor", e.Vendor, "tenant", journal.Fingerprint(e.Tenant), "method", e.Method, "path", e.Path,
@@ -84,6 +87,17 @@ func (h *vendorHandler) serve(w http.ResponseWriter, r *http.Request, prefix str
 	if closeConn != nil {
 		closeConn()
 	}
+}
+
+// requestHeaders are the request's headers for the journal, with the Host
+// the client sent (Go keeps it apart from the header map): JustClick names
+// the account in it, and a replayed request needs it.
+func requestHeaders(r *http.Request) map[string]string {
+	h := journal.MaskHeaders(r.Header)
+	if r.Host != "" {
+		h["Host"] = r.Host
+	}
+	return h
 }
 
 type readCloser struct {
