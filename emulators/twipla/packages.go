@@ -231,6 +231,11 @@ func readPackageSet(f fields, createdAt stamp) ([]*pkg, error) {
 		}
 		ids[p.id], kinds[p.kind] = true, true
 		p.createdAt = createdAt
+		if t, has, err := pf.time("createdAt"); err != nil {
+			return nil, err
+		} else if has {
+			p.createdAt = stamp{t} // a dumped package keeps its own
+		}
 		set[i] = p
 	}
 	if kinds[kindUFT] && !kinds[kindFree] {

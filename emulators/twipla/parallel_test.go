@@ -103,3 +103,50 @@ func TestINTPFaultLeavesTheOtherINTPAlone(t *testing.T) {
 	bad = bad[:len(bad)-4] + "AAAA"
 	wantError(t, e.srv.Do("GET", "/twipla/v2/3as/customers", nil, "Authorization", "Bearer "+bad), 401, "invalid signature", "invalid access token")
 }
+
+func TestStateLoadsAsSeed(t *testing.T) {
+	e := newEnv(t)
+	intp, ids := e.tenant(map[string]any{})
+	e.srv.TenantClock("twipla", intp, map[string]any{"now": "2031-05-01T08:00:00Z"})
+	e.now = time.Date(2031, 5, 1, 8, 0, 0, 0, time.UTC)
+	c := e.as(intp)
+	c.customer("owner", "w1", "")
+	c.ok(204, "PUT", "/v3/3as/packages/"+ids["Custom"]+"/assignments/w1", nil)
+	c.customer("c2", "w2", "")
+	c.customer("c3", "", "")
+	agency := c.payload(201, "POST", "/v2/3as/packages", map[string]any{"name": "Agency", "touchpoints": 250000, "price": 29,
+		"currency": "USD", "period": "yearly"})["id"].(string)
+	e.srv.TenantClock("twipla", intp, map[string]any{"advance": "2d"})
+	e.now = e.now.Add(48 * time.Hour)
+	c.ok(200, "POST", "/v3/3as/website-subscriptions/upgrade", map[string]any{"intpWebsiteId": "w2", "packageId": agency, "proRate": true})
+	c.ok(200, "POST", "/v3/3as/websites/w1/contributors", map[string]any{"intpCustomerId": "c3", "role": "editor"})
+	c.ok(200, "POST", "/v2/3as/websites/w1/whitelisted-domains", map[string]any{"domain": "shop.example.com"})
+	key := c.payload(201, "POST", "/v2/3as/websites/w1/api-keys", map[string]any{"name": "ci", "comment": "for CI"})
+	site := c.website("w1")["id"].(string)
+	if r := e.srv.Do("POST", "/twipla/v2/3as/api-keys/login", map[string]any{"apiKey": key["apiKey"], "websiteId": site}); r.Status != 200 {
+		t.Fatalf("login: %d %s", r.Status, r.Body)
+	}
+	if r := e.srv.Do("POST", "/_emulator/twipla/sessions", map[string]any{"intpId": intp, "intpWebsiteId": "w1",
+		"sessions": []any{map[string]any{"country": "DE", "events": 3, "recorded": true, "heatmapIncrements": 2}}}); r.Status != 201 {
+		t.Fatalf("sessions: %d %s", r.Status, r.Body)
+	}
+
+	fresh := newEnv(t)
+	dump, reloaded := e.srv.RoundTrip(fresh.srv, "twipla", intp)
+	if reloaded != dump {
+		t.Fatalf("reloaded INTP differs:\n%s\n%s", dump, reloaded)
+	}
+	// The reloaded INTP signs with the built-in key, its API key logs in,
+	// its customers see their websites.
+	fresh.now = e.now
+	if r := fresh.as(intp).do("GET", "/v2/3as/websites/w2", nil); r.Status != 200 || !strings.Contains(r.Body, `"packageName":"Agency"`) {
+		t.Fatalf("website in the fresh emulator: %d %s", r.Status, r.Body)
+	}
+	if r := fresh.srv.Do("POST", "/twipla/v2/3as/api-keys/login", map[string]any{"apiKey": key["apiKey"], "websiteId": site}); r.Status != 200 {
+		t.Fatalf("login in the fresh emulator: %d %s", r.Status, r.Body)
+	}
+	// A dump entry for an INTP that exists is refused, not merged.
+	if r := fresh.srv.Do("POST", "/_emulator/seed", `{"twipla":`+dump+`}`); r.Status != 400 || !strings.Contains(r.Body, "exists") {
+		t.Fatalf("second load: %d %s", r.Status, r.Body)
+	}
+}
