@@ -14,7 +14,7 @@ import (
 
 // startTwoTenants is a notes emulator with tenants "a" and "b" besides the
 // default one.
-func startTwoTenants(t *testing.T) *vtest.Server {
+func startTwoTenants(t testing.TB) *vtest.Server {
 	t.Helper()
 	srv := start(t)
 	for _, k := range []string{"a", "b"} {

@@ -25,6 +25,14 @@ func IsUniqueViolation(err error) bool {
 	return false
 }
 
+// IsConstraintViolation reports whether err is any constraint failure
+// (UNIQUE, PRIMARY KEY, FOREIGN KEY, CHECK, NOT NULL): data that does not
+// fit what is stored, which a seed document reports as its own problem.
+func IsConstraintViolation(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint
+}
+
 // backup copies src's main database over dst's with SQLite's online
 // backup, holding one connection of each for the copy.
 func backup(ctx context.Context, dst, src *sql.DB) error {

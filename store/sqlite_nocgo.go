@@ -18,4 +18,7 @@ var _ = vendoremu_needs_cgo__set_CGO_ENABLED_1_and_install_gcc
 // IsUniqueViolation stands in for the cgo build's.
 func IsUniqueViolation(err error) bool { return false }
 
+// IsConstraintViolation stands in for the cgo build's.
+func IsConstraintViolation(err error) bool { return false }
+
 func backup(ctx context.Context, dst, src *sql.DB) error { return nil }
