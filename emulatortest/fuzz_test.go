@@ -3,10 +3,10 @@ package emulatortest_test
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
