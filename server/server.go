@@ -91,10 +91,10 @@ type Server struct {
 	servers   []*http.Server
 }
 
-// mounted is a vendor with the engine that serves it.
+// mounted is a vendor with the handler that serves it.
 type mounted struct {
-	vendor emu.Vendor
-	engine *gin.Engine
+	vendor  emu.Vendor
+	handler *vendorHandler
 }
 
 func init() {
@@ -206,7 +206,7 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	for _, m := range s.byName {
-		m.engine = s.vendorEngine(m.vendor)
+		m.handler = &vendorHandler{s: s, v: m.vendor, engine: s.vendorEngine(m.vendor)}
 	}
 	s.control = s.controlEngine()
 	s.handler = http.HandlerFunc(s.dispatch)
@@ -242,7 +242,7 @@ func (s *Server) VendorHandler(name string) http.Handler {
 	if !ok {
 		return nil
 	}
-	return normalize(m.engine)
+	return normalize(m.handler)
 }
 
 // Vendors are the served vendors' names, in registration order.
@@ -286,7 +286,7 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	}
 	if m, ok := s.byName[first]; ok {
 		r.URL.Path, r.URL.RawPath = rest, ""
-		m.engine.ServeHTTP(w, emu.WithBasePath(r, "/"+first))
+		m.handler.serve(w, r, "/"+first)
 		return
 	}
 	if p == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -135,4 +136,36 @@ func (r Response) JSON(t testing.TB) any {
 		t.Fatalf("body is not JSON: %v\n%s", err, r.Body)
 	}
 	return v
+}
+
+// TenantClock moves one tenant's own clock with a body of
+// POST /_emulator/clock ({"now":…}, {"advance":…}, {"real":true}).
+func (s *Server) TenantClock(vendor, tenant string, body any) {
+	s.t.Helper()
+	r := s.Do("POST", "/_emulator/clock?vendor="+url.QueryEscape(vendor)+"&tenant="+url.QueryEscape(tenant), body)
+	if r.Status != http.StatusOK {
+		s.t.Fatalf("vtest: clock of %s tenant %s: %d %s", vendor, tenant, r.Status, r.Body)
+	}
+}
+
+// RoundTrip dumps one tenant of vendor from s, loads the dump as a seed
+// document into fresh (another emulator) and dumps the tenant there: a
+// test compares the two dumps.
+func (s *Server) RoundTrip(fresh *Server, vendor, tenant string) (dump, reloaded string) {
+	s.t.Helper()
+	path := "/_emulator/state/" + vendor + "?tenant=" + url.QueryEscape(tenant)
+	r := s.Do("GET", path, nil)
+	if r.Status != http.StatusOK {
+		s.t.Fatalf("vtest: state of %s tenant %s: %d %s", vendor, tenant, r.Status, r.Body)
+	}
+	dump = r.Body
+	doc := `{"` + vendor + `":` + dump + `}`
+	if r := fresh.Do("POST", "/_emulator/seed", doc); r.Status != http.StatusOK {
+		s.t.Fatalf("vtest: the dump of %s tenant %s does not load as a seed: %d %s\n%s", vendor, tenant, r.Status, r.Body, dump)
+	}
+	r = fresh.Do("GET", path, nil)
+	if r.Status != http.StatusOK {
+		s.t.Fatalf("vtest: state of the reloaded %s tenant %s: %d %s", vendor, tenant, r.Status, r.Body)
+	}
+	return dump, r.Body
 }
