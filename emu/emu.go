@@ -204,25 +204,77 @@ func trimSpace(b []byte) []byte {
 	return b
 }
 
-// tenantKey is the gin context key under which a vendor handler names the
-// tenant of the request for the journal.
-const tenantKey = "vendoremu.tenant"
+// Exchange is what the server learns about one vendor request while the
+// vendor serves it. The server puts one in the request's context before the
+// vendor sees the request; the vendor reaches it through SetTenant and
+// BasePath.
+type Exchange struct {
+	// Tenant is the tenant's key as SetTenant recorded it, or "".
+	Tenant string
+	// Fault is the id of the injected fault that changed the answer, or 0.
+	Fault int64
+	// OnTenant, when set, is called by SetTenant with the key. The server's
+	// fault injection uses it to match the faults of that tenant; it may
+	// not return (see SetTenant).
+	OnTenant func(key string)
+	// BasePath is the prefix the shared listener stripped ("/keitaro"), ""
+	// on a vendor's own listener.
+	BasePath string
+}
 
-// SetTenant records, for the request journal, which tenant a request
-// belongs to (the vendor's credential key). Handlers call it once they
-// have identified the tenant.
-func SetTenant(c *gin.Context, key string) { c.Set(tenantKey, key) }
+type exchangeKey struct{}
 
-// TenantOf returns what SetTenant recorded, or "".
-func TenantOf(c *gin.Context) string { return c.GetString(tenantKey) }
+// WithExchange returns r carrying x; the server calls it before a vendor
+// sees r.
+func WithExchange(r *http.Request, x *Exchange) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x))
+}
 
-// basePathKey keys the prefix the shared listener stripped from a request.
-type basePathKey struct{}
+// ExchangeOf is the Exchange r carries, or nil (a control-plane request).
+func ExchangeOf(r *http.Request) *Exchange {
+	x, _ := r.Context().Value(exchangeKey{}).(*Exchange)
+	return x
+}
 
-// WithBasePath returns r marked as having arrived under prefix ("/keitaro")
-// on the shared listener; the server calls it before a vendor sees r.
-func WithBasePath(r *http.Request, prefix string) *http.Request {
-	return r.WithContext(context.WithValue(r.Context(), basePathKey{}, prefix))
+// SetTenant records which tenant a request belongs to (the vendor's
+// credential key) once its credential has proved it: the journal shows it,
+// and faults scoped to that tenant apply from here on. Call it as soon as
+// the credential is checked, inside the transaction that checks it and
+// before anything is written. (A request that only names a tenant — a
+// partner id with a wrong secret — is NameTenant's.)
+//
+// When an injected fault answers this tenant's request, SetTenant does not
+// return: it unwinds the handler (so its transaction rolls back and nothing
+// it did is kept) and the server answers with the fault. Code that recovers
+// panics must re-panic errors that match http.ErrAbortHandler.
+func SetTenant(c *gin.Context, key string) {
+	x := ExchangeOf(c.Request)
+	if x == nil {
+		return
+	}
+	x.Tenant = key
+	if x.OnTenant != nil {
+		x.OnTenant(key)
+	}
+}
+
+// NameTenant records, for the journal only, the tenant a request names
+// before (or without) its credential proving it: a known partner id with a
+// wrong secret, a known login with a wrong hash. Faults scoped to that
+// tenant do not apply to it — the request is not the tenant's until
+// SetTenant.
+func NameTenant(c *gin.Context, key string) {
+	if x := ExchangeOf(c.Request); x != nil {
+		x.Tenant = key
+	}
+}
+
+// TenantOf returns what SetTenant or NameTenant recorded, or "".
+func TenantOf(c *gin.Context) string {
+	if x := ExchangeOf(c.Request); x != nil {
+		return x.Tenant
+	}
+	return ""
 }
 
 // BasePath is the path prefix a request arrived under: "/<vendor>" on the
@@ -230,6 +282,8 @@ func WithBasePath(r *http.Request, prefix string) *http.Request {
 // of redirects and links to their own paths, so a browser stays on the
 // listener it used.
 func BasePath(r *http.Request) string {
-	p, _ := r.Context().Value(basePathKey{}).(string)
-	return p
+	if x := ExchangeOf(r); x != nil {
+		return x.BasePath
+	}
+	return ""
 }

@@ -1,17 +1,35 @@
 // Package emulatortest runs a whole vendoremu emulator inside a Go test: all
-// five vendors on a free loopback port with an in-memory database, stopped
-// when the test ends. Every exchange is checked against the emulator's
-// OpenAPI documents (GET /_emulator/openapi/<vendor>.json): a request with a
-// parameter the document does not list, answered as a success, fails the
-// test (see WithoutOpenAPICheck).
+// five vendors on a free loopback port with an in-memory database. Every
+// exchange is checked against the emulator's OpenAPI documents
+// (GET /_emulator/openapi/<vendor>.json): an answer they do not describe,
+// or a request with a parameter they do not list that the emulator
+// accepted, fails the test (see WithoutOpenAPICheck).
 //
-//	emu := emulatortest.Start(t)
+// One emulator per test:
+//
+//	emu := emulatortest.Start(t) // stopped when the test ends
 //	client := keitaro.NewClient(emu.Keitaro+"/admin_api/v1", "your-api-key")
+//
+// One emulator per test binary, each parallel test in a tenant of its own:
+//
+//	func TestMain(m *testing.M) { os.Exit(emulatortest.Main(m)) }
+//
+//	func TestCheckout(t *testing.T) {
+//		t.Parallel()
+//		emu := emulatortest.Shared(t)
+//		k := emu.NewKeitaroTenant() // its own data, clock and faults
+//		…
+//	}
+//
+// vendoremu needs cgo (SQLite): with CGO_ENABLED=0 the build fails with
+// "undefined: vendoremu_needs_cgo__set_CGO_ENABLED_1_and_install_gcc".
 package emulatortest
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/vendoremu/vendoremu/emulators"
 	"github.com/vendoremu/vendoremu/internal/vtest"
@@ -28,14 +46,20 @@ type Emulator struct {
 	// Base URLs of the vendors (URL + "/<vendor>"): point a client here.
 	Hitsteps, MouseStats, Keitaro, JustClick, Twipla string
 	// Clock is the emulator clock: Set freezes it, Advance moves it on, Real
-	// returns to the wall clock.
+	// returns to the wall clock. It is every tenant's without a clock of its
+	// own (see FreezeTenantClock).
 	Clock *store.Clock
 	// Journal holds the exchanges with the vendors, newest first.
 	Journal *journal.Journal
 	// Server is the server itself.
 	Server *server.Server
 
+	// t is the test a helper fails; nil for an emulator from New, whose
+	// helpers panic instead.
 	t testing.TB
+	// check validates the exchanges against the OpenAPI documents (nil:
+	// off).
+	check *vtest.Checker
 }
 
 // Option changes how the emulator is started.
@@ -44,6 +68,7 @@ type Option func(*settings)
 type settings struct {
 	vendors emulators.Config
 	seed    string
+	db      string
 	noCheck bool
 }
 
@@ -58,6 +83,12 @@ func WithSeedFile(path string) Option {
 	return func(s *settings) { s.seed = path }
 }
 
+// WithDatabase keeps the data in a SQLite file instead of memory (its
+// snapshots then go beside it).
+func WithDatabase(path string) Option {
+	return func(s *settings) { s.db = path }
+}
+
 // WithoutOpenAPICheck turns off checking the exchanges against the OpenAPI
 // documents, for a client that sends parameters the vendor ignores and the
 // documents do not list.
@@ -65,49 +96,117 @@ func WithoutOpenAPICheck() Option {
 	return func(s *settings) { s.noCheck = true }
 }
 
-// Start runs an emulator until t ends.
-func Start(t testing.TB, opts ...Option) *Emulator {
-	t.Helper()
+// New starts an emulator outside a test (TestMain, an example, a dev
+// tool); Close stops it. Its helpers panic on failure, as there is no test
+// to fail: within a test, use Start or Shared, or bind it with With.
+func New(opts ...Option) (*Emulator, error) {
 	var set settings
 	for _, o := range opts {
 		o(&set)
 	}
+	if set.db == "" {
+		set.db = store.Memory
+	}
 	cfg := server.Config{
+		Addr:     "127.0.0.1:0",
+		DB:       set.db,
 		Vendors:  emulators.All(set.vendors),
 		SeedFile: set.seed,
 	}
-	if set.noCheck {
-		cfg.Check = vtest.NoCheck
+	var check *vtest.Checker
+	if !set.noCheck {
+		check = vtest.NewChecker()
+		cfg.Check = check.Check
 	}
-	srv := vtest.Start(t, cfg)
+	srv, err := server.New(context.Background(), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("emulatortest: %w", err)
+	}
+	if check != nil {
+		if err := check.Use(srv.Documents()); err != nil {
+			srv.Close()
+			return nil, fmt.Errorf("emulatortest: the OpenAPI documents: %w", err)
+		}
+	}
+	if err := srv.Start(); err != nil {
+		srv.Close()
+		return nil, fmt.Errorf("emulatortest: %w", err)
+	}
+	url := "http://" + srv.Addr()
 	return &Emulator{
-		URL:        srv.URL,
-		Hitsteps:   srv.URL + "/hitsteps",
-		MouseStats: srv.URL + "/mousestats",
-		Keitaro:    srv.URL + "/keitaro",
-		JustClick:  srv.URL + "/justclick",
-		Twipla:     srv.URL + "/twipla",
+		URL:        url,
+		Hitsteps:   url + "/hitsteps",
+		MouseStats: url + "/mousestats",
+		Keitaro:    url + "/keitaro",
+		JustClick:  url + "/justclick",
+		Twipla:     url + "/twipla",
 		Clock:      srv.Clock(),
 		Journal:    srv.Journal(),
-		Server:     srv.Server,
-		t:          t,
+		Server:     srv,
+		check:      check,
+	}, nil
+}
+
+// Close stops the emulator and closes its database.
+func (e *Emulator) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return e.Server.Shutdown(ctx)
+}
+
+// Start runs an emulator until t ends.
+func Start(t testing.TB, opts ...Option) *Emulator {
+	t.Helper()
+	e, err := New(opts...)
+	if err != nil {
+		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		if err := e.Close(); err != nil {
+			t.Errorf("emulatortest: shutdown: %v", err)
+		}
+		e.check.Report(t)
+	})
+	return e.With(t)
+}
+
+// With returns the emulator with its helpers failing t: what Shared gives
+// each test.
+func (e *Emulator) With(t testing.TB) *Emulator {
+	c := *e
+	c.t = t
+	return &c
+}
+
+// fail reports a helper's failure: the test fails, or without one the
+// helper panics.
+func (e *Emulator) fail(format string, args ...any) {
+	if e.t != nil {
+		e.t.Helper()
+		e.t.Fatalf("emulatortest: "+format, args...)
+	}
+	panic(fmt.Sprintf("emulatortest: "+format, args...))
 }
 
 // Reset wipes every vendor's data, re-seeds the defaults and empties the
-// journal and the faults, like POST /_emulator/reset.
+// journal and the faults, like POST /_emulator/reset. It is everyone's
+// reset: tests that share an emulator reset their own tenants instead.
 func (e *Emulator) Reset() {
-	e.t.Helper()
+	if e.t != nil {
+		e.t.Helper()
+	}
 	if err := e.Server.Reset(context.Background(), "", ""); err != nil {
-		e.t.Fatalf("emulatortest: reset: %v", err)
+		e.fail("reset: %v", err)
 	}
 }
 
-// ResetTenant restores one tenant of one vendor, like
-// POST /_emulator/reset?vendor=V&tenant=T.
+// ResetTenant restores one tenant of one vendor and releases its clock,
+// like POST /_emulator/reset?vendor=V&tenant=T.
 func (e *Emulator) ResetTenant(vendor, tenant string) {
-	e.t.Helper()
+	if e.t != nil {
+		e.t.Helper()
+	}
 	if err := e.Server.Reset(context.Background(), vendor, tenant); err != nil {
-		e.t.Fatalf("emulatortest: reset %s tenant %s: %v", vendor, tenant, err)
+		e.fail("reset %s tenant %s: %v", vendor, tenant, err)
 	}
 }

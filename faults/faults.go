@@ -5,9 +5,11 @@
 package faults
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"net/http"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,20 +21,47 @@ import (
 // MaxDelay bounds a fault's delay, so a typo cannot hang a test run.
 const MaxDelay = 10 * time.Minute
 
+// The kinds of broken answer a fault can give instead of a status.
+const (
+	// ConnectionReset drops the connection (a TCP reset) before the vendor
+	// does anything: the client's request fails.
+	ConnectionReset = "connection_reset"
+	// EmptyResponse sends the vendor's status line and headers, then
+	// closes the connection: the client's body read fails.
+	EmptyResponse = "empty_response"
+	// MalformedBody replaces the vendor's body with bytes that are neither
+	// JSON nor text: the client's parser fails.
+	MalformedBody = "malformed_body"
+	// TruncatedBody sends the vendor's headers and the first half of its
+	// body, then closes the connection: the client's body read fails.
+	TruncatedBody = "truncated_body"
+)
+
+// Kinds are the values Fault.Kind may take besides "".
+var Kinds = []string{ConnectionReset, EmptyResponse, MalformedBody, TruncatedBody}
+
 // Fault is one injected answer. Vendor, Method and Path select requests
 // ("" or "*" matches all; Path is the vendor's own path and may use "*"
-// wildcards). Status 0 means the request is only delayed, then answered
-// normally. Times is how many requests it applies to; 0 means until deleted.
+// wildcards); Tenant, when set, narrows them to the requests of that tenant
+// as the vendor identifies it (the journal's tenant). Status 0 and no Kind
+// means the request is only delayed, then answered normally. Times is how
+// many requests it applies to; 0 means until deleted.
 type Fault struct {
 	ID          int64  `json:"id"`
 	Vendor      string `json:"vendor"`
+	Tenant      string `json:"tenant"`
 	Method      string `json:"method"`
 	Path        string `json:"path"`
 	Status      int    `json:"status"`
 	Body        string `json:"body"`
 	ContentType string `json:"content_type"`
 	DelayMS     int64  `json:"delay_ms"`
-	Times       int64  `json:"times"`
+	// JitterMS adds a uniformly random 0..JitterMS milliseconds to DelayMS,
+	// drawn for each request.
+	JitterMS int64 `json:"jitter_ms"`
+	// Kind is one of Kinds: a broken answer instead of a status.
+	Kind  string `json:"fault"`
+	Times int64  `json:"times"`
 	// Remaining is how many more requests a counted fault applies to.
 	Remaining int64 `json:"remaining"`
 
@@ -50,19 +79,32 @@ func (f Fault) Validate() error {
 	switch {
 	case f.Status != 0 && (f.Status < 100 || f.Status > 599):
 		return fmt.Errorf("status must be 0 (delay only) or 100-599, got %d", f.Status)
+	case f.Kind != "" && !slices.Contains(Kinds, f.Kind):
+		return fmt.Errorf("fault must be one of %s, got %q", strings.Join(Kinds, ", "), f.Kind)
+	case f.Kind != "" && (f.Status != 0 || f.Body != "" || f.ContentType != ""):
+		return fmt.Errorf("fault %q breaks the vendor's own answer; give no status, body or content_type with it", f.Kind)
 	case f.DelayMS < 0:
 		return errors.New("delay_ms must not be negative")
-	case time.Duration(f.DelayMS)*time.Millisecond > MaxDelay:
-		return fmt.Errorf("delay_ms must be at most %d", MaxDelay.Milliseconds())
+	case f.JitterMS < 0:
+		return errors.New("jitter_ms must not be negative")
+	case f.DelayMS > MaxDelay.Milliseconds() || f.JitterMS > MaxDelay.Milliseconds()-f.DelayMS:
+		return fmt.Errorf("delay_ms plus jitter_ms must be at most %d", MaxDelay.Milliseconds())
 	case f.Times < 0:
 		return errors.New("times must not be negative")
-	case f.Status == 0 && f.DelayMS == 0:
-		return errors.New("a fault needs a status, a delay_ms, or both")
+	case f.Status == 0 && f.Kind == "" && f.DelayMS == 0 && f.JitterMS == 0:
+		return errors.New("a fault needs a status, a fault, a delay_ms or a jitter_ms")
 	case f.Status == 0 && (f.Body != "" || f.ContentType != ""):
 		return errors.New("body and content_type need a status")
+	case f.Tenant != "" && (f.Vendor == "" || f.Vendor == "*"):
+		return errors.New("tenant needs vendor: a tenant is one vendor's")
 	}
 	return nil
 }
+
+// Answers reports whether the fault replaces the vendor's work and answer
+// (a status, or a connection reset) rather than only delaying it or
+// breaking its answer on the way out.
+func (f Fault) Answers() bool { return f.Status != 0 || f.Kind == ConnectionReset }
 
 // entry is a fault in the table with its live counter.
 type entry struct {
@@ -197,20 +239,16 @@ func (t *Table) Clear() {
 }
 
 // Match finds the first fault that applies to a request and consumes one of
-// its uses. ok is false when none applies.
-func (t *Table) Match(vendor, method, path string) (f Fault, ok bool) {
+// its uses. tenant is the request's tenant as the vendor identified it, ""
+// when it could not: such a request matches only faults without a tenant.
+// ok is false when none applies.
+func (t *Table) Match(vendor, tenant, method, path string) (f Fault, ok bool) {
 	cur := *t.cur.Load()
 	if len(cur) == 0 {
 		return Fault{}, false
 	}
 	for _, e := range cur {
-		if e.Vendor != "" && !strings.EqualFold(e.Vendor, vendor) {
-			continue
-		}
-		if e.Method != "" && e.Method != method {
-			continue
-		}
-		if !journal.Glob(e.Path, path) {
+		if !e.selects(vendor, method, path) || (e.Tenant != "" && e.Tenant != tenant) {
 			continue
 		}
 		if e.Times > 0 {
@@ -228,38 +266,59 @@ func (t *Table) Match(vendor, method, path string) (f Fault, ok bool) {
 	return Fault{}, false
 }
 
-// Apply waits out the fault's delay (or until the request is cancelled or
-// the fault deleted) and, when it has a status, writes its answer. It
-// reports whether it answered; a fault deleted during the delay does not
-// answer, so the request gets the vendor's own answer.
-func (f Fault) Apply(w http.ResponseWriter, r *http.Request) bool {
-	if f.DelayMS > 0 {
-		if f.parked != nil {
-			f.parked.Add(1)
-		}
-		timer := time.NewTimer(time.Duration(f.DelayMS) * time.Millisecond)
-		released := false
-		select {
-		case <-timer.C:
-		case <-r.Context().Done():
-		case <-f.deleted:
-			released = true
-		case <-f.cleared:
-			released = true
-		}
-		timer.Stop()
-		if f.parked != nil {
-			f.parked.Add(-1)
-		}
-		if released {
-			return false
+// Empty reports whether there are no faults: the server then spends
+// nothing on them.
+func (t *Table) Empty() bool { return len(*t.cur.Load()) == 0 }
+
+// Selects reports, without consuming anything, whether a fault of any
+// tenant may apply to a request of vendor, method and path.
+func (t *Table) Selects(vendor, method, path string) bool {
+	for _, e := range *t.cur.Load() {
+		if e.selects(vendor, method, path) {
+			return true
 		}
 	}
-	if f.Status == 0 {
+	return false
+}
+
+func (e *entry) selects(vendor, method, path string) bool {
+	return (e.Vendor == "" || strings.EqualFold(e.Vendor, vendor)) &&
+		(e.Method == "" || e.Method == method) &&
+		journal.Glob(e.Path, path)
+}
+
+// delay draws one request's delay: delay_ms plus a uniformly random
+// 0..jitter_ms.
+func (f Fault) delay() time.Duration {
+	d := time.Duration(f.DelayMS) * time.Millisecond
+	if f.JitterMS > 0 {
+		d += time.Duration(rand.Int64N(f.JitterMS*int64(time.Millisecond) + 1))
+	}
+	return d
+}
+
+// Wait waits out the fault's delay — delay_ms plus a random share of
+// jitter_ms — or until ctx ends. It reports false when the fault was
+// deleted (or the table cleared) meanwhile: the request then goes on as if
+// the fault had not matched it.
+func (f Fault) Wait(ctx context.Context) bool {
+	d := f.delay()
+	if d <= 0 {
+		return true
+	}
+	if f.parked != nil {
+		f.parked.Add(1)
+		defer f.parked.Add(-1)
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-ctx.Done():
+	case <-f.deleted:
+		return false
+	case <-f.cleared:
 		return false
 	}
-	w.Header().Set("Content-Type", f.ContentType)
-	w.WriteHeader(f.Status)
-	_, _ = w.Write([]byte(f.Body))
 	return true
 }

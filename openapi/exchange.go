@@ -10,7 +10,10 @@ type Exchange struct {
 	// Variant is the document variant that describes the answer ("" the
 	// default).
 	Variant string
-	Method  string
+	// Tenant is the vendor credential of the request's tenant, "" when
+	// none was identified.
+	Tenant string
+	Method string
 	// Path is the request path below the document's prefix.
 	Path   string
 	Query  string

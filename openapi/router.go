@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"context"
 	"net/http"
 	"path"
 
@@ -128,12 +129,22 @@ func join(base, rel string) string {
 	return p
 }
 
-// variantKey is the gin context key of a request's document variant.
-const variantKey = "vendoremu.openapi.variant"
+// variantKey is the request context key of a variant slot.
+type variantKey struct{}
+
+// WithVariant returns r carrying a slot for the variant of the document
+// that describes its answer, and a function that reads the slot once the
+// request is answered. A validator's server calls it; without it,
+// SetVariant does nothing.
+func WithVariant(r *http.Request) (*http.Request, func() string) {
+	slot := new(string)
+	return r.WithContext(context.WithValue(r.Context(), variantKey{}, slot)), func() string { return *slot }
+}
 
 // SetVariant records which variant of the document describes the answer to
 // this request (a Keitaro tenant's dialect), for a validator.
-func SetVariant(c *gin.Context, variant string) { c.Set(variantKey, variant) }
-
-// VariantOf is what SetVariant recorded, or "" (the default variant).
-func VariantOf(c *gin.Context) string { return c.GetString(variantKey) }
+func SetVariant(c *gin.Context, variant string) {
+	if slot, ok := c.Request.Context().Value(variantKey{}).(*string); ok {
+		*slot = variant
+	}
+}

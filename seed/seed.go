@@ -46,6 +46,13 @@ func Load(ctx context.Context, st *store.Store, vendors []emu.Vendor, doc []byte
 				if errors.As(err, &e) {
 					return emu.BadRequest("%s: %s", name, e.Message)
 				}
+				// A vendor's loader that let a row through which the
+				// database refuses (an id or key the target already has,
+				// a dump loaded twice) met the document's problem, not its
+				// own.
+				if store.IsConstraintViolation(err) {
+					return emu.BadRequest("%s: the document clashes with what is stored: %v", name, err)
+				}
 				return fmt.Errorf("%s: %w", name, err)
 			}
 		}

@@ -16,12 +16,12 @@ import (
 	"github.com/vendoremu/vendoremu/server"
 )
 
-func start(t *testing.T) *vtest.Server {
+func start(t testing.TB) *vtest.Server {
 	t.Helper()
 	return vtest.Start(t, server.Config{Vendors: []emu.Factory{newNotes}, Version: "test"})
 }
 
-func expect(t *testing.T, r vtest.Response, status int, body string) {
+func expect(t testing.TB, r vtest.Response, status int, body string) {
 	t.Helper()
 	if r.Status != status || r.Body != body {
 		t.Fatalf("got %d %s\nwant %d %s", r.Status, r.Body, status, body)

@@ -170,15 +170,20 @@ var clearRequestsOp = &openapi.Op{
 	Responses: []*openapi.Response{openapi.Empty(http.StatusNoContent, "emptied")},
 }
 
+var faultKinds = []string{"connection_reset", "empty_response", "malformed_body", "truncated_body"}
+
 var faultSchema = openapi.Named("Fault", openapi.Object(
 	openapi.Field("id", openapi.Integer()),
 	openapi.Field("vendor", openapi.String()),
+	openapi.Field("tenant", openapi.String()),
 	openapi.Field("method", openapi.String()),
 	openapi.Field("path", openapi.String()),
 	openapi.Field("status", openapi.Integer()),
 	openapi.Field("body", openapi.String()),
 	openapi.Field("content_type", openapi.String()),
 	openapi.Field("delay_ms", openapi.Integer()),
+	openapi.Field("jitter_ms", openapi.Integer()),
+	openapi.Field("fault", openapi.String().Strings(append([]string{""}, faultKinds...)...)),
 	openapi.Field("times", openapi.Integer()),
 	openapi.Field("remaining", openapi.Integer()),
 	openapi.Field("parked", openapi.Integer()),
@@ -195,17 +200,22 @@ var addFaultOp = &openapi.Op{
 	Tags:    tags,
 	Body: &openapi.Body{Required: true, Content: []openapi.Media{openapi.JSON(openapi.Object(
 		openapi.Optional("vendor", openapi.String().Describe("a vendor, or * / absent for all")),
+		openapi.Optional("tenant", openapi.String().Describe("only this tenant's requests (with vendor)")),
 		openapi.Optional("method", openapi.String()),
 		openapi.Optional("path", openapi.String().Describe("the vendor's own path; `*` wildcards")),
 		openapi.Optional("status", openapi.Integer().Describe("0: only delay")),
 		openapi.Optional("body", openapi.String()),
 		openapi.Optional("content_type", openapi.String()),
 		openapi.Optional("delay_ms", openapi.Integer().Min(0)),
+		openapi.Optional("jitter_ms", openapi.Integer().Min(0).Describe("a random extra delay up to this")),
+		openapi.Optional("fault", openapi.String().Strings(append([]string{""}, faultKinds...)...).
+			Describe("a broken connection or answer instead of a status")),
 		openapi.Optional("times", openapi.Integer().Min(0).Describe("0: until deleted")),
-	))}},
+	).Describe("read strictly; JSON null is the same as an absent member"))}},
 	Responses: []*openapi.Response{
 		openapi.JSONAnswer(http.StatusCreated, "injected", openapi.Object(openapi.Field("id", openapi.Integer()))),
 		badRequest,
+		notFound("the fault's tenant does not exist"),
 	},
 }
 
@@ -229,17 +239,31 @@ var deleteFaultOp = &openapi.Op{
 var clockSchema = openapi.Named("Clock", openapi.Object(
 	openapi.Field("now", openapi.String().Format("date-time")),
 	openapi.Field("frozen", openapi.Boolean()),
+	openapi.Optional("vendor", openapi.String().Describe("a tenant's clock: its vendor")),
+	openapi.Optional("tenant", openapi.String().Describe("a tenant's clock: the tenant")),
+	openapi.Optional("own", openapi.Boolean().Describe("a tenant's clock: false while it follows the emulator clock")),
 ))
 
+var clockParams = []openapi.Param{
+	openapi.Query("vendor", openapi.String(), "with tenant: that tenant's own clock"),
+	openapi.Query("tenant", openapi.String(), "with vendor: that tenant's own clock"),
+}
+
 var getClockOp = &openapi.Op{
-	Summary:   "The emulator clock",
-	Tags:      tags,
-	Responses: []*openapi.Response{openapi.JSONAnswer(http.StatusOK, "the clock", clockSchema)},
+	Summary: "The emulator clock, or one tenant's",
+	Tags:    tags,
+	Params:  clockParams,
+	Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "the clock", clockSchema),
+		badRequest,
+		notFound("unknown tenant"),
+	},
 }
 
 var setClockOp = &openapi.Op{
-	Summary: "Set and freeze the clock, move it on, or return to the wall clock",
+	Summary: "Set and freeze the clock, move it on, or return to the wall clock (a tenant's: to the emulator clock)",
 	Tags:    tags,
+	Params:  clockParams,
 	Body: &openapi.Body{Required: true, Description: "exactly one of the three members",
 		Content: []openapi.Media{openapi.JSON(openapi.Object(
 			openapi.Optional("now", openapi.String().Format("date-time").Describe("set and freeze")),
@@ -249,7 +273,50 @@ var setClockOp = &openapi.Op{
 	Responses: []*openapi.Response{
 		openapi.JSONAnswer(http.StatusOK, "the clock after the change", clockSchema),
 		badRequest,
+		notFound("unknown tenant"),
 	},
+}
+
+var snapshotSchema = openapi.Named("Snapshot", openapi.Object(
+	openapi.Field("name", openapi.String()),
+	openapi.Field("created_at", openapi.String().Format("date-time")),
+	openapi.Field("bytes", openapi.Integer()),
+))
+
+var snapshotName = openapi.PathParam("name", openapi.String(), "the snapshot's name")
+
+var listSnapshotsOp = &openapi.Op{
+	Summary:   "The saved snapshots",
+	Tags:      tags,
+	Responses: []*openapi.Response{openapi.JSONAnswer(http.StatusOK, "the snapshots", openapi.Object(openapi.Field("snapshots", openapi.Array(snapshotSchema))))},
+}
+
+var saveSnapshotOp = &openapi.Op{
+	Summary: "Save the whole database as a snapshot (replacing one of that name)",
+	Tags:    tags,
+	Body: &openapi.Body{Required: true, Content: []openapi.Media{openapi.JSON(openapi.Object(
+		openapi.Field("name", openapi.String()),
+	))}},
+	Responses: []*openapi.Response{openapi.JSONAnswer(http.StatusCreated, "saved", snapshotSchema), badRequest},
+}
+
+var restoreSnapshotOp = &openapi.Op{
+	Summary: "Bring a snapshot back (clocks, faults and the journal stay as they are)",
+	Tags:    tags,
+	Params:  []openapi.Param{snapshotName},
+	Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "restored", openapi.Object(statusOK, openapi.Field("name", openapi.String()))),
+		badRequest,
+		notFound("no such snapshot"),
+		controlErrorAnswer(http.StatusConflict, "the snapshot holds another schema version"),
+	},
+}
+
+var deleteSnapshotOp = &openapi.Op{
+	Summary:   "Drop a snapshot",
+	Tags:      tags,
+	Params:    []openapi.Param{snapshotName},
+	Responses: []*openapi.Response{openapi.Empty(http.StatusNoContent, "dropped"), badRequest, notFound("no such snapshot")},
 }
 
 var documentOp = &openapi.Op{

@@ -22,7 +22,7 @@ func TestFaultByStatus(t *testing.T) {
 	}
 
 	expect(t, srv.Do("GET", "/_emulator/faults", nil), 200,
-		`{"faults":[{"id":1,"vendor":"notes","method":"GET","path":"/items","status":503,"body":"{\"error\":\"down\"}","content_type":"application/json; charset=utf-8","delay_ms":0,"times":0,"remaining":0,"parked":0}]}`)
+		`{"faults":[{"id":1,"vendor":"notes","tenant":"","method":"GET","path":"/items","status":503,"body":"{\"error\":\"down\"}","content_type":"application/json; charset=utf-8","delay_ms":0,"jitter_ms":0,"fault":"","times":0,"remaining":0,"parked":0}]}`)
 	if r := srv.Do("DELETE", "/_emulator/faults", nil); r.Status != 204 {
 		t.Fatalf("DELETE: %d", r.Status)
 	}
@@ -44,7 +44,7 @@ func TestFaultTimes(t *testing.T) {
 	srv := start(t)
 	srv.Do("POST", "/_emulator/faults", `{"vendor":"notes","path":"/items","status":429,"body":"slow down","times":2}`)
 	expect(t, srv.Do("GET", "/_emulator/faults", nil), 200,
-		`{"faults":[{"id":1,"vendor":"notes","method":"","path":"/items","status":429,"body":"slow down","content_type":"text/plain; charset=utf-8","delay_ms":0,"times":2,"remaining":2,"parked":0}]}`)
+		`{"faults":[{"id":1,"vendor":"notes","tenant":"","method":"","path":"/items","status":429,"body":"slow down","content_type":"text/plain; charset=utf-8","delay_ms":0,"jitter_ms":0,"fault":"","times":2,"remaining":2,"parked":0}]}`)
 	expect(t, srv.Do("GET", "/notes/items", nil, "X-Tenant", "default"), 429, "slow down")
 	expect(t, srv.Do("POST", "/notes/items", "x", "X-Tenant", "default"), 429, "slow down")
 	expect(t, srv.Do("GET", "/notes/items", nil, "X-Tenant", "default"), 200, `{"items":["welcome"]}`)
@@ -113,9 +113,9 @@ func TestFaultBadInput(t *testing.T) {
 		`{"status":700}`:                  "status must be",
 		`{"status":"500"}`:                `"status" must be an integer`,
 		`{"delay_ms":-5}`:                 "delay_ms",
-		`{"delay_ms":99999999}`:           "delay_ms must be at most",
+		`{"delay_ms":99999999}`:           "delay_ms plus jitter_ms must be at most 600000",
 		`{"status":500,"times":-1}`:       "times",
-		`{"path":"/x"}`:                   "needs a status, a delay_ms",
+		`{"path":"/x"}`:                   "needs a status, a fault, a delay_ms or a jitter_ms",
 		`{"delay_ms":10,"body":"x"}`:      "need a status",
 		`{"vendor":"ghost","status":500}`: `unknown vendor "ghost"`,
 		`{"status":500,"sttaus":1}`:       `unknown field "sttaus"`,

@@ -1,10 +1,12 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -12,17 +14,26 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vendoremu/vendoremu/emu"
-	"github.com/vendoremu/vendoremu/faults"
 	"github.com/vendoremu/vendoremu/journal"
 	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
-// vendorEngine builds the gin engine that serves one vendor: the journal
-// outermost (so it sees faults and recovered panics), then recovery, then
-// fault injection, then the vendor's own routes, registered in the
-// vendor's OpenAPI document. With Config.Check set, the check middleware
-// wraps them all.
+// vendorHandler serves one vendor: the journal outermost (so it sees faults
+// and recovered panics), then fault injection (faults.go), then the
+// vendor's gin engine with recovery and the vendor's own routes. Journal
+// and faults sit outside the engine because a fault that matches once the
+// vendor has identified the tenant may have to run the vendor's handler a
+// second time.
+type vendorHandler struct {
+	s      *Server
+	v      emu.Vendor
+	engine *gin.Engine
+}
+
+// vendorEngine builds the gin engine that serves one vendor's routes,
+// registered in the vendor's OpenAPI document: answers that cannot be
+// encoded and panics become the vendor's 500.
 func (s *Server) vendorEngine(v emu.Vendor) (*gin.Engine, *openapi.Doc) {
 	e := gin.New()
 	e.RedirectTrailingSlash = false
@@ -32,96 +43,63 @@ func (s *Server) vendorEngine(v emu.Vendor) (*gin.Engine, *openapi.Doc) {
 	// store as a context, and gin recycles it after the request while
 	// database/sql may still look at it; without the fallback it never
 	// reads the recycled request.
-	if s.cfg.Check != nil {
-		e.Use(s.checkMiddleware(v.Name()))
-	}
-	e.Use(s.journalMiddleware(v), s.recoverMiddleware(v), s.faultMiddleware(v.Name()))
+	e.Use(s.failerMiddleware(v), s.recoverMiddleware(v))
 	doc := v.OpenAPI()
 	doc.Name = v.Name()
 	v.Routes(openapi.NewRouter(e, doc))
 	return e, doc
 }
 
-// capture copies the start of a response body for the journal, and is the
-// wire.Failer of the vendor's handlers.
-type capture struct {
-	gin.ResponseWriter
-	buf bytes.Buffer
-	s   *Server
-	v   emu.Vendor
-	c   *gin.Context
-	// failing is set while Fail answers, so that a vendor whose own
-	// error answer cannot be encoded does not loop.
-	failing bool
-}
+// ServeHTTP serves r on the shared listener.
+func (h *vendorHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.serve(w, r, "") }
 
-// Fail implements wire.Failer: an answer a handler could not encode is
-// logged and answered like a recovered panic.
-func (w *capture) Fail(err error) {
-	if w.failing {
-		wire.Bytes(w.ResponseWriter, http.StatusInternalServerError, wire.JSONType, []byte(`{"error":"Internal error"}`))
+// serve serves the exchange, handed to Config.Check when it is set.
+// prefix is the path prefix the shared listener stripped.
+func (h *vendorHandler) serve(w http.ResponseWriter, r *http.Request, prefix string) {
+	x := &emu.Exchange{BasePath: prefix}
+	r = emu.WithExchange(r, x)
+	if h.s.cfg.Check == nil {
+		h.journaled(w, r, x)
 		return
 	}
-	w.failing = true
-	defer func() { w.failing = false }()
-	w.s.internalError(w.c, w.v, "an answer could not be encoded (a bug: please report it)", slog.Any("err", err))
+	h.s.checked(w, r, h.v.Name(), x, func(w http.ResponseWriter, r *http.Request) {
+		h.journaled(w, r, x)
+	})
 }
 
-func (w *capture) Write(b []byte) (int, error) {
-	w.keep(b)
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *capture) WriteString(s string) (int, error) {
-	w.keep([]byte(s))
-	return w.ResponseWriter.WriteString(s)
-}
-
-func (w *capture) keep(b []byte) {
-	if room := journal.BodyLimit - w.buf.Len(); room > 0 {
-		if len(b) > room {
-			b = b[:room]
-		}
-		w.buf.Write(b)
+// journaled journals the exchange around fault injection and the vendor.
+func (h *vendorHandler) journaled(w http.ResponseWriter, r *http.Request, x *emu.Exchange) {
+	start := time.Now()
+	var reqBody []byte
+	if r.Body != nil && r.Body != http.NoBody {
+		// Keep the head for the journal and give the handler the whole body.
+		head, _ := io.ReadAll(io.LimitReader(r.Body, journal.BodyLimit))
+		reqBody = head
+		r.Body = readCloser{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
 	}
-}
-
-// journalMiddleware records every exchange in the in-memory journal.
-func (s *Server) journalMiddleware(v emu.Vendor) gin.HandlerFunc {
-	vendor := v.Name()
-	return func(c *gin.Context) {
-		start := time.Now()
-		r := c.Request
-		var reqBody []byte
-		if r.Body != nil && r.Body != http.NoBody {
-			// Keep the head for the journal and give the handler the whole body.
-			head, _ := io.ReadAll(io.LimitReader(r.Body, journal.BodyLimit))
-			reqBody = head
-			r.Body = readCloser{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
-		}
-		w := &capture{ResponseWriter: c.Writer, s: s, v: v, c: c}
-		c.Writer = w
-		c.Next()
-		e := journal.Entry{
-			Time:            start.UTC(),
-			Vendor:          vendor,
-			Tenant:          emu.TenantOf(c),
-			Method:          r.Method,
-			Path:            r.URL.Path,
-			Query:           r.URL.RawQuery,
-			Status:          w.Status(),
-			DurationMS:      float64(time.Since(start).Microseconds()) / 1000,
-			RequestHeaders:  requestHeaders(r),
-			RequestBody:     string(reqBody),
-			ResponseHeaders: journal.MaskHeaders(w.Header()),
-			ResponseBody:    w.buf.String(),
-		}
-		if f, ok := c.Get(faultKey); ok {
-			e.Fault = f.(faults.Fault).ID
-		}
-		s.journal.Add(e)
-		s.log.Debug("request", "vendor", vendor, "tenant", journal.Fingerprint(e.Tenant), "method", e.Method, "path", e.Path,
-			"status", e.Status, "ms", e.DurationMS)
+	rec := &recorder{ResponseWriter: w}
+	closeConn := h.s.serveFaults(rec, r, x, h.v.Name(), h.engine)
+	e := journal.Entry{
+		Time:           start.UTC(),
+		Vendor:         h.v.Name(),
+		Tenant:         x.Tenant,
+		Method:         r.Method,
+		Path:           r.URL.Path,
+		Query:          r.URL.RawQuery,
+		Status:         rec.status,
+		Fault:          x.Fault,
+		DurationMS:     float64(time.Since(start).Microseconds()) / 1000,
+		RequestHeaders: requestHeaders(r),
+		RequestBody:    string(reqBody),
+		// Taken after the exchange: a fault's answer has its own.
+		ResponseHeaders: journal.MaskHeaders(rec.Header()),
+		ResponseBody:    rec.buf.String(),
+	}
+	h.s.journal.Add(e)
+	h.s.log.Debug("request", "vendor", e.Vendor, "tenant", journal.Fingerprint(e.Tenant), "method", e.Method, "path", e.Path,
+		"status", e.Status, "ms", e.DurationMS)
+	if closeConn != nil {
+		closeConn()
 	}
 }
 
@@ -136,32 +114,92 @@ func requestHeaders(r *http.Request) map[string]string {
 	return h
 }
 
-// faultKey is where faultMiddleware leaves the fault that matched, for the
-// journal.
-const faultKey = "vendoremu.fault"
-
 type readCloser struct {
 	io.Reader
 	io.Closer
 }
 
-// faultMiddleware answers (or delays) requests that match an injected fault.
-func (s *Server) faultMiddleware(vendor string) gin.HandlerFunc {
+// recorder keeps the status and the start of the body for the journal.
+// status stays 0 when nothing was sent (a connection reset).
+type recorder struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+}
+
+func (w *recorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *recorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if room := journal.BodyLimit - w.buf.Len(); room > 0 {
+		w.buf.Write(b[:min(len(b), room)])
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *recorder) WriteString(s string) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if room := journal.BodyLimit - w.buf.Len(); room > 0 {
+		w.buf.WriteString(s[:min(len(s), room)])
+	}
+	return io.WriteString(w.ResponseWriter, s)
+}
+
+func (w *recorder) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// failer is the wire.Failer of the vendor's handlers.
+type failer struct {
+	gin.ResponseWriter
+	s *Server
+	v emu.Vendor
+	c *gin.Context
+	// failing is set while Fail answers, so that a vendor whose own
+	// error answer cannot be encoded does not loop.
+	failing bool
+}
+
+// Fail implements wire.Failer: an answer a handler could not encode is
+// logged and answered like a recovered panic.
+func (w *failer) Fail(err error) {
+	if w.failing {
+		wire.Bytes(w.ResponseWriter, http.StatusInternalServerError, wire.JSONType, []byte(`{"error":"Internal error"}`))
+		return
+	}
+	w.failing = true
+	defer func() { w.failing = false }()
+	w.s.internalError(w.c, w.v, "an answer could not be encoded (a bug: please report it)", slog.Any("err", err))
+}
+
+// failerMiddleware makes the handlers' writer a wire.Failer.
+func (s *Server) failerMiddleware(v emu.Vendor) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		f, ok := s.faults.Match(vendor, c.Request.Method, c.Request.URL.Path)
-		if !ok {
-			return
-		}
-		c.Set(faultKey, f)
-		if f.Apply(c.Writer, c.Request) {
-			c.Set(faultAnsweredKey, true)
-			c.Abort()
-		}
+		c.Writer = &failer{ResponseWriter: c.Writer, s: s, v: v, c: c}
+		c.Next()
 	}
 }
 
 // recoverMiddleware turns a handler panic into the vendor's 500 answer and a
 // log line naming the request. A panic is always a bug in the emulator.
+// http.ErrAbortHandler (which a fault's unwinding matches) goes on up.
 func (s *Server) recoverMiddleware(v emu.Vendor) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {

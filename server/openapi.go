@@ -1,9 +1,11 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 
@@ -136,30 +138,53 @@ func (s *Server) serveDocument(c *gin.Context) {
 // checkLimit bounds the copy of a body kept for Config.Check.
 const checkLimit = 64 << 20
 
-// recorder keeps what a handler wrote, for Config.Check.
-type recorder struct {
-	gin.ResponseWriter
-	buf bytes.Buffer
-	cut bool
+// checkRecorder keeps what a handler wrote, for Config.Check.
+type checkRecorder struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+	cut    bool
 }
 
-func (w *recorder) Write(b []byte) (int, error) {
+func (w *checkRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *checkRecorder) Write(b []byte) (int, error) {
 	w.keep(b)
 	return w.ResponseWriter.Write(b)
 }
 
-func (w *recorder) WriteString(s string) (int, error) {
+func (w *checkRecorder) WriteString(s string) (int, error) {
 	w.keep([]byte(s))
-	return w.ResponseWriter.WriteString(s)
+	return io.WriteString(w.ResponseWriter, s)
 }
 
-func (w *recorder) keep(b []byte) {
+func (w *checkRecorder) keep(b []byte) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
 	if room := checkLimit - w.buf.Len(); room < len(b) {
 		b = b[:max(room, 0)]
 		w.cut = true
 	}
 	w.buf.Write(b)
 }
+
+func (w *checkRecorder) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *checkRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+func (w *checkRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // errAfter is a reader that fails with err once its data is read, so a
 // body read ahead for Config.Check fails the handler's read the same way.
@@ -176,37 +201,40 @@ func (e errAfter) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// faultAnsweredKey marks a request that an injected fault answered: its
-// answer is the test's own, not the document's.
-const faultAnsweredKey = "vendoremu.fault.answered"
-
-// checkMiddleware hands every exchange to Config.Check. It is installed
-// only when Check is set (tests), so serving pays nothing for it.
-func (s *Server) checkMiddleware(doc string) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		r := c.Request
-		ex := openapi.Exchange{Doc: doc, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone()}
-		if r.Body != nil && r.Body != http.NoBody {
-			body, err := io.ReadAll(io.LimitReader(r.Body, checkLimit))
-			ex.Body = body
-			var rest io.Reader = bytes.NewReader(nil)
-			if err == nil && len(body) == checkLimit {
-				ex.BodyCut = true
-				rest = r.Body
-			}
-			r.Body = readCloser{errAfter{io.MultiReader(bytes.NewReader(body), rest), err}, r.Body}
+// checked serves r with serve and hands the exchange to Config.Check,
+// unless an injected fault answered it (its answer is the test's own, not
+// the document's). x is the vendor exchange (nil for the control plane).
+// Only called with Check set, so serving without it keeps no copy of
+// anything.
+func (s *Server) checked(w http.ResponseWriter, r *http.Request, doc string, x *emu.Exchange,
+	serve func(http.ResponseWriter, *http.Request)) {
+	ex := openapi.Exchange{Doc: doc, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone()}
+	if r.Body != nil && r.Body != http.NoBody {
+		body, err := io.ReadAll(io.LimitReader(r.Body, checkLimit))
+		ex.Body = body
+		var rest io.Reader = bytes.NewReader(nil)
+		if err == nil && len(body) == checkLimit {
+			ex.BodyCut = true
+			rest = r.Body
 		}
-		w := &recorder{ResponseWriter: c.Writer}
-		c.Writer = w
-		c.Next()
-		if c.GetBool(faultAnsweredKey) {
+		r.Body = readCloser{errAfter{io.MultiReader(bytes.NewReader(body), rest), err}, r.Body}
+	}
+	r, variant := openapi.WithVariant(r)
+	rec := &checkRecorder{ResponseWriter: w}
+	serve(rec, r)
+	if x != nil {
+		if x.Fault != 0 {
 			return
 		}
-		ex.Variant = openapi.VariantOf(c)
-		ex.Status = w.Status()
-		ex.ResponseHeader = w.Header().Clone()
-		ex.ResponseBody = w.buf.Bytes()
-		ex.ResponseCut = w.cut
-		s.cfg.Check(ex)
+		ex.Tenant = x.Tenant
 	}
+	ex.Variant = variant()
+	ex.Status = rec.status
+	if ex.Status == 0 {
+		ex.Status = http.StatusOK
+	}
+	ex.ResponseHeader = rec.Header().Clone()
+	ex.ResponseBody = rec.buf.Bytes()
+	ex.ResponseCut = rec.cut
+	s.cfg.Check(ex)
 }

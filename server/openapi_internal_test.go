@@ -35,7 +35,7 @@ func TestEveryRouteIsDeclared(t *testing.T) {
 	srv := newFullServer(t)
 	engines := map[string]*gin.Engine{ControlDoc: srv.control}
 	for name, m := range srv.byName {
-		engines[name] = m.engine
+		engines[name] = m.handler.engine
 	}
 	for name, e := range engines {
 		doc := srv.Document(name)

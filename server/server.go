@@ -99,12 +99,12 @@ type Server struct {
 	servers   []*http.Server
 }
 
-// mounted is a vendor with the engine that serves it and the document
+// mounted is a vendor with the handler that serves it and the document
 // its routes were registered in.
 type mounted struct {
-	vendor emu.Vendor
-	engine *gin.Engine
-	doc    *openapi.Doc
+	vendor  emu.Vendor
+	handler *vendorHandler
+	doc     *openapi.Doc
 }
 
 func init() {
@@ -216,7 +216,8 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	for _, m := range s.byName {
-		m.engine, m.doc = s.vendorEngine(m.vendor)
+		engine, doc := s.vendorEngine(m.vendor)
+		m.handler, m.doc = &vendorHandler{s: s, v: m.vendor, engine: engine}, doc
 	}
 	s.control = s.controlEngine()
 	s.handler = http.HandlerFunc(s.dispatch)
@@ -252,7 +253,7 @@ func (s *Server) VendorHandler(name string) http.Handler {
 	if !ok {
 		return nil
 	}
-	return normalize(m.engine)
+	return normalize(m.handler)
 }
 
 // Vendors are the served vendors' names, in registration order.
@@ -291,12 +292,16 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	first, rest := splitFirst(p)
 	if first == "_emulator" {
 		r.URL.Path, r.URL.RawPath = p, ""
+		if s.cfg.Check != nil {
+			s.checked(w, r, ControlDoc, nil, s.control.ServeHTTP)
+			return
+		}
 		s.control.ServeHTTP(w, r)
 		return
 	}
 	if m, ok := s.byName[first]; ok {
 		r.URL.Path, r.URL.RawPath = rest, ""
-		m.engine.ServeHTTP(w, emu.WithBasePath(r, "/"+first))
+		m.handler.serve(w, r, "/"+first)
 		return
 	}
 	if p == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {

@@ -50,6 +50,9 @@ type Clock struct {
 	frozen bool
 	at     time.Time     // the frozen instant, when frozen
 	offset time.Duration // added to the wall clock, when running
+
+	// own holds the tenants' own clocks; nil in a tenant's clock.
+	own *tenantClocks
 }
 
 // NewClock returns a clock that follows wall. A nil wall means time.Now.
@@ -57,7 +60,7 @@ func NewClock(wall func() time.Time) *Clock {
 	if wall == nil {
 		wall = time.Now
 	}
-	return &Clock{wall: wall}
+	return &Clock{wall: wall, own: &tenantClocks{}}
 }
 
 // Now returns the emulator's current time in UTC, truncated to microseconds

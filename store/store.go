@@ -16,10 +16,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 )
 
 // Memory is the database path that selects an in-memory database.
@@ -50,6 +49,11 @@ type Store struct {
 	// Both are computed once by Migrate and read-only afterwards.
 	tables       map[string][]string
 	tenantTables map[string][]string
+
+	// snaps are the snapshots of an in-memory database; generation counts
+	// restores (see snapshot.go).
+	snaps      snapshots
+	generation atomic.Int64
 }
 
 // Open opens (creating if needed) the database at path, or an in-memory
@@ -194,6 +198,7 @@ func (s *Store) Close() error {
 	if s.writer != nil {
 		errs = append(errs, s.writer.Close())
 	}
+	s.closeSnapshots()
 	s.interrupt()
 	return errors.Join(errs...)
 }
@@ -228,6 +233,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, write bool, fn func(tx *Tx)
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	for _, fn := range tx.after {
+		fn()
+	}
 	return nil
 }
 
@@ -257,12 +265,15 @@ type Tx struct {
 	tx    *sql.Tx
 	store *Store
 	write bool
+	after []func() // see AfterCommit
 }
 
 // Context is the context of the request the transaction serves.
 func (t *Tx) Context() context.Context { return t.ctx }
 
-// Now is the emulator clock's current time.
+// Now is the emulator clock's current time. Once a request's tenant is
+// known, read the tenant's clock instead (Scoped.Now): a tenant may have a
+// clock of its own.
 func (t *Tx) Now() time.Time { return t.store.clock.Now() }
 
 // Exec runs a statement that returns no rows.
@@ -309,8 +320,11 @@ func (s Scoped) bind(query string) string {
 // tenant data (sequences shared by all tenants, the tenants table).
 func (s Scoped) Tx() *Tx { return s.tx }
 
-// Now is the emulator clock's current time.
-func (s Scoped) Now() time.Time { return s.tx.Now() }
+// Now is the current time of the tenant's clock: its own when a test gave
+// it one, else the emulator clock.
+func (s Scoped) Now() time.Time {
+	return s.tx.store.clock.For(s.Tenant.Vendor, s.Tenant.Key).Now()
+}
 
 // Exec runs a tenant-scoped statement.
 func (s Scoped) Exec(query string, args ...any) (sql.Result, error) {
@@ -325,17 +339,6 @@ func (s Scoped) Query(query string, args ...any) (*sql.Rows, error) {
 // QueryRow runs a tenant-scoped query that returns at most one row.
 func (s Scoped) QueryRow(query string, args ...any) *sql.Row {
 	return s.tx.QueryRow(s.bind(query), args...)
-}
-
-// IsUniqueViolation reports whether err is a UNIQUE or PRIMARY KEY
-// constraint failure, which vendors map to their "already exists" answers.
-func IsUniqueViolation(err error) bool {
-	var se sqlite3.Error
-	if errors.As(err, &se) {
-		return se.ExtendedCode == sqlite3.ErrConstraintUnique ||
-			se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
-	}
-	return false
 }
 
 func checksum(sqlText string) string {

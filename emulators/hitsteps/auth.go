@@ -63,13 +63,17 @@ func (r *request) useToken() error {
 	err := r.tx.QueryRow(`SELECT t.id, t.vendor, t.key, k.expires_at
 		FROM hitsteps_tokens k JOIN tenants t ON t.id = k.tenant_id WHERE k.token = ?`, token).
 		Scan(&t.ID, &t.Vendor, &t.Key, &expires)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && expires.Valid && r.unix() >= expires.Int64 {
+	if errors.Is(err, sql.ErrNoRows) {
 		return errInvalidToken
 	}
 	if err != nil {
 		return err
 	}
-	r.scope, r.main = r.tx.Scope(t), t.Key
+	// A token expires on its tenant's clock.
+	if expires.Valid && r.tx.Scope(t).Now().Unix() >= expires.Int64 {
+		return errInvalidToken
+	}
+	r.identified(t)
 	return nil
 }
 
@@ -126,7 +130,7 @@ func login(r *request) (wire.Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.scope, r.main = r.tx.Scope(t), t.Key
+	r.identified(t)
 	token, err := issueToken(r.scope, "", tokenLifetime, false)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gin-gonic/gin"
+
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/form"
 	"github.com/vendoremu/vendoremu/store"
 )
@@ -81,9 +84,10 @@ func isHex(b byte) bool {
 // it, so a handler reads its fields in the reference's check order and
 // looks at err once; the first failing field is the one reported.
 type request struct {
+	c   *gin.Context
 	in  form.Values
 	tx  *store.Tx
-	now time.Time
+	now time.Time // the emulator clock, then the tenant's once it is known
 
 	// Set by authentication.
 	scope store.Scoped
@@ -100,7 +104,16 @@ func (r *request) fail(e *apiError) {
 	}
 }
 
-// unix is the emulator clock in whole seconds.
+// identified scopes the request to tenant t once its credential has proved
+// it: from here on it reads t's clock, the journal shows t, and t's faults
+// apply (emu.SetTenant).
+func (r *request) identified(t store.Tenant) {
+	r.scope, r.main = r.tx.Scope(t), t.Key
+	r.now = r.scope.Now()
+	emu.SetTenant(r.c, t.Key)
+}
+
+// unix is the request's clock in whole seconds.
 func (r *request) unix() int64 { return r.now.Unix() }
 
 // field is the value of name, trimmed unless it is a password; "" when

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
@@ -82,10 +81,8 @@ func (e *Emulator) serve(op operation) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		in := readFields(c.Request)
 		var out wire.Object
-		var tenant string
 		err := run(c, func(tx *store.Tx) error {
-			r := &request{in: in, tx: tx, now: tx.Now()}
-			defer func() { tenant = r.main }()
+			r := &request{c: c, in: in, tx: tx, now: tx.Now()}
 			if err := r.authenticate(op.access); err != nil {
 				return err
 			}
@@ -93,9 +90,6 @@ func (e *Emulator) serve(op operation) gin.HandlerFunc {
 			out, err = op.handle(r)
 			return err
 		})
-		if tenant != "" {
-			emu.SetTenant(c, tenant)
-		}
 		var ae *apiError
 		switch {
 		case err == nil:

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -28,12 +29,56 @@ type seedSection struct {
 // whitelabels, accounts and websites added; a new one is created with the
 // credentials given (missing ones generated as for POST …/tenants), and
 // its token never expires.
+//
+// It also takes the flat lists of the state dump — tokens, accounts,
+// websites, visits, invoices — and the tenant's clock, so that a dump loads
+// as it is. A tenant given its tokens gets no generated one.
 type seedTenant struct {
 	MainAccount json.RawMessage  `json:"main_account"`
 	Username    *string          `json:"username"`
 	Password    *string          `json:"password"`
 	Token       *string          `json:"token"`
 	Whitelabels []seedWhitelabel `json:"whitelabels"`
+
+	Tokens   []seedToken                  `json:"tokens"`
+	Accounts []seedFlatAccount            `json:"accounts"`
+	Websites []seedFlatWebsite            `json:"websites"`
+	Visits   []map[string]json.RawMessage `json:"visits"`
+	Invoices []seedInvoice                `json:"invoices"`
+	Clock    json.RawMessage              `json:"clock"`
+}
+
+// seedToken is a whitelabel token as the dump shows it.
+type seedToken struct {
+	Token     *string         `json:"token"`
+	IssuedAt  json.RawMessage `json:"issued_at"`
+	ExpiresAt json.RawMessage `json:"expires_at"`
+	Initial   json.RawMessage `json:"initial"`
+}
+
+// seedFlatAccount is an account of the dump, naming its whitelabel.
+type seedFlatAccount struct {
+	seedAccount
+	WhitelabelID json.RawMessage `json:"whitelabel_id"`
+}
+
+// seedFlatWebsite is a website of the dump, naming its account.
+type seedFlatWebsite struct {
+	seedWebsite
+	AccountID json.RawMessage `json:"user_account_id"`
+}
+
+// seedInvoice is a purchase of the dump's ledger; main_account is the
+// tenant's own and not used.
+type seedInvoice struct {
+	ID           json.RawMessage `json:"invoice_id"`
+	MainAccount  json.RawMessage `json:"main_account"`
+	WhitelabelID json.RawMessage `json:"whitelabel_id"`
+	AccountID    json.RawMessage `json:"user_account_id"`
+	Plan         json.RawMessage `json:"plan"`
+	Months       json.RawMessage `json:"months"`
+	Amount       *float64        `json:"amount"`
+	Created      json.RawMessage `json:"created"`
 }
 
 // seedWhitelabel is a brand: an existing one of the tenant (by
@@ -138,8 +183,11 @@ func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
 	return nil
 }
 
-// seedError names where in the seed section a problem is.
+// seedError names where in the seed section a problem is (nil stays nil).
 func seedError(where string, err error) error {
+	if err == nil {
+		return nil
+	}
 	var ce *emu.Error
 	if errors.As(err, &ce) {
 		return emu.BadRequest("%s: %s", where, ce.Message)
@@ -166,7 +214,7 @@ func loadTenant(tx *store.Tx, t seedTenant, where string) error {
 	case err != nil && !errors.Is(err, store.ErrNoTenant):
 		return err
 	default:
-		m := mainAccount{Number: number}
+		m := mainAccount{Number: number, NoToken: t.Tokens != nil && t.Token == nil}
 		if m.Username, err = jsonText(t.Username, "username", false); err != nil {
 			return seedError(where, err)
 		}
@@ -180,7 +228,154 @@ func loadTenant(tx *store.Tx, t seedTenant, where string) error {
 			return seedError(where, err)
 		}
 	}
-	return loadWhitelabels(s, t.Whitelabels, where)
+	if err := loadWhitelabels(s, t.Whitelabels, where); err != nil {
+		return err
+	}
+	if err := loadDumped(s, t, where); err != nil {
+		return err
+	}
+	return seedError(where, emu.SeedClock(tx, s.Tenant, t.Clock))
+}
+
+// loadDumped loads the flat lists of a state dump into the tenant.
+func loadDumped(s store.Scoped, t seedTenant, where string) error {
+	owned := func(table string, id int64) error {
+		var n int
+		if err := s.QueryRow(`SELECT count(*) FROM `+table+` WHERE tenant_id = @tenant AND id = ?`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return emu.BadRequest("%s %d is not this main account's", strings.TrimPrefix(table, "hitsteps_"), id)
+		}
+		return nil
+	}
+	ref := func(raw json.RawMessage, name, table string) (int64, error) {
+		id, given, err := jsonInt(raw, name, 1, maxID)
+		if err == nil && !given {
+			err = emu.BadRequest("%s is required", name)
+		}
+		if err == nil {
+			err = owned(table, id)
+		}
+		return id, err
+	}
+	for i, a := range t.Accounts {
+		at := fmt.Sprintf("%s.accounts[%d]", where, i)
+		wl, err := ref(a.WhitelabelID, "whitelabel_id", "hitsteps_whitelabels")
+		if err != nil {
+			return seedError(at, err)
+		}
+		if err := loadAccount(s, wl, a.seedAccount, at); err != nil {
+			return err
+		}
+	}
+	for i, w := range t.Websites {
+		at := fmt.Sprintf("%s.websites[%d]", where, i)
+		account, err := ref(w.AccountID, "user_account_id", "hitsteps_accounts")
+		if err != nil {
+			return seedError(at, err)
+		}
+		if err := loadWebsite(s, account, w.seedWebsite, at); err != nil {
+			return err
+		}
+	}
+	for i, fields := range t.Visits {
+		at := fmt.Sprintf("%s.visits[%d]", where, i)
+		v, err := parseVisit(fields, "website_id")
+		if err == nil {
+			v.WebsiteID, err = ref(fields["website_id"], "website_id", "hitsteps_websites")
+		}
+		if err != nil {
+			return seedError(at, err)
+		}
+		if err := upsertVisit(s, v); err != nil {
+			return err
+		}
+	}
+	for i, tk := range t.Tokens {
+		if err := loadToken(s, tk); err != nil {
+			return seedError(fmt.Sprintf("%s.tokens[%d]", where, i), err)
+		}
+	}
+	for i, in := range t.Invoices {
+		if err := loadInvoice(s, in, ref); err != nil {
+			return seedError(fmt.Sprintf("%s.invoices[%d]", where, i), err)
+		}
+	}
+	return nil
+}
+
+// loadToken adds a token of the dump.
+func loadToken(s store.Scoped, in seedToken) error {
+	token, err := jsonText(in.Token, "token", false)
+	if err != nil {
+		return err
+	}
+	if token == "" {
+		return emu.BadRequest("token is required")
+	}
+	issued, given, err := jsonInt(in.IssuedAt, "issued_at", 0, maxUnix)
+	if err != nil {
+		return err
+	}
+	if !given {
+		issued = s.Now().Unix()
+	}
+	expires, given, err := jsonInt(in.ExpiresAt, "expires_at", 0, maxUnix)
+	if err != nil {
+		return err
+	}
+	var expiry any
+	if given {
+		expiry = expires
+	}
+	initial, _, err := jsonInt(in.Initial, "initial", 0, 1)
+	if err != nil {
+		return err
+	}
+	_, err = s.Exec(`INSERT INTO hitsteps_tokens (token, tenant_id, issued_at, expires_at, initial)
+		VALUES (?, @tenant, ?, ?, ?)`, token, issued, expiry, initial)
+	if store.IsUniqueViolation(err) {
+		return emu.BadRequest("token %q is already in use", token)
+	}
+	return err
+}
+
+// loadInvoice adds a purchase of the dump's ledger.
+func loadInvoice(s store.Scoped, in seedInvoice, ref func(json.RawMessage, string, string) (int64, error)) error {
+	wl, err := ref(in.WhitelabelID, "whitelabel_id", "hitsteps_whitelabels")
+	if err != nil {
+		return err
+	}
+	account, err := ref(in.AccountID, "user_account_id", "hitsteps_accounts")
+	if err != nil {
+		return err
+	}
+	plan, _, err := jsonInt(in.Plan, "plan", -999_999_999, 999_999_999)
+	if err != nil {
+		return err
+	}
+	months, _, err := jsonInt(in.Months, "months", 0, 999_999_999)
+	if err != nil {
+		return err
+	}
+	if in.Amount == nil || *in.Amount < 0 || *in.Amount > 1e9 {
+		return emu.BadRequest("amount is required: a non-negative number")
+	}
+	created, given, err := jsonInt(in.Created, "created", 0, maxUnix)
+	if err != nil {
+		return err
+	}
+	if !given {
+		created = s.Now().Unix()
+	}
+	id, err := seedID(s, in.ID, "invoice_id", "hitsteps_invoices", seqInvoice)
+	if err != nil {
+		return err
+	}
+	_, err = s.Exec(`INSERT INTO hitsteps_invoices (id, tenant_id, whitelabel_id, account_id, plan, months, amount_cents, created)
+		VALUES (?, @tenant, ?, ?, ?, ?, ?, ?)`, id, wl, account, plan, months, int64(math.Round(*in.Amount*100)), created)
+	return err
 }
 
 func loadWhitelabels(s store.Scoped, wls []seedWhitelabel, where string) error {

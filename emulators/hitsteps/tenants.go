@@ -22,6 +22,8 @@ type mainAccount struct {
 	Token    string
 	// TokenLifetime is the initial token's lifetime in seconds, 0 for never.
 	TokenLifetime int64
+	// NoToken creates the tenant without a token (a dump brings its own).
+	NoToken bool
 }
 
 // createMainAccount registers a new tenant with its login and initial
@@ -45,7 +47,7 @@ func createMainAccount(tx *store.Tx, m *mainAccount) (store.Scoped, error) {
 	s := tx.Scope(t)
 	_, err = s.Exec(`INSERT INTO hitsteps_main_accounts (tenant_id, main_account, username, username_key, password)
 		VALUES (@tenant, ?, ?, ?, ?)`, m.Number, m.Username, strings.ToLower(m.Username), m.Password)
-	if err == nil {
+	if err == nil && !m.NoToken {
 		m.Token, err = issueToken(s, m.Token, m.TokenLifetime, true)
 	}
 	if store.IsUniqueViolation(err) {
@@ -178,7 +180,7 @@ func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, d)
+		out = append(out, emu.WithClock(tx, t, d))
 	}
 	return wire.Obj("tenants", out), nil
 }

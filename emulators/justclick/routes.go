@@ -123,12 +123,14 @@ func (e *Emulator) serve(c *gin.Context) {
 		if err != nil {
 			return err
 		}
-		emu.SetTenant(c, acct.login)
+		emu.NameTenant(c, acct.login)
 		secret = acct.secret
 		if a = authenticate(acct, fields, tooLarge); a.failed() {
 			return nil
 		}
-		r := &request{e: e, s: tx.Scope(acct.tenant), acct: acct, fields: fields, ip: peerIP(c.Request), now: tx.Now()}
+		emu.SetTenant(c, acct.login)
+		s := tx.Scope(acct.tenant)
+		r := &request{e: e, s: s, acct: acct, fields: fields, ip: peerIP(c.Request), now: s.Now()}
 		if a = fn.call(r); a.failed() {
 			return errDiscard
 		}

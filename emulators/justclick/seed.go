@@ -56,15 +56,17 @@ type settings struct {
 	Domains            []string `json:"domains"`
 }
 
-// seedTenant is one account of a seed document: its settings and data.
+// seedTenant is one account of a seed document: its settings and data,
+// and its clock as the state dump shows it.
 type seedTenant struct {
 	settings
-	CallbackURL *string       `json:"callback_url"`
-	Groups      []seedGroup   `json:"groups"`
-	Goods       []seedGood    `json:"goods"`
-	Contacts    []seedContact `json:"contacts"`
-	Orders      []seedOrder   `json:"orders"`
-	Partners    []seedPartner `json:"partners"`
+	CallbackURL *string         `json:"callback_url"`
+	Groups      []seedGroup     `json:"groups"`
+	Goods       []seedGood      `json:"goods"`
+	Contacts    []seedContact   `json:"contacts"`
+	Orders      []seedOrder     `json:"orders"`
+	Partners    []seedPartner   `json:"partners"`
+	Clock       json.RawMessage `json:"clock"`
 }
 
 type seedGroup struct {
@@ -96,6 +98,7 @@ type seedSubscription struct {
 	RassName         string `json:"rass_name"`
 	Status           string `json:"status"`
 	SubscriptionTime num    `json:"subscription_time"`
+	Extra            string `json:"extra"`
 }
 
 type seedOrder struct {
@@ -123,6 +126,28 @@ type seedOrder struct {
 	DeliveryStatus string            `json:"delivery_status"`
 	Deleted        bool              `json:"deleted"`
 	Goods          []seedItem        `json:"goods"`
+
+	// The state dump's names: id (the bill_id), items (the goods as they
+	// were ordered, whose ids good_ids gives), rpo. What the dump derives
+	// from the order is accepted and not used.
+	ID           num             `json:"id"`
+	Items        []dumpItem      `json:"items"`
+	GoodIDs      string          `json:"good_ids"`
+	Rpo          string          `json:"rpo"`
+	Type         json.RawMessage `json:"type"`
+	Link         json.RawMessage `json:"link"`
+	GoodCount    json.RawMessage `json:"good_count"`
+	Price        json.RawMessage `json:"price"`
+	BillSumTopay json.RawMessage `json:"bill_sum_topay"`
+}
+
+// dumpItem is an ordered good as the dump shows it: id is its name.
+type dumpItem struct {
+	ID       string          `json:"id"`
+	Title    string          `json:"title"`
+	Price    num             `json:"price"`
+	Sum      num             `json:"sum"`
+	Partners json.RawMessage `json:"partners"`
 }
 
 type seedItem struct {
@@ -316,7 +341,7 @@ func applyTenant(tx *store.Tx, st seedTenant) error {
 			return err
 		}
 	}
-	return nil
+	return emu.SeedClock(tx, t, st.Clock)
 }
 
 // eachSeed applies every item, naming the failing one.
@@ -501,7 +526,7 @@ func seedContactRow(s store.Scoped, c seedContact) error {
 		if err != nil {
 			return err
 		}
-		return setSubscription(s, id, g.id, sub.Status, at, "")
+		return setSubscription(s, id, g.id, sub.Status, at, sub.Extra)
 	})
 }
 
@@ -527,7 +552,13 @@ func seedOrderRow(s store.Scoped, so seedOrder) error {
 		email: asciiLower(so.Email), firstName: so.FirstName, lastName: so.LastName, middleName: so.MiddleName,
 		phone: so.Phone, country: so.Country, region: so.Region, city: so.City, address: so.Address,
 		postalcode: so.PostalCode, kupon: so.Kupon, tag: so.Tag, comment: so.Comment, domain: cleanDomain(so.Domain),
-		payStatus: so.PayStatus, payway: so.Payway, delivery: so.DeliveryStatus, deleted: so.Deleted,
+		payStatus: so.PayStatus, payway: so.Payway, delivery: so.DeliveryStatus, deleted: so.Deleted, rpo: so.Rpo,
+	}
+	switch {
+	case so.ID != "" && so.BillID != "" && so.ID != so.BillID:
+		return emu.BadRequest("id and bill_id name different orders")
+	case so.ID != "":
+		so.BillID = so.ID
 	}
 	if !emailPattern.MatchString(o.email) {
 		return emu.BadRequest("email must be an e-mail address, got %q", so.Email)
@@ -557,7 +588,14 @@ func seedOrderRow(s store.Scoped, so seedOrder) error {
 			return err
 		}
 	}
-	if len(so.Goods) == 0 {
+	if len(so.Items) > 0 {
+		if len(so.Goods) > 0 {
+			return emu.BadRequest("give goods or items, not both")
+		}
+		if err := dumpedItems(s, so, &o); err != nil {
+			return err
+		}
+	} else if len(so.Goods) == 0 {
 		return emu.BadRequest("goods must name at least one good")
 	}
 	if err := eachSeed("goods", so.Goods, func(it seedItem) error {
@@ -592,6 +630,38 @@ func seedOrderRow(s store.Scoped, so seedOrder) error {
 		}
 	}
 	return insertOrder(s, o)
+}
+
+// dumpedItems reads an order's items as the dump shows them: each keeps
+// its name, title and prices as they were ordered, and the good id good_ids
+// gives, whether or not the good still exists.
+func dumpedItems(s store.Scoped, so seedOrder, o *order) error {
+	ids := strings.Split(so.GoodIDs, ",")
+	if len(ids) != len(so.Items) {
+		return emu.BadRequest("good_ids must give the good id of each of the %d items", len(so.Items))
+	}
+	physical := string(so.Type) == `"1"`
+	return eachSeed("items", so.Items, func(it dumpItem) error {
+		id, ok := positiveInt(ids[len(o.items)])
+		if !ok || it.ID == "" {
+			return emu.BadRequest("an item needs its good's name (id) and a good id in good_ids")
+		}
+		price, ok1 := parseMoney(string(it.Price))
+		sum, ok2 := parseMoney(string(it.Sum))
+		if !ok1 || !ok2 {
+			return emu.BadRequest("price and sum must be decimals ≥ 0")
+		}
+		phys := physical
+		if g, exists := goodByName(s, it.ID); exists && g.id == id {
+			phys = g.physical
+		}
+		title := it.Title
+		if title == "" {
+			title = it.ID
+		}
+		o.items = append(o.items, item{goodID: id, name: it.ID, title: title, physical: phys, price: price, sum: sum})
+		return nil
+	})
 }
 
 func seedPartnerRows(s store.Scoped, p seedPartner) error {

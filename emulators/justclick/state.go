@@ -1,6 +1,7 @@
 package justclick
 
 import (
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -18,7 +19,7 @@ func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, obj)
+		out = append(out, emu.WithClock(tx, t, obj))
 	}
 	return wire.Obj("tenants", out), nil
 }

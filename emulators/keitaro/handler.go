@@ -23,7 +23,7 @@ type call struct {
 	path  gin.Params
 	id    int64     // the {id} of the path; 0 when the route has none
 	query string    // the raw query string (already in `in` for GET and DELETE)
-	now   time.Time // the emulator clock, once per request
+	now   time.Time // the tenant's clock, once per request
 	stamp string    // now as an entity datetime
 	// dialect is the tenant's: besides shaping answers (render) it decides
 	// the few rules that differ (dialect.go).
@@ -70,8 +70,9 @@ func (e *Emulator) serve(h handler, write bool) gin.HandlerFunc {
 		}
 		var out any
 		err := run(c, func(tx *store.Tx) error {
-			now := tx.Now()
-			cl := &call{t: t, s: tx.Scope(t.Tenant), in: in, path: c.Params, id: id, query: c.Request.URL.RawQuery,
+			s := tx.Scope(t.Tenant)
+			now := s.Now()
+			cl := &call{t: t, s: s, in: in, path: c.Params, id: id, query: c.Request.URL.RawQuery,
 				now: now, stamp: now.Format(stampLayout), dialect: e.dialectOf(t)}
 			var err error
 			out, err = h(cl)
@@ -123,8 +124,9 @@ func success() wire.Object { return wire.Obj("success", true) }
 // newCall is a call made outside the Admin API (the tracker's public side,
 // control-plane helpers, seeds) on behalf of tenant t.
 func newCall(tx *store.Tx, t tenant) *call {
-	now := tx.Now()
-	return &call{t: t, s: tx.Scope(t.Tenant), in: params{}, now: now, stamp: now.Format(stampLayout)}
+	s := tx.Scope(t.Tenant)
+	now := s.Now()
+	return &call{t: t, s: s, in: params{}, now: now, stamp: now.Format(stampLayout)}
 }
 
 // param is a named segment of the path.

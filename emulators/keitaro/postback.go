@@ -61,6 +61,7 @@ func (e *Emulator) postback(c *gin.Context, key string) {
 				return err
 			}
 			cl = newCall(tx, t)
+			emu.SetTenant(c, t.Key)
 		}
 		sub := last(vals, "subid")
 		if sub == "" {

@@ -3,6 +3,7 @@ package keitaro
 import (
 	"strings"
 
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -25,7 +26,7 @@ func (e *Emulator) State(tx *store.Tx, key string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, render(o, modern))
+		out = append(out, emu.WithClock(tx, st, render(o, modern).(wire.Object)))
 	}
 	return wire.Obj("tenants", out), nil
 }

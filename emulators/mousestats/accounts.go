@@ -163,8 +163,9 @@ func createAccount(tx *store.Tx, partner store.Tenant, q form.Values) (any, erro
 		return nil, errInvalidParameters
 	}
 	free, _ := q.First("_activeFreePlan")
-	a := newAccount(email, password, strings.EqualFold(free, "true"), tx.Now())
-	err = insertAccount(tx.Scope(partner), a)
+	s := tx.Scope(partner)
+	a := newAccount(email, password, strings.EqualFold(free, "true"), s.Now())
+	err = insertAccount(s, a)
 	if store.IsUniqueViolation(err) {
 		return nil, errUserExists
 	}
@@ -202,11 +203,12 @@ func getAccount(tx *store.Tx, partner store.Tenant, q form.Values) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	a, err := customer(tx.Scope(partner), email)
+	s := tx.Scope(partner)
+	a, err := customer(s, email)
 	if err != nil {
 		return nil, err
 	}
-	return a.info(email, partner.Key, tx.Now()), nil
+	return a.info(email, partner.Key, s.Now()), nil
 }
 
 // errNoAccount is findAccount's "no such account". The partner calls
@@ -282,14 +284,14 @@ func insertAccount(s store.Scoped, a account) error {
 	return err
 }
 
-// updateAccount stores a's e-mail, password, plan and counters over the
-// account with a's id.
+// updateAccount stores a's e-mail, password, plan, counters and creation
+// time over the account with a's id.
 func updateAccount(s store.Scoped, a account) error {
 	_, err := s.Exec(`UPDATE mousestats_accounts SET email_key = ?, email = ?, password = ?, plan_name = ?,
 		plan_expires_at = ?, used_heatmap_projects = ?, used_playback_projects = ?, used_heatmap_visits = ?,
-		used_playback_visits = ? WHERE tenant_id = @tenant AND id = ?`,
+		used_playback_visits = ?, created_at = ? WHERE tenant_id = @tenant AND id = ?`,
 		emailKey(a.Email), a.Email, a.Password, a.PlanName, nullTime(a.PlanExpiresAt), a.UsedHeatmapProjects,
-		a.UsedPlaybackProjects, a.UsedHeatmapVisits, a.UsedPlaybackVisits, a.ID)
+		a.UsedPlaybackProjects, a.UsedHeatmapVisits, a.UsedPlaybackVisits, formatTime(a.CreatedAt), a.ID)
 	return err
 }
 

@@ -48,7 +48,8 @@ func (e *Emulator) partnerCall(write bool, fn apiFunc) gin.HandlerFunc {
 
 // authenticate finds the partner named by _partnerId and checks
 // _partnerSecret against it. Every failure is the same permission-denied.
-// The journal is told the partner as soon as it is known to exist.
+// The journal is told the partner as soon as it is known to exist; the
+// partner's faults apply once the secret is right.
 func authenticate(c *gin.Context, tx *store.Tx, q form.Values) (store.Tenant, error) {
 	id, _ := q.First("_partnerId")
 	if id == "" {
@@ -61,7 +62,7 @@ func authenticate(c *gin.Context, tx *store.Tx, q form.Values) (store.Tenant, er
 	if err != nil {
 		return store.Tenant{}, err
 	}
-	emu.SetTenant(c, partner.Key)
+	emu.NameTenant(c, partner.Key)
 	secret, _ := q.First("_partnerSecret")
 	if secret == "" {
 		return store.Tenant{}, errPermissionDenied
@@ -73,6 +74,7 @@ func authenticate(c *gin.Context, tx *store.Tx, q form.Values) (store.Tenant, er
 	if subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1 {
 		return store.Tenant{}, errPermissionDenied
 	}
+	emu.SetTenant(c, partner.Key)
 	return partner, nil
 }
 

@@ -163,8 +163,8 @@ func (e *Emulator) patchAccount(c *gin.Context) {
 		if err != nil {
 			return err
 		}
-		change.apply(&a, tx.Now())
-		out = a.info(a.Email, partner.Key, tx.Now())
+		change.apply(&a, s.Now())
+		out = a.info(a.Email, partner.Key, s.Now())
 		return updateAccount(s, a)
 	})
 	if err != nil {

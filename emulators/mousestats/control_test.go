@@ -229,7 +229,7 @@ func TestState(t *testing.T) {
 		`"createdAt":"2031-03-01T10:00:00Z"}],` +
 		`"loginTokens":[{"token":"` + tok + `","email":"test@example.com","issuedAt":"2031-03-01T10:00:00Z",` +
 		`"expiresAt":"2031-03-01T12:00:00Z","usedAt":"2031-03-01T11:00:00Z"}],` +
-		`"sessions":[{"email":"test@example.com","createdAt":"2031-03-01T11:00:00Z"}]}]}`
+		`"sessions":[{"id":"` + sessionIDIn(r.Body) + `","email":"test@example.com","createdAt":"2031-03-01T11:00:00Z"}]}]}`
 	if r.Status != 200 || r.Body != want {
 		t.Fatalf("state:\n%s\nwant\n%s", r.Body, want)
 	}
@@ -271,4 +271,13 @@ func TestJournalTenant(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("journal tenants %q, want %q", got, want)
 	}
+}
+
+// sessionIDIn is the first session id of a state dump (the panel cookie).
+func sessionIDIn(state string) string {
+	m := regexp.MustCompile(`"sessions":\[\{"id":"([0-9a-f]{64})"`).FindStringSubmatch(state)
+	if m == nil {
+		return "<no session id>"
+	}
+	return m[1]
 }

@@ -82,7 +82,7 @@ func generateLoginToken(tx *store.Tx, partner store.Tenant, q form.Values) (any,
 	if err != nil {
 		return nil, err
 	}
-	now := tx.Now()
+	now := s.Now()
 	token := strings.ToUpper(emu.RandomHex(32))
 	expires := now.Add(time.Duration(validHours(q)) * time.Hour)
 	_, err = s.Exec(`INSERT INTO mousestats_login_tokens (token, tenant_id, account_id, issued_at, expires_at)
@@ -156,16 +156,16 @@ func useToken(c *gin.Context, tx *store.Tx, token string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	now := tx.Now()
-	if used.Valid || !now.Before(parseTime(expires)) {
-		return "", nil
-	}
 	partner, err := tx.TenantByID(tenantID)
 	if err != nil {
 		return "", err
 	}
-	emu.SetTenant(c, partner.Key)
 	s := tx.Scope(partner)
+	now := s.Now() // the token expires on its partner's clock
+	if used.Valid || !now.Before(parseTime(expires)) {
+		return "", nil
+	}
+	emu.SetTenant(c, partner.Key)
 	if _, err := s.Exec(`UPDATE mousestats_login_tokens SET used_at = ? WHERE tenant_id = @tenant AND token = ?`,
 		formatTime(now), token); err != nil {
 		return "", err

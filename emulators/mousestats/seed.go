@@ -116,9 +116,10 @@ func deref(s *string) string {
 }
 
 // LoadSeed implements emu.Vendor for the section
-// {"tenants":[{"partnerId","partnerSecret","accounts":[…]}]}. A partner
-// that exists gets the given secret and the listed accounts added or
-// overwritten; a new one is created.
+// {"tenants":[{"partnerId","partnerSecret","accounts":[…],"loginTokens":[…],
+// "sessions":[…],"clock":{…}}]} — the state dump's shape, so that a dump
+// loads as it is. A partner that exists gets the given secret and the
+// listed accounts added or overwritten; a new one is created.
 func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
 	f, err := objectFields(section, "")
 	if err != nil {
@@ -140,7 +141,7 @@ func (e *Emulator) LoadSeed(tx *store.Tx, section json.RawMessage) error {
 }
 
 func seedPartner(tx *store.Tx, f fields) error {
-	if err := f.only("partnerId", "partnerSecret", "accounts"); err != nil {
+	if err := f.only("partnerId", "partnerSecret", "accounts", "loginTokens", "sessions", "clock"); err != nil {
 		return err
 	}
 	id, secret, err := credentials(f)
@@ -167,19 +168,153 @@ func seedPartner(tx *store.Tx, f fields) error {
 	if err != nil {
 		return err
 	}
+	s := tx.Scope(partner)
 	for _, af := range accountList {
-		if err := seedAccount(tx.Scope(partner), af); err != nil {
+		if err := seedAccount(s, af); err != nil {
 			return err
 		}
+	}
+	tokens, err := f.list("loginTokens")
+	if err != nil {
+		return err
+	}
+	for _, tf := range tokens {
+		if err := seedLoginToken(s, tf); err != nil {
+			return err
+		}
+	}
+	sessions, err := f.list("sessions")
+	if err != nil {
+		return err
+	}
+	for _, sf := range sessions {
+		if err := seedSession(s, sf); err != nil {
+			return err
+		}
+	}
+	if err := emu.SeedClock(tx, partner, f.raw("clock")); err != nil {
+		return emu.BadRequest("%s%s", f.at, err.Error())
 	}
 	return nil
 }
 
+// seedTime is an optional RFC 3339 instant of a seed entry (zero when
+// absent or null).
+func seedTime(f fields, name string) (time.Time, error) {
+	v, err := f.str(name)
+	if err != nil || v == nil {
+		return time.Time{}, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, *v)
+	if err != nil {
+		return time.Time{}, f.bad(name, "must be an RFC 3339 time such as 2031-03-01T10:00:00Z")
+	}
+	return t, nil
+}
+
+// seedAccountOf is the account of the partner a token or session entry
+// names by its "email".
+func seedAccountOf(s store.Scoped, f fields) (account, error) {
+	email, err := f.str("email")
+	if err != nil {
+		return account{}, err
+	}
+	if email == nil {
+		return account{}, f.bad("email", "is required")
+	}
+	a, err := findAccount(s, *email)
+	if errors.Is(err, errNoAccount) {
+		return account{}, f.bad("email", "names no account of this partner: %q", *email)
+	}
+	return a, err
+}
+
+// seedLoginToken adds a login token of the dump's loginTokens.
+func seedLoginToken(s store.Scoped, f fields) error {
+	if err := f.only("token", "email", "issuedAt", "expiresAt", "usedAt"); err != nil {
+		return err
+	}
+	token, err := f.str("token")
+	if err != nil {
+		return err
+	}
+	if token == nil || !tokenPattern.MatchString(*token) {
+		return f.bad("token", "must be 32 hex digits")
+	}
+	a, err := seedAccountOf(s, f)
+	if err != nil {
+		return err
+	}
+	issued, err := seedTime(f, "issuedAt")
+	if err != nil {
+		return err
+	}
+	expires, err := seedTime(f, "expiresAt")
+	if err != nil {
+		return err
+	}
+	used, err := seedTime(f, "usedAt")
+	if err != nil {
+		return err
+	}
+	if issued.IsZero() {
+		issued = s.Now()
+	}
+	if expires.IsZero() {
+		expires = issued.Add(defaultValidHours * time.Hour)
+	}
+	_, err = s.Exec(`INSERT INTO mousestats_login_tokens (token, tenant_id, account_id, issued_at, expires_at, used_at)
+		VALUES (?, @tenant, ?, ?, ?, ?)`, strings.ToUpper(*token), a.ID, formatTime(issued), formatTime(expires), nullTime(used))
+	if store.IsUniqueViolation(err) {
+		return f.bad("token", "is already in use")
+	}
+	return err
+}
+
+// seedSession opens a panel session of the dump's sessions; one without
+// an id gets a new one.
+func seedSession(s store.Scoped, f fields) error {
+	if err := f.only("id", "email", "createdAt"); err != nil {
+		return err
+	}
+	id, err := f.str("id")
+	if err != nil {
+		return err
+	}
+	if id != nil && !sessionPattern.MatchString(*id) {
+		return f.bad("id", "must be 64 lower-case hex digits")
+	}
+	a, err := seedAccountOf(s, f)
+	if err != nil {
+		return err
+	}
+	created, err := seedTime(f, "createdAt")
+	if err != nil {
+		return err
+	}
+	if created.IsZero() {
+		created = s.Now()
+	}
+	session := emu.RandomHex(64)
+	if id != nil {
+		session = *id
+	}
+	_, err = s.Exec(`INSERT INTO mousestats_sessions (id, tenant_id, account_id, created_at) VALUES (?, @tenant, ?, ?)`,
+		session, a.ID, formatTime(created))
+	if store.IsUniqueViolation(err) {
+		return f.bad("id", "is already in use")
+	}
+	return err
+}
+
 // seedAccount adds the account f describes, or overwrites the partner's
 // account with that e-mail (keeping its id, creation time, tokens and
-// sessions).
+// sessions). Besides the create fields it takes the dump's: planExpiresAt
+// (which then decides the plan's end; planDaysLeft, derived from it, is
+// not used), createdAt, and loginName (derived, not used).
 func seedAccount(s store.Scoped, f fields) error {
-	if err := f.only(append([]string{"email", "password", "activeFreePlan"}, planFields...)...); err != nil {
+	known := append([]string{"email", "password", "activeFreePlan", "loginName", "planExpiresAt", "createdAt"}, planFields...)
+	if err := f.only(known...); err != nil {
 		return err
 	}
 	email, err := f.str("email")
@@ -206,7 +341,22 @@ func seedAccount(s store.Scoped, f fields) error {
 	}
 	now := s.Now()
 	a := newAccount(*email, *password, free != nil && *free, now)
+	if _, dumped := f.m["planExpiresAt"]; dumped {
+		change.daysLeft = nil
+	}
 	change.apply(&a, now)
+	if _, dumped := f.m["planExpiresAt"]; dumped {
+		if a.PlanExpiresAt, err = seedTime(f, "planExpiresAt"); err != nil {
+			return err
+		}
+	}
+	created, err := seedTime(f, "createdAt")
+	if err != nil {
+		return err
+	}
+	if !created.IsZero() {
+		a.CreatedAt = created
+	}
 	old, err := findAccount(s, *email)
 	switch {
 	case errors.Is(err, errNoAccount):
@@ -215,6 +365,9 @@ func seedAccount(s store.Scoped, f fields) error {
 		return err
 	}
 	a.ID = old.ID
+	if created.IsZero() {
+		a.CreatedAt = old.CreatedAt
+	}
 	return updateAccount(s, a)
 }
 
@@ -230,7 +383,7 @@ func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, o)
+		out = append(out, emu.WithClock(tx, p, o))
 	}
 	return wire.Obj("tenants", out), nil
 }
@@ -267,9 +420,9 @@ func partnerState(s store.Scoped) (wire.Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	sessions, err := stateRows(s, `SELECT a.email, s.created_at
+	sessions, err := stateRows(s, `SELECT s.id, a.email, s.created_at
 		FROM mousestats_sessions s JOIN mousestats_accounts a ON a.id = s.account_id
-		WHERE s.tenant_id = @tenant ORDER BY s.rowid`, "email", "createdAt")
+		WHERE s.tenant_id = @tenant ORDER BY s.rowid`, "id", "email", "createdAt")
 	if err != nil {
 		return nil, err
 	}

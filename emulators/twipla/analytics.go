@@ -213,7 +213,7 @@ func (e *Emulator) rawSessions(c *gin.Context, k *keyAccess) (reply, error) {
 	from, hasFrom := q.First("from")
 	to, hasTo := q.First("to")
 	var err error
-	if sq.from, sq.to, err = readRange(from, to, hasFrom, hasTo, e.deps.Clock.Now()); err != nil {
+	if sq.from, sq.to, err = readRange(from, to, hasFrom, hasTo, e.now(k.intpID)); err != nil {
 		return reply{}, err
 	}
 	p, err := optionalPaging(q)
@@ -332,7 +332,7 @@ func (e *Emulator) sessionAnalytics(c *gin.Context, k *keyAccess) (reply, error)
 	if err != nil {
 		return reply{}, err
 	}
-	r, err := readReport(f, k.website, e.deps.Clock.Now())
+	r, err := readReport(f, k.website, e.now(k.intpID))
 	if err != nil {
 		return reply{}, err
 	}

@@ -78,7 +78,7 @@ func (e *Emulator) createAPIKey(c *gin.Context, in *intp) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	now := e.deps.Clock.Now()
+	now := e.now(in.id)
 	if has && !expires.After(now) {
 		return reply{}, badRequest("expiresAt must be in the future")
 	}
@@ -211,7 +211,7 @@ func (e *Emulator) login(c *gin.Context) (reply, error) {
 			return err
 		}
 		emu.SetTenant(c, k.tenant.Key)
-		now := tx.Now()
+		now := tx.Scope(k.tenant).Now()
 		if !k.usable(now) || k.websiteID != websiteID {
 			return keyError("invalid api key")
 		}

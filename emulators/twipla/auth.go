@@ -85,7 +85,7 @@ type keyLookup func(kid string) (*rsa.PublicKey, error)
 
 // verifyToken runs checks 3–9 of §2.1 on a raw JWT, in order, and answers the
 // first failure with its message. The role (check 10) is the caller's.
-func verifyToken(raw string, keyFor keyLookup, now time.Time, ignoreExpiry bool) (*token, error) {
+func verifyToken(raw string, keyFor keyLookup, clock func(kid string) time.Time, ignoreExpiry bool) (*token, error) {
 	parts := strings.Split(raw, ".")
 	if len(parts) != 3 {
 		return nil, tokenError("malformed token")
@@ -123,7 +123,8 @@ func verifyToken(raw string, keyFor keyLookup, now time.Time, ignoreExpiry bool)
 	if !ok {
 		return nil, tokenError("missing or invalid iat claim")
 	}
-	t := float64(now.UnixMicro()) / 1e6
+	// exp, iat and nbf are judged on the clock of the INTP the token names.
+	t := float64(clock(kid).UnixMicro()) / 1e6
 	skew := leeway.Seconds()
 	if !ignoreExpiry && t > exp+skew {
 		return nil, tokenError("token expired")
@@ -181,6 +182,10 @@ func numericClaim(claims map[string]any, name string) (float64, bool) {
 	return f, true
 }
 
+// now is the current time of the INTP named intpID: its own clock when a
+// test gave it one, else the emulator clock.
+func (e *Emulator) now(intpID string) time.Time { return e.deps.Clock.For(Name, intpID).Now() }
+
 // authenticate verifies the INTP JWT of a request (§2.1) and returns its INTP.
 func (e *Emulator) authenticate(c *gin.Context) (*intp, error) {
 	raw, err := bearerToken(c.Request.Header)
@@ -202,7 +207,7 @@ func (e *Emulator) authenticate(c *gin.Context) (*intp, error) {
 		}
 		return e.keys.publicKey(in.id, in.publicKey)
 	}
-	tok, err := verifyToken(raw, keyFor, e.deps.Clock.Now(), e.cfg.IgnoreExpiry)
+	tok, err := verifyToken(raw, keyFor, e.now, e.cfg.IgnoreExpiry)
 	if err != nil {
 		return nil, err
 	}
@@ -329,7 +334,7 @@ func (e *Emulator) authenticateKey(c *gin.Context) (*keyAccess, error) {
 		if err != nil {
 			return err
 		}
-		if !k.usable(tx.Now()) {
+		if !k.usable(tx.Scope(k.tenant).Now()) {
 			return keyError("invalid api key")
 		}
 		out = &keyAccess{tenant: k.tenant, intpID: k.tenant.Key, website: k.websiteSeq}

@@ -223,7 +223,7 @@ func (e *Emulator) mintToken(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	iat := e.deps.Clock.Now().Unix()
+	iat := e.now(intpID).Unix()
 	exp := iat + int64(ttl/time.Second)
 	claims := wire.Obj("roles", []string{role}, "intp_id", intpID)
 	if role == roleINTPC {
@@ -306,7 +306,7 @@ func (e *Emulator) recordSessions(c *gin.Context) (int, any, error) {
 	if len(entries) > maxSessions {
 		return 0, nil, emu.BadRequest("at most %d sessions can be recorded at once", maxSessions)
 	}
-	now := e.deps.Clock.Now()
+	now := e.now(intpID)
 	list := make([]*session, len(entries))
 	for i, sf := range entries {
 		if list[i], err = readSession(sf, now); err != nil {
@@ -564,7 +564,7 @@ func (e *Emulator) dashboardByINTPC(tx *store.Tx, d *dashboard, raw, wid string)
 		}
 		return e.keys.publicKey(in.id, in.publicKey)
 	}
-	tok, err := verifyToken(strings.TrimSpace(raw), keyFor, tx.Now(), e.cfg.IgnoreExpiry)
+	tok, err := verifyToken(strings.TrimSpace(raw), keyFor, e.now, e.cfg.IgnoreExpiry)
 	if err != nil {
 		return nil, nil, audience{}, err.Error()
 	}
@@ -601,12 +601,13 @@ func (e *Emulator) dashboardByINTPC(tx *store.Tx, d *dashboard, raw, wid string)
 
 // dashboardByWebsiteToken runs the checks of a login refresh token.
 func (e *Emulator) dashboardByWebsiteToken(tx *store.Tx, d *dashboard, refresh string) (*intp, *website, audience, string) {
-	var intpID string
+	var intpID, expires string
 	var websiteSeq int64
-	err := tx.QueryRow(`SELECT t.key, k.website_seq FROM twipla_login_tokens l
+	err := tx.QueryRow(`SELECT t.key, k.website_seq, l.refresh_expires_at FROM twipla_login_tokens l
 		JOIN twipla_api_keys k ON k.seq = l.api_key_seq JOIN tenants t ON t.id = l.tenant_id
-		WHERE l.refresh_token = ? AND l.refresh_expires_at > ?`, refresh, fmtTime(tx.Now())).Scan(&intpID, &websiteSeq)
-	if err != nil {
+		WHERE l.refresh_token = ?`, refresh).Scan(&intpID, &websiteSeq, &expires)
+	// The token expires on the clock of the INTP it names.
+	if err != nil || expires <= fmtTime(e.now(intpID)) {
 		return nil, nil, audience{}, "invalid website token"
 	}
 	in, err := findINTP(tx, intpID)

@@ -175,7 +175,7 @@ func TestState(t *testing.T) {
 	}
 	st := tenants[0].(map[string]any)
 	if got := strings.Join(keysOf(t, strings.TrimSuffix(strings.TrimPrefix(r.Body, `{"tenants":[`), `]}`)), ","); got !=
-		"intpId,name,address,createdAt,billingMode,subscriptionType,websiteOnboarding,moveErrors,publicKey,packages,customers,websites,subscriptions,apiKeys,sessions" {
+		"intpId,name,address,createdAt,billingMode,subscriptionType,websiteOnboarding,moveErrors,publicKey,packages,customers,websites,subscriptions,apiKeys,sessions,whitelistedDomains,contributors,loginTokens" {
 		t.Fatalf("state keys %s", got)
 	}
 	if len(st["packages"].([]any)) != 6 || len(st["customers"].([]any)) != 1 || len(st["websites"].([]any)) != 1 ||

@@ -231,6 +231,11 @@ func readPackageSet(f fields, createdAt stamp) ([]*pkg, error) {
 		}
 		ids[p.id], kinds[p.kind] = true, true
 		p.createdAt = createdAt
+		if t, has, err := pf.time("createdAt"); err != nil {
+			return nil, err
+		} else if has {
+			p.createdAt = stamp{t} // a dumped package keeps its own
+		}
 		set[i] = p
 	}
 	if kinds[kindUFT] && !kinds[kindFree] {
@@ -436,8 +441,9 @@ func (e *Emulator) createPackage(c *gin.Context, in *intp) (reply, error) {
 		return reply{}, err
 	}
 	err = e.deps.Store.Write(c, func(tx *store.Tx) error {
-		p.id, p.createdAt = newUUID(), stamp{nowSecond(tx.Now())}
-		return insertPackage(tx.Scope(in.tenant), p)
+		s := tx.Scope(in.tenant)
+		p.id, p.createdAt = newUUID(), stamp{nowSecond(s.Now())}
+		return insertPackage(s, p)
 	})
 	return created(p.wire(in.id, nil)), err
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -191,6 +192,14 @@ func readINTP(f fields, now time.Time) (*intp, error) {
 	if in.publicKey, _, err = f.optString("publicKey"); err != nil {
 		return nil, err
 	}
+	if builtinKey(in.publicKey) {
+		in.publicKey = "" // a dump shows the built-in key of an INTP without its own
+	}
+	if t, has, err := f.time("createdAt"); err != nil {
+		return nil, err
+	} else if has {
+		in.createdAt = stamp{t}
+	}
 	if in.moveErrors, err = readMoveErrors(f); err != nil {
 		return nil, err
 	}
@@ -279,12 +288,18 @@ func (e *Emulator) seedTenant(tx *store.Tx, f fields) error {
 	case errors.Is(err, store.ErrNoTenant):
 		company := fields{m: map[string]any{}, path: f.path}
 		for k, v := range f.m {
-			if k != "customers" {
+			if k != "customers" && k != "clock" && !slices.Contains(dumpMembers, k) {
 				company.m[k] = v
 			}
 		}
 		if in, err = e.newINTP(tx, company); err != nil {
 			return err
+		}
+		if isDump(f) {
+			if err := reloadINTP(tx.Scope(in.tenant), in, f); err != nil {
+				return err
+			}
+			return seedClock(tx, in, f)
 		}
 	case err != nil:
 		return err
@@ -303,6 +318,17 @@ func (e *Emulator) seedTenant(tx *store.Tx, f fields) error {
 			return err
 		}
 	}
+	return seedClock(tx, in, f)
+}
+
+// seedClock gives the INTP the "clock" of its seed entry, if any.
+func seedClock(tx *store.Tx, in *intp, f fields) error {
+	if v, has := f.get("clock"); has {
+		raw, _ := json.Marshal(v)
+		if err := emu.SeedClock(tx, in.tenant, raw); err != nil {
+			return emu.BadRequest("%s%s", f.path, err.Error())
+		}
+	}
 	return nil
 }
 
@@ -311,7 +337,7 @@ func (e *Emulator) seedTenant(tx *store.Tx, f fields) error {
 // whatever their name; an "id" and "recommended" may be chosen).
 func (e *Emulator) extendINTP(tx *store.Tx, in *intp, f fields) error {
 	for k := range f.m {
-		if k != "intpId" && k != "packages" && k != "customers" && k != "moveErrors" {
+		if k != "intpId" && k != "packages" && k != "customers" && k != "moveErrors" && k != "clock" {
 			return badRequest("%s: INTP %s exists: only packages, customers and moveErrors can be given for it, not %s",
 				entry(f), in.id, k)
 		}
@@ -470,14 +496,14 @@ func (e *Emulator) State(tx *store.Tx, tenant string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, st)
+		out = append(out, emu.WithClock(tx, t, st))
 	}
 	return wire.Obj("tenants", out), nil
 }
 
 func (e *Emulator) intpState(tx *store.Tx, in *intp) (wire.Object, error) {
 	s := tx.Scope(in.tenant)
-	now := tx.Now()
+	now := s.Now()
 	cat, as, err := loadPackages(s)
 	if err != nil {
 		return nil, err
@@ -523,13 +549,19 @@ func (e *Emulator) intpState(tx *store.Tx, in *intp) (wire.Object, error) {
 		WHERE w.seq = twipla_sessions.website_seq) FROM twipla_sessions WHERE tenant_id = @tenant ORDER BY seq`,
 		func() (*sessionRow, []any) { r := &sessionRow{}; return r, append(r.dest(), &r.intpWebsiteID) },
 		func(r *sessionRow) wire.Object {
-			return append(wire.Obj("intpWebsiteId", r.intpWebsiteID), r.wire(allDimensions())...)
+			o := append(wire.Obj("intpWebsiteId", r.intpWebsiteID), r.wire(allDimensions())...)
+			return append(o, sessionExtras(&r.session)...)
 		})
 	if err != nil {
 		return nil, err
 	}
-	return o.Set("packages", packages).Set("customers", customers).Set("websites", websites).
-		Set("subscriptions", subs).Set("apiKeys", keys).Set("sessions", sessions), nil
+	extras, err := dumpExtras(s)
+	if err != nil {
+		return nil, err
+	}
+	o = o.Set("packages", packages).Set("customers", customers).Set("websites", websites).
+		Set("subscriptions", subs).Set("apiKeys", keys).Set("sessions", sessions)
+	return append(o, extras...), nil
 }
 
 // sessionRow is a session with its website, for the state dump.

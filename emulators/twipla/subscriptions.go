@@ -294,7 +294,7 @@ func (e *Emulator) subscriptionOp(c *gin.Context, in *intp, op, targetField stri
 		if err != nil {
 			return err
 		}
-		now := nowSecond(tx.Now())
+		now := nowSecond(s.Now())
 		sub.rollover(cat, now)
 		var target *pkg
 		if m.packageID != "" {

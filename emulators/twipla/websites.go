@@ -419,7 +419,7 @@ func (e *Emulator) listWebsites(c *gin.Context, in *intp) (reply, error) {
 		if err != nil {
 			return err
 		}
-		now := tx.Now()
+		now := s.Now()
 		for _, w := range ws {
 			w.roll(cat, now)
 			out = append(out, w.wire(in, cat))
@@ -451,7 +451,7 @@ func (e *Emulator) showWebsite(c *gin.Context, in *intp, cond string, arg string
 		if err != nil {
 			return err
 		}
-		w.roll(cat, tx.Now())
+		w.roll(cat, s.Now())
 		out = w.wire(in, cat)
 		return nil
 	})
@@ -473,7 +473,7 @@ func (e *Emulator) deleteWebsite(c *gin.Context, in *intp) (reply, error) {
 		if err != nil {
 			return err
 		}
-		w.roll(cat, tx.Now())
+		w.roll(cat, s.Now())
 		out = w.wire(in, cat)
 		_, err = s.Exec(`DELETE FROM twipla_websites WHERE tenant_id = @tenant AND seq = ?`, w.seq)
 		return err

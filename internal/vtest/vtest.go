@@ -11,15 +11,14 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/openapi"
-	"github.com/vendoremu/vendoremu/openapi/validate"
 	"github.com/vendoremu/vendoremu/server"
 	"github.com/vendoremu/vendoremu/store"
 )
@@ -30,79 +29,9 @@ type Server struct {
 	// URL is the shared listener's base URL, e.g. "http://127.0.0.1:40123".
 	URL   string
 	t     testing.TB
-	check *checker
+	check *Checker
 	// lenient requests may break the documents (their answers may not).
 	lenient bool
-}
-
-// checker validates every exchange against the server's OpenAPI documents
-// and keeps the failures until a test can be told.
-type checker struct {
-	v  *validate.Validator
-	mu sync.Mutex
-	// running counts the validations in flight: they run beside the
-	// server, not in the request's goroutine, so that a request is answered
-	// and its connection freed as fast as without them. done is signalled
-	// when it drops to zero.
-	running int
-	done    *sync.Cond
-	pending []error
-	// lenient are the requests in flight whose requests may break the
-	// documents; lenientAll says every request may.
-	lenient    []lenientRequest
-	lenientAll bool
-}
-
-type lenientRequest struct{ method, path, query string }
-
-func (c *checker) check(ex openapi.Exchange) {
-	c.mu.Lock()
-	c.running++
-	c.mu.Unlock()
-	go func() {
-		c.validate(ex)
-		c.mu.Lock()
-		if c.running--; c.running == 0 {
-			c.done.Broadcast()
-		}
-		c.mu.Unlock()
-	}()
-}
-
-func (c *checker) validate(ex openapi.Exchange) {
-	c.mu.Lock()
-	lenient := c.lenientAll || slices.ContainsFunc(c.lenient, func(l lenientRequest) bool {
-		return l.method == ex.Method && l.query == ex.Query && strings.HasSuffix(l.path, ex.Path)
-	})
-	c.mu.Unlock()
-	check := c.v.Check
-	if lenient {
-		check = c.v.CheckAnswer
-	}
-	if err := check(ex); err != nil {
-		c.mu.Lock()
-		c.pending = append(c.pending, err)
-		c.mu.Unlock()
-	}
-}
-
-// report fails t with every exchange that broke the documents since the
-// last report.
-func (c *checker) report(t testing.TB) {
-	if c == nil {
-		return
-	}
-	t.Helper()
-	c.mu.Lock()
-	for c.running > 0 {
-		c.done.Wait()
-	}
-	errs := c.pending
-	c.pending = nil
-	c.mu.Unlock()
-	for _, err := range errs {
-		t.Errorf("OpenAPI: %v", err)
-	}
 }
 
 // NoCheck, as server.Config.Check, turns the OpenAPI check off for a test
@@ -125,27 +54,25 @@ func Start(t testing.TB, cfg server.Config) *Server {
 	if cfg.DB == "" {
 		cfg.DB = store.Memory
 	}
-	var chk *checker
+	var chk *Checker
 	// Benchmarks measure the server as it runs in production, without the
 	// check.
 	if _, bench := t.(*testing.B); cfg.Check == nil && !bench {
-		chk = &checker{}
-		chk.done = sync.NewCond(&chk.mu)
-		cfg.Check = chk.check
+		chk = NewChecker()
+		cfg.Check = chk.Check
 	}
 	srv, err := server.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("vtest: build server: %v", err)
 	}
 	if chk != nil {
-		chk.v = validate.New(srv.Documents())
-		if err := chk.v.Prepare(); err != nil {
+		if err := chk.Use(srv.Documents()); err != nil {
 			srv.Close()
 			t.Fatalf("vtest: the OpenAPI documents: %v", err)
 		}
 		// Registered before the shutdown below, so it runs after it and
 		// sees every exchange.
-		t.Cleanup(func() { chk.report(t) })
+		t.Cleanup(func() { chk.Report(t) })
 	}
 	if err := srv.Start(); err != nil {
 		srv.Close()
@@ -261,7 +188,7 @@ func (s *Server) Send(req *http.Request) Response {
 	if err != nil {
 		s.t.Fatalf("vtest: read body: %v", err)
 	}
-	s.check.report(s.t)
+	s.check.Report(s.t)
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}
 }
 
@@ -274,4 +201,36 @@ func (r Response) JSON(t testing.TB) any {
 		t.Fatalf("body is not JSON: %v\n%s", err, r.Body)
 	}
 	return v
+}
+
+// TenantClock moves one tenant's own clock with a body of
+// POST /_emulator/clock ({"now":…}, {"advance":…}, {"real":true}).
+func (s *Server) TenantClock(vendor, tenant string, body any) {
+	s.t.Helper()
+	r := s.Do("POST", "/_emulator/clock?vendor="+url.QueryEscape(vendor)+"&tenant="+url.QueryEscape(tenant), body)
+	if r.Status != http.StatusOK {
+		s.t.Fatalf("vtest: clock of %s tenant %s: %d %s", vendor, tenant, r.Status, r.Body)
+	}
+}
+
+// RoundTrip dumps one tenant of vendor from s, loads the dump as a seed
+// document into fresh (another emulator) and dumps the tenant there: a
+// test compares the two dumps.
+func (s *Server) RoundTrip(fresh *Server, vendor, tenant string) (dump, reloaded string) {
+	s.t.Helper()
+	path := "/_emulator/state/" + vendor + "?tenant=" + url.QueryEscape(tenant)
+	r := s.Do("GET", path, nil)
+	if r.Status != http.StatusOK {
+		s.t.Fatalf("vtest: state of %s tenant %s: %d %s", vendor, tenant, r.Status, r.Body)
+	}
+	dump = r.Body
+	doc := `{"` + vendor + `":` + dump + `}`
+	if r := fresh.Do("POST", "/_emulator/seed", doc); r.Status != http.StatusOK {
+		s.t.Fatalf("vtest: the dump of %s tenant %s does not load as a seed: %d %s\n%s", vendor, tenant, r.Status, r.Body, dump)
+	}
+	r = fresh.Do("GET", path, nil)
+	if r.Status != http.StatusOK {
+		s.t.Fatalf("vtest: state of the reloaded %s tenant %s: %d %s", vendor, tenant, r.Status, r.Body)
+	}
+	return dump, r.Body
 }

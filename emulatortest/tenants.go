@@ -1,0 +1,214 @@
+package emulatortest
+
+import (
+	"crypto/md5"
+	"crypto/rsa"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/vendoremu/vendoremu/store"
+)
+
+// Each New…Tenant creates a new, empty account of one vendor through the
+// control plane (POST /_emulator/<vendor>/tenants) and returns its
+// credentials. Its data, clock and faults are its own, so tests that each
+// take one may run in parallel on one emulator.
+
+// HitstepsTenant is a Hitsteps reseller: its main account's login, its
+// whitelabel token and its whitelabels.
+type HitstepsTenant struct {
+	Username      string  `json:"username"`
+	Password      string  `json:"password"`
+	MainAccount   string  `json:"main_account"`
+	Token         string  `json:"token"`
+	WhitelabelIDs []int64 `json:"whitelabel_ids"`
+}
+
+// Key is the tenant's key in the control plane and the journal.
+func (h HitstepsTenant) Key() string { return h.MainAccount }
+
+// NewHitstepsTenant creates a Hitsteps reseller with two whitelabels.
+func (e *Emulator) NewHitstepsTenant() HitstepsTenant {
+	if e.t != nil {
+		e.t.Helper()
+	}
+	var out HitstepsTenant
+	e.decodeInto("hitsteps tenant", e.control("POST", "hitsteps/tenants", nil, http.StatusCreated), &out)
+	e.claim("hitsteps", out.Key())
+	return out
+}
+
+// MouseStatsTenant is a MouseStats partner.
+type MouseStatsTenant struct {
+	PartnerID     string `json:"partnerId"`
+	PartnerSecret string `json:"partnerSecret"`
+}
+
+// Key is the tenant's key in the control plane and the journal.
+func (m MouseStatsTenant) Key() string { return m.PartnerID }
+
+// NewMouseStatsTenant creates a MouseStats partner without accounts.
+func (e *Emulator) NewMouseStatsTenant() MouseStatsTenant {
+	if e.t != nil {
+		e.t.Helper()
+	}
+	var out MouseStatsTenant
+	e.decodeInto("mousestats tenant", e.control("POST", "mousestats/tenants", nil, http.StatusCreated), &out)
+	e.claim("mousestats", out.Key())
+	return out
+}
+
+// KeitaroTenant is a Keitaro tracker: its Admin API key (the Api-Key
+// header) and the key of its S2S postback URL.
+type KeitaroTenant struct {
+	APIKey      string `json:"apiKey"`
+	PostbackKey string `json:"postbackKey"`
+}
+
+// Key is the tenant's key in the control plane and the journal.
+func (k KeitaroTenant) Key() string { return k.APIKey }
+
+// NewKeitaroTenant creates an empty Keitaro tracker.
+func (e *Emulator) NewKeitaroTenant() KeitaroTenant {
+	if e.t != nil {
+		e.t.Helper()
+	}
+	var out KeitaroTenant
+	e.decodeInto("keitaro tenant", e.control("POST", "keitaro/tenants", nil, http.StatusCreated), &out)
+	e.claim("keitaro", out.Key())
+	return out
+}
+
+// JustClickTenant is a JustClick account: its login (the account's host
+// name) and the secret its requests are signed with.
+type JustClickTenant struct {
+	Login  string `json:"login"`
+	Secret string `json:"secret"`
+	// API is the account's API base on the shared listener, in the path
+	// form: API + "CreateOrder" is a function's URL (a client that names
+	// the account by its host, LOGIN.justclick.io, gets the same answers
+	// from Host: LOGIN.localhost).
+	API string `json:"-"`
+}
+
+// Key is the tenant's key in the control plane and the journal.
+func (j JustClickTenant) Key() string { return j.Login }
+
+// NewJustClickTenant creates an empty JustClick account.
+func (e *Emulator) NewJustClickTenant() JustClickTenant {
+	if e.t != nil {
+		e.t.Helper()
+	}
+	var out JustClickTenant
+	e.decodeInto("justclick tenant", e.control("POST", "justclick/tenants", nil, http.StatusCreated), &out)
+	e.claim("justclick", out.Key())
+	out.API = e.JustClick + "/u/" + out.Login + "/api/"
+	return out
+}
+
+// SignedBody is the form body a JustClick client sends for the fields
+// (name, value pairs, in order): PHP's http_build_query of them, then
+// hash=md5(query::login::secret), as the vendor's PHP sample signs.
+func (j JustClickTenant) SignedBody(pairs ...string) string {
+	parts := make([]string, 0, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		parts = append(parts, phpURLEncode(pairs[i])+"="+phpURLEncode(pairs[i+1]))
+	}
+	q := strings.Join(parts, "&")
+	sum := md5.Sum([]byte(q + "::" + j.Login + "::" + j.Secret))
+	if q != "" {
+		q += "&"
+	}
+	return q + "hash=" + hex.EncodeToString(sum[:])
+}
+
+// VerifyAnswer checks the hash of an answer the way a JustClick client
+// does: md5(error_code::error_text::secret).
+func (j JustClickTenant) VerifyAnswer(code int, text, hash string) bool {
+	sum := md5.Sum([]byte(strings.Join([]string{strconv.Itoa(code), text, j.Secret}, "::")))
+	return hex.EncodeToString(sum[:]) == hash
+}
+
+// phpURLEncode is PHP's urlencode (Go's QueryEscape keeps "~").
+func phpURLEncode(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "~", "%7E") }
+
+// TwiplaTenant is a TWIPLA integration partner (INTP) signing with the
+// emulator's built-in test key, whose private half it holds, as a partner's
+// SDK holds its own.
+type TwiplaTenant struct {
+	IntpID           string `json:"intpId"`
+	SubscriptionType string `json:"subscriptionType"`
+	BillingMode      string `json:"billingMode"`
+	// PrivateKeyPEM is the key the INTP's tokens are signed with.
+	PrivateKeyPEM string `json:"privateKey"`
+	// PrivateKey is PrivateKeyPEM parsed.
+	PrivateKey *rsa.PrivateKey `json:"-"`
+
+	clock *store.Clock
+}
+
+// Key is the tenant's key in the control plane and the journal.
+func (tw TwiplaTenant) Key() string { return tw.IntpID }
+
+// NewTwiplaTenant creates an INTP (website subscriptions, company-managed
+// billing) with the default package set and no customers.
+func (e *Emulator) NewTwiplaTenant() TwiplaTenant {
+	if e.t != nil {
+		e.t.Helper()
+	}
+	var out TwiplaTenant
+	e.decodeInto("twipla tenant", e.control("POST", "twipla/tenants", nil, http.StatusCreated), &out)
+	e.claim("twipla", out.Key())
+	key, err := jwt.ParseRSAPrivateKeyFromPEM([]byte(out.PrivateKeyPEM))
+	if err != nil {
+		e.fail("twipla tenant key: %v", err)
+	}
+	out.PrivateKey, out.clock = key, e.Clock
+	return out
+}
+
+// Token is an INTP token (role intp) valid for ttl from the INTP's now —
+// its own clock when it has one — for "Authorization: Bearer".
+func (tw TwiplaTenant) Token(ttl time.Duration) string {
+	return tw.sign(jwt.MapClaims{"roles": []string{"intp"}, "intp_id": tw.IntpID}, ttl)
+}
+
+// CustomerToken is an INTPC token (role intpc) for the INTP's customer
+// intpcID, as the partner signs for its dashboard.
+func (tw TwiplaTenant) CustomerToken(intpcID string, ttl time.Duration) string {
+	return tw.sign(jwt.MapClaims{"roles": []string{"intpc"}, "intp_id": tw.IntpID, "intpc_id": intpcID}, ttl)
+}
+
+func (tw TwiplaTenant) sign(claims jwt.MapClaims, ttl time.Duration) string {
+	now := time.Now()
+	if tw.clock != nil {
+		now = tw.clock.For("twipla", tw.IntpID).Now()
+	}
+	claims["iat"] = now.Unix()
+	claims["exp"] = now.Add(ttl).Unix()
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	tok.Header["kid"] = tw.IntpID
+	s, err := tok.SignedString(tw.PrivateKey)
+	if err != nil {
+		// A 2048-bit RSA key signs any claims; this cannot fail.
+		panic("emulatortest: sign twipla token: " + err.Error())
+	}
+	return s
+}
+
+// claim reports the failures of the tenant's exchanges against the OpenAPI
+// documents to the test that created it, when that test ends: tests
+// sharing an emulator each learn of their own.
+func (e *Emulator) claim(vendor, key string) {
+	if e.t == nil || e.check == nil {
+		return
+	}
+	t := e.t
+	t.Cleanup(func() { e.check.ReportTenant(t, vendor, key) })
+}

@@ -1,0 +1,82 @@
+//go:build cgo
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// The store's direct uses of mattn/go-sqlite3, which is C and needs cgo;
+// sqlite_nocgo.go stands in for this file when cgo is off.
+
+// IsUniqueViolation reports whether err is a UNIQUE or PRIMARY KEY
+// constraint failure, which vendors map to their "already exists" answers.
+func IsUniqueViolation(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.ExtendedCode == sqlite3.ErrConstraintUnique ||
+			se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	}
+	return false
+}
+
+// IsConstraintViolation reports whether err is any constraint failure
+// (UNIQUE, PRIMARY KEY, FOREIGN KEY, CHECK, NOT NULL): data that does not
+// fit what is stored, which a seed document reports as its own problem.
+func IsConstraintViolation(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint
+}
+
+// backup copies src's main database over dst's with SQLite's online
+// backup, holding one connection of each for the copy.
+func backup(ctx context.Context, dst, src *sql.DB) error {
+	dc, err := dst.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer dc.Close()
+	if dst == src {
+		return errors.New("store: backup onto itself")
+	}
+	sc, err := src.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer sc.Close()
+	return dc.Raw(func(d any) error {
+		return sc.Raw(func(s any) error {
+			dconn, ok1 := d.(*sqlite3.SQLiteConn)
+			sconn, ok2 := s.(*sqlite3.SQLiteConn)
+			if !ok1 || !ok2 {
+				return errors.New("store: not a SQLite connection")
+			}
+			bk, err := dconn.Backup("main", sconn, "main")
+			if err != nil {
+				return err
+			}
+			for {
+				done, err := bk.Step(-1)
+				if err != nil || done {
+					if ferr := bk.Finish(); err == nil {
+						err = ferr
+					}
+					return err
+				}
+				// Busy or locked: another connection holds the source or
+				// the destination for a moment.
+				select {
+				case <-ctx.Done():
+					bk.Finish()
+					return ctx.Err()
+				case <-time.After(5 * time.Millisecond):
+				}
+			}
+		})
+	})
+}
