@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vendoremu/vendoremu/journal"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/outbound"
 	"github.com/vendoremu/vendoremu/store"
 )
@@ -49,13 +50,22 @@ type Vendor interface {
 	// named "<name>_…"; tenant data tables have a tenant_id column that
 	// references tenants(id).
 	Schema() string
-	// Routes registers the vendor API on e with the vendor's own paths (no
-	// prefix). e already carries the journal, fault and recovery middleware.
-	// The vendor sets e.NoRoute (and NoMethod, if it answers 405) itself.
-	Routes(e *gin.Engine)
-	// Control registers the vendor's control-plane helpers on g, which is
-	// /_emulator/<name>. The server itself owns g's "tenants" route.
-	Control(g *gin.RouterGroup)
+	// OpenAPI describes the vendor's API for its OpenAPI document (title,
+	// servers, security schemes, the answers to unknown paths); Routes
+	// adds the operations.
+	OpenAPI() *openapi.Doc
+	// Routes registers the vendor API on r with the vendor's own paths (no
+	// prefix), each route with its declaration. r's engine already carries
+	// the journal, fault and recovery middleware. The vendor sets NoRoute
+	// (and NoMethod, if it answers 405) on r.Engine() itself.
+	Routes(r *openapi.Router)
+	// Control registers the vendor's control-plane helpers on r, which is
+	// /_emulator/<name> of the control plane's document. The server itself
+	// owns the "tenants" route.
+	Control(r *openapi.Router)
+	// TenantSchemas describe POST /_emulator/<name>/tenants in the control
+	// plane's document: the body it takes and the credentials it answers.
+	TenantSchemas() (body, answer *openapi.Schema)
 	// InternalError answers a recovered panic in the vendor's error shape.
 	InternalError(c *gin.Context)
 	// Defaults seeds the vendor's default tenants and data into its emptied

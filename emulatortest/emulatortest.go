@@ -1,5 +1,9 @@
 // Package emulatortest runs a whole vendoremu emulator inside a Go test: all
-// five vendors on a free loopback port with an in-memory database.
+// five vendors on a free loopback port with an in-memory database. Every
+// exchange is checked against the emulator's OpenAPI documents
+// (GET /_emulator/openapi/<vendor>.json): an answer they do not describe,
+// or a request with a parameter they do not list that the emulator
+// accepted, fails the test (see WithoutOpenAPICheck).
 //
 // One emulator per test:
 //
@@ -28,6 +32,7 @@ import (
 	"time"
 
 	"github.com/vendoremu/vendoremu/emulators"
+	"github.com/vendoremu/vendoremu/internal/vtest"
 	"github.com/vendoremu/vendoremu/journal"
 	"github.com/vendoremu/vendoremu/server"
 	"github.com/vendoremu/vendoremu/store"
@@ -52,6 +57,9 @@ type Emulator struct {
 	// t is the test a helper fails; nil for an emulator from New, whose
 	// helpers panic instead.
 	t testing.TB
+	// check validates the exchanges against the OpenAPI documents (nil:
+	// off).
+	check *vtest.Checker
 }
 
 // Option changes how the emulator is started.
@@ -61,6 +69,7 @@ type settings struct {
 	vendors emulators.Config
 	seed    string
 	db      string
+	noCheck bool
 }
 
 // WithVendorConfig sets the vendors' own configuration (the Keitaro
@@ -80,6 +89,13 @@ func WithDatabase(path string) Option {
 	return func(s *settings) { s.db = path }
 }
 
+// WithoutOpenAPICheck turns off checking the exchanges against the OpenAPI
+// documents, for a client that sends parameters the vendor ignores and the
+// documents do not list.
+func WithoutOpenAPICheck() Option {
+	return func(s *settings) { s.noCheck = true }
+}
+
 // New starts an emulator outside a test (TestMain, an example, a dev
 // tool); Close stops it. Its helpers panic on failure, as there is no test
 // to fail: within a test, use Start or Shared, or bind it with With.
@@ -91,14 +107,26 @@ func New(opts ...Option) (*Emulator, error) {
 	if set.db == "" {
 		set.db = store.Memory
 	}
-	srv, err := server.New(context.Background(), server.Config{
+	cfg := server.Config{
 		Addr:     "127.0.0.1:0",
 		DB:       set.db,
 		Vendors:  emulators.All(set.vendors),
 		SeedFile: set.seed,
-	})
+	}
+	var check *vtest.Checker
+	if !set.noCheck {
+		check = vtest.NewChecker()
+		cfg.Check = check.Check
+	}
+	srv, err := server.New(context.Background(), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("emulatortest: %w", err)
+	}
+	if check != nil {
+		if err := check.Use(srv.Documents()); err != nil {
+			srv.Close()
+			return nil, fmt.Errorf("emulatortest: the OpenAPI documents: %w", err)
+		}
 	}
 	if err := srv.Start(); err != nil {
 		srv.Close()
@@ -115,6 +143,7 @@ func New(opts ...Option) (*Emulator, error) {
 		Clock:      srv.Clock(),
 		Journal:    srv.Journal(),
 		Server:     srv,
+		check:      check,
 	}, nil
 }
 
@@ -136,6 +165,7 @@ func Start(t testing.TB, opts ...Option) *Emulator {
 		if err := e.Close(); err != nil {
 			t.Errorf("emulatortest: shutdown: %v", err)
 		}
+		e.check.Report(t)
 	})
 	return e.With(t)
 }

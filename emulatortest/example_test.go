@@ -1,6 +1,7 @@
 package emulatortest_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -90,5 +91,39 @@ func TestReset(t *testing.T) {
 	emu.Reset()
 	if n := len(emu.Journal.List(journal.Filter{})); n != 0 {
 		t.Fatalf("journal after Reset: %d entries", n)
+	}
+}
+
+// recorder is a test that keeps its failures instead of failing.
+type recorder struct {
+	*testing.T
+	errors []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+// Every exchange is checked against the OpenAPI documents: a parameter the
+// document does not list, in a request the emulator accepted, fails the
+// test; WithoutOpenAPICheck turns that off.
+func TestExchangesAreCheckedAgainstTheDocuments(t *testing.T) {
+	for _, tc := range []struct {
+		opts []emulatortest.Option
+		fail bool
+	}{{nil, true}, {[]emulatortest.Option{emulatortest.WithoutOpenAPICheck()}, false}} {
+		rec := &recorder{}
+		t.Run("", func(t *testing.T) {
+			rec.T = t
+			emu := emulatortest.Start(rec, tc.opts...)
+			client := mouseStats{base: emu.MouseStats, partner: "partnername", secret: "bvdj436hdas"}
+			if _, err := client.call("GetAccount", url.Values{"_userEmail": {"test@example.com"}, "_debug": {"1"}}); err != nil {
+				t.Fatal(err)
+			}
+		})
+		failed := len(rec.errors) > 0 && strings.Contains(rec.errors[0], `query parameter "_debug" is not documented`)
+		if failed != tc.fail {
+			t.Errorf("check on = %v: failures %q", tc.fail, rec.errors)
+		}
 	}
 }

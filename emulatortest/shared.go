@@ -28,7 +28,9 @@ func startShared() (*Emulator, error) {
 // Reset, between tests.
 //
 // Without Main the emulator runs until the test binary exits; with Main it
-// is shut down after the tests.
+// is shut down after the tests. An exchange of a tenant a test created
+// that breaks the OpenAPI documents fails that test; Main reports the
+// others (the default tenants', say) and fails the binary.
 func Shared(t testing.TB) *Emulator {
 	t.Helper()
 	e, err := startShared()
@@ -51,6 +53,14 @@ func Main(m *testing.M) int {
 	code := m.Run()
 	if err := e.Close(); err != nil {
 		fmt.Fprintf(os.Stderr, "emulatortest: shutdown: %v\n", err)
+	}
+	if errs := e.check.Failures(); len(errs) > 0 {
+		for _, err := range errs {
+			fmt.Fprintf(os.Stderr, "emulatortest: OpenAPI: %v\n", err)
+		}
+		if code == 0 {
+			code = 1
+		}
 	}
 	return code
 }

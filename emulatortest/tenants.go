@@ -40,6 +40,7 @@ func (e *Emulator) NewHitstepsTenant() HitstepsTenant {
 	}
 	var out HitstepsTenant
 	e.decodeInto("hitsteps tenant", e.control("POST", "hitsteps/tenants", nil, http.StatusCreated), &out)
+	e.claim("hitsteps", out.Key())
 	return out
 }
 
@@ -59,6 +60,7 @@ func (e *Emulator) NewMouseStatsTenant() MouseStatsTenant {
 	}
 	var out MouseStatsTenant
 	e.decodeInto("mousestats tenant", e.control("POST", "mousestats/tenants", nil, http.StatusCreated), &out)
+	e.claim("mousestats", out.Key())
 	return out
 }
 
@@ -79,6 +81,7 @@ func (e *Emulator) NewKeitaroTenant() KeitaroTenant {
 	}
 	var out KeitaroTenant
 	e.decodeInto("keitaro tenant", e.control("POST", "keitaro/tenants", nil, http.StatusCreated), &out)
+	e.claim("keitaro", out.Key())
 	return out
 }
 
@@ -104,6 +107,7 @@ func (e *Emulator) NewJustClickTenant() JustClickTenant {
 	}
 	var out JustClickTenant
 	e.decodeInto("justclick tenant", e.control("POST", "justclick/tenants", nil, http.StatusCreated), &out)
+	e.claim("justclick", out.Key())
 	out.API = e.JustClick + "/u/" + out.Login + "/api/"
 	return out
 }
@@ -160,6 +164,7 @@ func (e *Emulator) NewTwiplaTenant() TwiplaTenant {
 	}
 	var out TwiplaTenant
 	e.decodeInto("twipla tenant", e.control("POST", "twipla/tenants", nil, http.StatusCreated), &out)
+	e.claim("twipla", out.Key())
 	key, err := jwt.ParseRSAPrivateKeyFromPEM([]byte(out.PrivateKeyPEM))
 	if err != nil {
 		e.fail("twipla tenant key: %v", err)
@@ -195,4 +200,15 @@ func (tw TwiplaTenant) sign(claims jwt.MapClaims, ttl time.Duration) string {
 		panic("emulatortest: sign twipla token: " + err.Error())
 	}
 	return s
+}
+
+// claim reports the failures of the tenant's exchanges against the OpenAPI
+// documents to the test that created it, when that test ends: tests
+// sharing an emulator each learn of their own.
+func (e *Emulator) claim(vendor, key string) {
+	if e.t == nil || e.check == nil {
+		return
+	}
+	t := e.t
+	t.Cleanup(func() { e.check.ReportTenant(t, vendor, key) })
 }

@@ -200,6 +200,8 @@ func (s *Sender) attempt(d Delivery) Result {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		body = strings.NewReader(d.Body)
 	}
+	// The journal's answer headers are an object, also when no answer came.
+	respHeaders := map[string]string{}
 	req, err := http.NewRequestWithContext(s.ctx, r.Method, d.URL, body)
 	if err == nil {
 		if body != nil && d.ContentType != "" {
@@ -209,6 +211,7 @@ func (s *Sender) attempt(d Delivery) Result {
 		if resp, err = s.client.Do(req); err == nil {
 			b, readErr := io.ReadAll(io.LimitReader(resp.Body, journal.BodyLimit))
 			resp.Body.Close()
+			respHeaders = journal.MaskHeaders(resp.Header)
 			r.Status, r.Response = resp.StatusCode, string(b)
 			if readErr != nil {
 				r.Error = readErr.Error()
@@ -233,16 +236,17 @@ func (s *Sender) attempt(d Delivery) Result {
 			answer += r.Error
 		}
 		s.journal.Add(journal.Entry{
-			Time:           r.Time,
-			Vendor:         d.Vendor,
-			Tenant:         d.Tenant,
-			Method:         r.Method,
-			Path:           d.URL,
-			Status:         r.Status,
-			DurationMS:     r.DurationMS,
-			RequestHeaders: headers,
-			RequestBody:    d.Body,
-			ResponseBody:   answer,
+			Time:            r.Time,
+			Vendor:          d.Vendor,
+			Tenant:          d.Tenant,
+			Method:          r.Method,
+			Path:            d.URL,
+			Status:          r.Status,
+			DurationMS:      r.DurationMS,
+			RequestHeaders:  headers,
+			RequestBody:     d.Body,
+			ResponseHeaders: respHeaders,
+			ResponseBody:    answer,
 		})
 	}
 	logURL := d.URL

@@ -21,6 +21,7 @@ import (
 	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/faults"
 	"github.com/vendoremu/vendoremu/journal"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/seed"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
@@ -43,30 +44,33 @@ func (s *Server) controlEngine() *gin.Engine {
 	e.NoRoute(func(c *gin.Context) {
 		c.JSON(http.StatusNotFound, gin.H{"error": "not found: " + c.Request.Method + " " + c.Request.URL.Path})
 	})
-	g := e.Group("/_emulator")
-	g.GET("", s.page)
-	g.GET("/console/*file", s.consoleAsset)
-	g.POST("/login", s.login)
-	g.POST("/logout", s.logout)
-	g.GET("/health", s.health)
-	g.POST("/reset", s.reset)
-	g.POST("/seed", s.seed)
-	g.GET("/state/:vendor", s.state)
-	g.GET("/requests", s.listRequests)
-	g.DELETE("/requests", s.clearRequests)
-	g.GET("/faults", s.listFaults)
-	g.POST("/faults", s.addFault)
-	g.DELETE("/faults", s.clearFaults)
-	g.DELETE("/faults/:id", s.deleteFault)
-	g.GET("/clock", s.getClock)
-	g.POST("/clock", s.setClock)
-	g.GET("/snapshots", s.listSnapshots)
-	g.POST("/snapshots", s.saveSnapshot)
-	g.POST("/snapshots/:name/restore", s.restoreSnapshot)
-	g.DELETE("/snapshots/:name", s.deleteSnapshot)
+	s.controlDoc = s.newControlDoc()
+	g := openapi.NewRouter(e, s.controlDoc).Group("/_emulator")
+	g.GET("", pageOp, s.page)
+	g.GET("/console/*file", consoleAssetOp, s.consoleAsset)
+	g.POST("/login", loginOp, s.login)
+	g.POST("/logout", logoutOp, s.logout)
+	g.GET("/health", healthOp, s.health)
+	g.POST("/reset", resetOp, s.reset)
+	g.POST("/seed", seedOp, s.seed)
+	g.GET("/state/:vendor", stateOp, s.state)
+	g.GET("/requests", listRequestsOp, s.listRequests)
+	g.DELETE("/requests", clearRequestsOp, s.clearRequests)
+	g.GET("/faults", listFaultsOp, s.listFaults)
+	g.POST("/faults", addFaultOp, s.addFault)
+	g.DELETE("/faults", clearFaultsOp, s.clearFaults)
+	g.DELETE("/faults/:id", deleteFaultOp, s.deleteFault)
+	g.GET("/clock", getClockOp, s.getClock)
+	g.POST("/clock", setClockOp, s.setClock)
+	g.GET("/snapshots", listSnapshotsOp, s.listSnapshots)
+	g.POST("/snapshots", saveSnapshotOp, s.saveSnapshot)
+	g.POST("/snapshots/:name/restore", restoreSnapshotOp, s.restoreSnapshot)
+	g.DELETE("/snapshots/:name", deleteSnapshotOp, s.deleteSnapshot)
+	g.GET("/openapi/:file", documentOp, s.serveDocument)
 	for _, v := range s.vendors {
 		vg := g.Group("/" + v.Name())
-		vg.POST("/tenants", s.createTenant(v))
+		body, answer := v.TenantSchemas()
+		vg.POST("/tenants", tenantsOp(v.Name(), body, answer), s.createTenant(v))
 		v.Control(vg)
 	}
 	return e
@@ -87,7 +91,7 @@ func (s *Server) controlRecover(c *gin.Context) {
 
 // adminAuth guards the control plane, except the health check (container
 // health checks and wait strategies have no token, and health tells nothing
-// about the data). With an admin token configured, the token is required.
+// about the data) and the OpenAPI documents (which hold none either). With an admin token configured, the token is required.
 // Without one, the control plane must not be drivable by a web page the
 // developer happens to visit: a request whose Origin is another site is
 // refused (a page's cross-site fetch or form post carries its Origin), and
@@ -100,7 +104,9 @@ func (s *Server) controlRecover(c *gin.Context) {
 // listeners the server opens (what a browser can reach); the Handler
 // mounted in-process, as with httptest, has no browser in front of it.
 func (s *Server) adminAuth(c *gin.Context) {
-	if c.Request.URL.Path == "/_emulator/health" {
+	// The health check and the OpenAPI documents hold no data; tools
+	// (health checks, Prism, client generators) fetch them without a token.
+	if c.Request.URL.Path == "/_emulator/health" || strings.HasPrefix(c.Request.URL.Path, "/_emulator/openapi/") {
 		return
 	}
 	if s.cfg.AdminToken == "" {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/journal"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
@@ -30,9 +31,10 @@ type vendorHandler struct {
 	engine *gin.Engine
 }
 
-// vendorEngine builds the gin engine that serves one vendor's routes:
-// answers that cannot be encoded and panics become the vendor's 500.
-func (s *Server) vendorEngine(v emu.Vendor) *gin.Engine {
+// vendorEngine builds the gin engine that serves one vendor's routes,
+// registered in the vendor's OpenAPI document: answers that cannot be
+// encoded and panics become the vendor's 500.
+func (s *Server) vendorEngine(v emu.Vendor) (*gin.Engine, *openapi.Doc) {
 	e := gin.New()
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
@@ -42,19 +44,32 @@ func (s *Server) vendorEngine(v emu.Vendor) *gin.Engine {
 	// database/sql may still look at it; without the fallback it never
 	// reads the recycled request.
 	e.Use(s.failerMiddleware(v), s.recoverMiddleware(v))
-	v.Routes(e)
-	return e
+	doc := v.OpenAPI()
+	doc.Name = v.Name()
+	v.Routes(openapi.NewRouter(e, doc))
+	return e, doc
 }
 
 // ServeHTTP serves r on the shared listener.
 func (h *vendorHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.serve(w, r, "") }
 
-// serve journals the exchange around fault injection and the vendor.
+// serve serves the exchange, handed to Config.Check when it is set.
 // prefix is the path prefix the shared listener stripped.
 func (h *vendorHandler) serve(w http.ResponseWriter, r *http.Request, prefix string) {
-	start := time.Now()
 	x := &emu.Exchange{BasePath: prefix}
 	r = emu.WithExchange(r, x)
+	if h.s.cfg.Check == nil {
+		h.journaled(w, r, x)
+		return
+	}
+	h.s.checked(w, r, h.v.Name(), x, func(w http.ResponseWriter, r *http.Request) {
+		h.journaled(w, r, x)
+	})
+}
+
+// journaled journals the exchange around fault injection and the vendor.
+func (h *vendorHandler) journaled(w http.ResponseWriter, r *http.Request, x *emu.Exchange) {
+	start := time.Now()
 	var reqBody []byte
 	if r.Body != nil && r.Body != http.NoBody {
 		// Keep the head for the journal and give the handler the whole body.

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -40,19 +41,54 @@ CREATE TABLE notes_items (
 CREATE INDEX notes_items_tenant ON notes_items (tenant_id, id);`, "notes_", n.name+"_")
 }
 
-func (n *notes) Routes(e *gin.Engine) {
-	e.GET("/items", n.list)
-	e.POST("/items", n.add)
-	e.GET("/panic", func(c *gin.Context) { panic("boom") })
+// notesError is the notes vendor's {"error":"…"}.
+var notesError = openapi.Object(openapi.Field("error", openapi.String()))
+
+func (n *notes) OpenAPI() *openapi.Doc {
+	return &openapi.Doc{
+		Title: "notes", Version: "1",
+		Servers: []openapi.Server{{}},
+		Unmatched: []*openapi.Response{
+			openapi.JSONAnswer(http.StatusNotFound, "no such route", notesError).Named("NotFound"),
+		},
+		Common: []*openapi.Response{
+			openapi.JSONAnswer(http.StatusInternalServerError, "a bug", notesError),
+			openapi.JSONAnswer(http.StatusUnauthorized, "unknown tenant", notesError),
+		},
+	}
+}
+
+func (n *notes) TenantSchemas() (body, answer *openapi.Schema) {
+	key := openapi.Object(openapi.Field("key", openapi.String()))
+	return key, key
+}
+
+func (n *notes) Routes(r *openapi.Router) {
+	tenant := []openapi.Param{openapi.Header("X-Tenant", openapi.String(), "")}
+	anyQuery := openapi.Param{In: "query", Name: "q", Schema: openapi.Map(openapi.String())}
+	r.GET("/items", &openapi.Op{Params: append(tenant, anyQuery), Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "", openapi.Object(openapi.Field("items", openapi.Array(openapi.String())))),
+	}}, n.list)
+	r.POST("/items", &openapi.Op{Params: append(tenant, anyQuery),
+		Body: &openapi.Body{Content: []openapi.Media{{Type: "*/*", Schema: openapi.String()}}},
+		Responses: []*openapi.Response{
+			openapi.JSONAnswer(http.StatusCreated, "", openapi.Object(openapi.Field("id", openapi.Integer()))),
+			openapi.JSONAnswer(http.StatusBadRequest, "", notesError),
+		}}, n.add)
+	r.GET("/panic", &openapi.Op{}, func(c *gin.Context) { panic("boom") })
 	// An answer that cannot be encoded: a bug the wire writer must log and
 	// answer in the vendor's shape.
-	e.GET("/nan", func(c *gin.Context) { wire.JSON(c.Writer, http.StatusOK, wire.Obj("total", math.Inf(1))) })
+	r.GET("/nan", &openapi.Op{}, func(c *gin.Context) { wire.JSON(c.Writer, http.StatusOK, wire.Obj("total", math.Inf(1))) })
 	// A write that goes on until its transaction is interrupted.
-	e.POST("/long-write", n.longWrite)
-	e.GET("/where", func(c *gin.Context) {
+	r.POST("/long-write", &openapi.Op{Params: tenant, Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusCreated, "", openapi.Object(openapi.Field("done", openapi.Boolean()))),
+	}}, n.longWrite)
+	r.GET("/where", &openapi.Op{Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "", openapi.Object(openapi.Field("base", openapi.String()))),
+	}}, func(c *gin.Context) {
 		wire.JSON(c.Writer, http.StatusOK, wire.Obj("base", emu.BasePath(c.Request)))
 	})
-	e.NoRoute(func(c *gin.Context) {
+	r.Engine().NoRoute(func(c *gin.Context) {
 		wire.JSON(c.Writer, http.StatusNotFound, wire.Obj("error", "no such note route"))
 	})
 }
@@ -141,8 +177,10 @@ func (n *notes) answer(c *gin.Context, status int, v any, err error) {
 	}
 }
 
-func (n *notes) Control(g *gin.RouterGroup) {
-	g.GET("/count", func(c *gin.Context) {
+func (n *notes) Control(r *openapi.Router) {
+	r.GET("/count", &openapi.Op{Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "", openapi.Object(openapi.Field("count", openapi.Integer()))),
+	}}, func(c *gin.Context) {
 		var count int
 		err := n.deps.Store.Read(c, func(tx *store.Tx) error {
 			return tx.QueryRow(`SELECT count(*) FROM ` + n.name + `_items`).Scan(&count)

@@ -21,6 +21,7 @@ import (
 	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/faults"
 	"github.com/vendoremu/vendoremu/journal"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/outbound"
 	"github.com/vendoremu/vendoremu/seed"
 	"github.com/vendoremu/vendoremu/store"
@@ -62,6 +63,11 @@ type Config struct {
 	Log *slog.Logger
 	// Vendors are the emulators to serve, in the order health lists them.
 	Vendors []emu.Factory
+	// Check, when set, receives every exchange with a vendor or the control
+	// plane once it is answered, whole, for validation against the OpenAPI
+	// documents (tests set it; exchanges an injected fault answered are
+	// left out). Unset, the server keeps no copy of bodies for it.
+	Check func(openapi.Exchange)
 }
 
 // Server is a built emulator: its store, vendors, journal, faults and
@@ -79,7 +85,9 @@ type Server struct {
 	vendors  []emu.Vendor
 	byName   map[string]*mounted
 	control  *gin.Engine
-	handler  http.Handler
+	// controlDoc is the control plane's OpenAPI document.
+	controlDoc *openapi.Doc
+	handler    http.Handler
 
 	info StartInfo
 	// seeded is what the start-up seed (cfg.SeedFile) did.
@@ -91,10 +99,12 @@ type Server struct {
 	servers   []*http.Server
 }
 
-// mounted is a vendor with the handler that serves it.
+// mounted is a vendor with the handler that serves it and the document
+// its routes were registered in.
 type mounted struct {
 	vendor  emu.Vendor
 	handler *vendorHandler
+	doc     *openapi.Doc
 }
 
 func init() {
@@ -206,7 +216,8 @@ func (s *Server) build(ctx context.Context) error {
 		return err
 	}
 	for _, m := range s.byName {
-		m.handler = &vendorHandler{s: s, v: m.vendor, engine: s.vendorEngine(m.vendor)}
+		engine, doc := s.vendorEngine(m.vendor)
+		m.handler, m.doc = &vendorHandler{s: s, v: m.vendor, engine: engine}, doc
 	}
 	s.control = s.controlEngine()
 	s.handler = http.HandlerFunc(s.dispatch)
@@ -281,6 +292,10 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	first, rest := splitFirst(p)
 	if first == "_emulator" {
 		r.URL.Path, r.URL.RawPath = p, ""
+		if s.cfg.Check != nil {
+			s.checked(w, r, ControlDoc, nil, s.control.ServeHTTP)
+			return
+		}
 		s.control.ServeHTTP(w, r)
 		return
 	}

@@ -29,7 +29,9 @@ type config struct {
 	vendors     emulators.Config
 	healthcheck bool
 	version     bool
-	limits      limitsConfig
+	// openapi names a document to print ("keitaro", "control.yaml").
+	openapi string
+	limits  limitsConfig
 }
 
 // parseConfig reads flags, falling back to EMULATOR_* variables, then to
@@ -51,6 +53,8 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.StringVar(&c.adminToken, "admin-token", env("EMULATOR_ADMIN_TOKEN", ""), "bearer `token` required on /_emulator/* (EMULATOR_ADMIN_TOKEN)")
 	fs.BoolVar(&c.healthcheck, "healthcheck", false, "check the health of the emulator running at -addr and exit (for container health checks)")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
+	fs.StringVar(&c.openapi, "openapi", "", "print the OpenAPI 3.1 `document` of a vendor or of the control plane "+
+		"(hitsteps, mousestats, keitaro, justclick, twipla, control; add .yaml for YAML) and exit")
 	limits := limitFlags(fs, env)
 	c.vendorAddrs = map[string]string{}
 	addrs := map[string]*string{}

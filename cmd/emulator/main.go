@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -42,6 +43,44 @@ func healthcheck(addr string) error {
 	return nil
 }
 
+// printDocument writes one OpenAPI document, for the listeners cfg
+// configures, to w. It builds the emulator on an in-memory database, so
+// no file is touched.
+func printDocument(w io.Writer, cfg config) error {
+	name, ext, _ := strings.Cut(cfg.openapi, ".")
+	if ext != "" && ext != "json" && ext != "yaml" && ext != "yml" {
+		return fmt.Errorf("-openapi %s: give a document name, optionally with .json or .yaml", cfg.openapi)
+	}
+	srv, err := server.New(context.Background(), server.Config{
+		Addr:        cfg.addr,
+		VendorAddrs: cfg.vendorAddrs,
+		DB:          ":memory:",
+		Version:     version,
+		Vendors:     emulators.All(cfg.vendors),
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	doc := srv.Document(name)
+	if doc == nil {
+		return fmt.Errorf("-openapi: no document %q; documents: %s, %s", name,
+			strings.Join(emulators.Names(), ", "), server.ControlDoc)
+	}
+	t := srv.DocumentTarget(name, cfg.addr, "")
+	var out []byte
+	if ext == "yaml" || ext == "yml" {
+		out, err = doc.YAML(t)
+	} else {
+		out, err = doc.JSON(t)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
+	return err
+}
+
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
@@ -63,6 +102,9 @@ func run(args []string, getenv func(string) string) error {
 	}
 	if cfg.healthcheck {
 		return healthcheck(cfg.addr)
+	}
+	if cfg.openapi != "" {
+		return printDocument(os.Stdout, cfg)
 	}
 	log, err := newLogger(cfg.logFormat, cfg.logLevel)
 	if err != nil {

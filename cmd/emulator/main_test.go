@@ -176,3 +176,38 @@ func TestBadConfigurationRefusesToStart(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintDocument: emulator -openapi writes a vendor's (or the control
+// plane's) OpenAPI document for the configured listeners, JSON or YAML,
+// without touching a database file.
+func TestPrintDocument(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"-openapi", "keitaro", "-addr", "127.0.0.1:9999", "-keitaro-addr", "127.0.0.1:9998"},
+			[]string{`"openapi": "3.1.0"`, `"url": "http://127.0.0.1:9999/keitaro"`, `"url": "http://127.0.0.1:9998"`, `"/admin_api/v1/campaigns"`}},
+		{[]string{"-openapi", "keitaro", "-keitaro-dialect", "modern"}, []string{`"group": {`}},
+		{[]string{"-openapi", "justclick.yaml"}, []string{`openapi: "3.1.0"`, `"/api/GetPartnerStats":`, `url: "http://{login}.localhost:8080/justclick"`}},
+		{[]string{"-openapi", "control"}, []string{`"/_emulator/openapi/{file}"`}},
+	} {
+		cmd := exec.Command(binary, tc.args...)
+		cmd.Dir = dir
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(string(out), w) {
+				t.Errorf("%v: output lacks %s", tc.args, w)
+			}
+		}
+	}
+	if out, err := exec.Command(binary, "-openapi", "nothing").CombinedOutput(); err == nil || !strings.Contains(string(out), "documents: hitsteps") {
+		t.Errorf("unknown document: %v %s", err, out)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("-openapi left files: %v", entries)
+	}
+}

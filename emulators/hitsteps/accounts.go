@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -162,6 +163,34 @@ func (r *request) setLicense(a account) error {
 	return err
 }
 
+// Account fields as the answers type them (the document mixes strings and
+// numbers; the emulator mirrors it).
+var (
+	statusmodeField = openapi.Field("user_account_statusmode", openapi.String().Nullable())
+	trialField      = openapi.Field("user_trial_status", openapi.String().Strings("0", "1"))
+	licenseFields   = []openapi.Prop{
+		openapi.Field("user_license_code", openapi.String().Pattern(`^-?[0-9]+$`).Describe("-1 Free, 0 Starter, 3 Pro")),
+		openapi.Field("user_license_expiry", openapi.String().Pattern(`^[0-9]+$`).Describe("unix seconds, \"0\" when none")),
+	}
+	accountIDString = openapi.String().Pattern(`^[0-9]+$`)
+)
+
+// accountsCall documents op 3.
+var accountsCall = call{
+	summary: "Accounts under a whitelabel, id ascending",
+	tag:     "accounts",
+	fields:  []field{{"user_account_id", idField, false, "narrows the list to this account (empty when it is not in the whitelabel)"}},
+	answer: list(openapi.Named("AccountEntry", openapi.Object(
+		openapi.Field("user_account_id", accountIDString),
+		openapi.Field("user_account_email", openapi.String()),
+		openapi.Field("user_nick", openapi.String()),
+		statusmodeField,
+		trialField,
+		licenseFields[0],
+		licenseFields[1],
+	))),
+}
+
 // listAccounts is op 3, accounts: the whitelabel's accounts, or just the
 // one user_account_id names (an empty list when it is not here).
 func listAccounts(r *request) (wire.Object, error) {
@@ -184,6 +213,14 @@ func listAccounts(r *request) (wire.Object, error) {
 	return wire.List(items, success), nil
 }
 
+// accountIDByEmailCall documents op 4.
+var accountIDByEmailCall = call{
+	summary: "An account's id from its e-mail",
+	tag:     "accounts",
+	fields:  []field{{"user_account_email", textField, true, "compared case-insensitively"}},
+	answer:  succeeds(openapi.Field("user_account_id", accountIDString.Describe("a string here"))),
+}
+
 // accountIDByEmail is op 4, account-id-by-email.
 func accountIDByEmail(r *request) (wire.Object, error) {
 	email := strings.ToLower(r.text("user_account_email"))
@@ -197,6 +234,28 @@ func accountIDByEmail(r *request) (wire.Object, error) {
 	return wire.Obj("error", 0, "user_account_id", itoa(a.ID)), nil
 }
 
+// accountCall documents op 5.
+var accountCall = call{
+	summary: "Account detail",
+	tag:     "accounts",
+	fields:  []field{{"user_account_id", idField, true, ""}},
+	answer: succeeds(
+		openapi.Field("user_account_id", accountIDString),
+		openapi.Field("user_account_email", openapi.String()),
+		openapi.Field("user_timezone", openapi.String()),
+		openapi.Field("user_country", openapi.String()),
+		openapi.Field("user_language", openapi.String()),
+		openapi.Field("user_nickname", openapi.String()),
+		statusmodeField,
+		licenseFields[0],
+		trialField,
+		licenseFields[1],
+	).Example(map[string]any{"error": 0, "user_account_id": "22", "user_account_email": "sales@hitsteps.com",
+		"user_timezone": "8", "user_country": "my", "user_language": "en", "user_nickname": "Hitsteps",
+		"user_account_statusmode": "1", "user_license_code": "1", "user_trial_status": "0",
+		"user_license_expiry": "1586041271"}),
+}
+
 // accountDetail is op 5, account.
 func accountDetail(r *request) (wire.Object, error) {
 	a, err := r.accountField()
@@ -204,6 +263,21 @@ func accountDetail(r *request) (wire.Object, error) {
 		return nil, err
 	}
 	return a.detail(), nil
+}
+
+// accountEmailCall documents op 11.
+var accountEmailCall = call{
+	summary: "Change an account's e-mail",
+	tag:     "accounts",
+	fields: []field{
+		{"user_account_id", idField, true, ""},
+		{"new_email", textField, true, "lower-cased; error 8 unless a plausible address of at most 254 characters"},
+	},
+	answer: succeeds(
+		openapi.Field("oldemail", openapi.String()),
+		openapi.Field("newemail", openapi.String()),
+		openapi.Field("msg", openapi.String().Const("Email changed from old to new.")),
+	),
 }
 
 // changeEmail is op 11, account-email.
@@ -230,6 +304,17 @@ func changeEmail(r *request) (wire.Object, error) {
 	return wire.Obj("error", 0, "oldemail", a.Email, "newemail", email, "msg", "Email changed from old to new."), nil
 }
 
+// accountPasswordCall documents op 12.
+var accountPasswordCall = call{
+	summary: "Change an account's password",
+	tag:     "accounts",
+	fields: []field{
+		{"user_account_id", idField, true, ""},
+		{"new_password", textField, true, "verbatim, 6–128 characters (error 8 otherwise)"},
+	},
+	answer: succeeds(),
+}
+
 // changePassword is op 12, account-password.
 func changePassword(r *request) (wire.Object, error) {
 	id := r.id("user_account_id")
@@ -245,6 +330,23 @@ func changePassword(r *request) (wire.Object, error) {
 		return nil, err
 	}
 	return wire.Obj("error", 0), nil
+}
+
+// accountCreateCall documents op 13.
+var accountCreateCall = call{
+	summary: "Create an account under the whitelabel",
+	tag:     "accounts",
+	fields: []field{
+		{"email", textField, false, "required (or user_account_email); lower-cased"},
+		{"user_account_email", textField, false, "the same, under the name the lists use"},
+		{"password", textField, true, "verbatim, 6–128 characters"},
+		{"nickname", textField, false, "at most 64 characters; default: the e-mail's local part"},
+		{"language", textField, false, "two letters; default en"},
+	},
+	answer: succeeds(
+		openapi.Field("user_account_id", openapi.Integer().Describe("a number here")),
+		openapi.Field("msg", openapi.String().Const("Account created.")),
+	),
 }
 
 // createAccount is op 13, account-create. The document lost the e-mail

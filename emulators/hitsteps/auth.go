@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -93,6 +94,20 @@ func issueToken(s store.Scoped, token string, lifetime int64, initial bool) (str
 	_, err = s.Exec(`INSERT INTO hitsteps_tokens (token, tenant_id, issued_at, expires_at, initial)
 		VALUES (?, @tenant, ?, ?, ?)`, token, now, expires, initial)
 	return token, err
+}
+
+// loginCall documents op 1.
+var loginCall = call{
+	summary: "Receive a whitelabel token for the main account's username and password",
+	tag:     "auth",
+	fields: []field{
+		{"username", textField, true, "the main account's e-mail (compared case-insensitively)"},
+		{"password", textField, true, "used verbatim"},
+	},
+	answer: succeeds(
+		openapi.Field("main_account", openapi.String().Pattern(`^[0-9]+$`).Example("1234")),
+		openapi.Field("token", openapi.String().Pattern(`^[0-9a-f]{34}$`).Describe("new on every call; valid 30 days")),
+	),
 }
 
 // login is op 1, token: username and password of the main account for a

@@ -2,13 +2,38 @@ package hitsteps
 
 import (
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
-// reports are the dashboard pages op 22 links to.
-var reports = map[string]bool{
-	"dashboard": true, "online": true, "visitors": true, "pages": true, "referrers": true, "search": true,
-	"campaigns": true, "heatmap": true, "chat": true, "goals": true, "alerts": true, "uptime": true, "settings": true,
+// reportNames are the dashboard pages op 22 links to, in the reference's
+// order.
+func reportNames() []string {
+	return []string{"dashboard", "online", "visitors", "pages", "referrers", "search", "campaigns", "heatmap",
+		"chat", "goals", "alerts", "uptime", "settings"}
+}
+
+// reports are the report names as a set.
+var reports = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range reportNames() {
+		m[n] = true
+	}
+	return m
+}()
+
+// autologinCall documents op 22.
+var autologinCall = call{
+	summary: "A direct (autologin) link into the branded dashboard",
+	tag:     "statistics",
+	fields: []field{
+		{"website_id", idField, true, ""},
+		{"reportname", openapi.String().Strings(reportNames()...), true, "error 12 for any other"},
+	},
+	answer: succeeds(
+		openapi.Field("autologin_url", openapi.String().Format("uri")),
+		openapi.Field("simple_url", openapi.String().Format("uri")),
+	),
 }
 
 // autologin is op 22: a one-click login link into the whitelabel's

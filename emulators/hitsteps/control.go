@@ -10,15 +10,75 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
 // Control implements emu.Vendor: the helpers of reference §7 under
 // /_emulator/hitsteps (the server owns "tenants").
-func (e *Emulator) Control(g *gin.RouterGroup) {
-	g.POST("/visits", e.recordVisits)
-	g.GET("/invoices", e.listInvoices)
+func (e *Emulator) Control(r *openapi.Router) {
+	r.POST("/visits", recordVisitsOp, e.recordVisits)
+	r.GET("/invoices", listInvoicesOp, e.listInvoices)
+}
+
+// jsonCount is a control-plane integer: a JSON number or a numeric string.
+var jsonCount = openapi.OneOf(openapi.Integer().Min(0), openapi.String().Pattern(`^[0-9]+$`)).
+	Describe("a non-negative integer, as a number or a numeric string")
+
+// controlError is the control plane's {"error":"…"}.
+var controlError = openapi.Object(openapi.Field("error", openapi.String()))
+
+// recordVisitsOp declares POST /_emulator/hitsteps/visits.
+var recordVisitsOp = &openapi.Op{
+	Summary: "Record one day of a website's traffic (replacing that day's record)",
+	Tags:    []string{Name},
+	Body: &openapi.Body{Required: true, Content: []openapi.Media{openapi.JSON(func() *openapi.Schema {
+		props := []openapi.Prop{
+			openapi.Field("website_id", jsonCount),
+			openapi.Field("day", openapi.String().Pattern(`^[0-9]{8}$`).Describe("YYYYMMDD, a real date")),
+		}
+		for _, n := range counterNames {
+			props = append(props, openapi.Optional(n, jsonCount.Describe("missing: 0; bouncerate at most 100")))
+		}
+		return openapi.Object(props...)
+	}())}},
+	Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "the stored record and the website's new totals", func() *openapi.Schema {
+			props := []openapi.Prop{
+				openapi.Field("website_id", openapi.Integer()),
+				openapi.Field("day", openapi.String()),
+			}
+			for _, n := range counterNames {
+				props = append(props, openapi.Field(n, openapi.Integer()))
+			}
+			return openapi.Object(append(props,
+				openapi.Field("total_pageviews", openapi.Integer()),
+				openapi.Field("total_visitors", openapi.Integer()))...)
+		}()),
+		openapi.JSONAnswer(http.StatusBadRequest, "a field that breaks the rules, or an unknown field", controlError),
+		openapi.JSONAnswer(http.StatusNotFound, "website not found", controlError),
+	},
+}
+
+// listInvoicesOp declares GET /_emulator/hitsteps/invoices.
+var listInvoicesOp = &openapi.Op{
+	Summary: "The resellers' ledger of licence purchases, oldest first",
+	Tags:    []string{Name},
+	Params:  []openapi.Param{openapi.Query("main_account", openapi.String(), "only this reseller's")},
+	Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "the invoices", openapi.Object(openapi.Field("invoices", openapi.Array(openapi.Object(
+			openapi.Field("invoice_id", openapi.Integer()),
+			openapi.Field("main_account", openapi.String()),
+			openapi.Field("whitelabel_id", openapi.Integer()),
+			openapi.Field("user_account_id", openapi.Integer()),
+			openapi.Field("plan", openapi.Integer()),
+			openapi.Field("months", openapi.Integer()),
+			openapi.Field("amount", openapi.Number().Describe("the purchase's hitsteps_share")),
+			openapi.Field("created", openapi.Integer()),
+		))))),
+		openapi.JSONAnswer(http.StatusNotFound, "unknown main_account", controlError),
+	},
 }
 
 // recordVisits is POST /_emulator/hitsteps/visits: one day of a website's

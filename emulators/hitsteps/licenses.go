@@ -3,6 +3,7 @@ package hitsteps
 import (
 	"time"
 
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
@@ -39,6 +40,63 @@ type licenseChange struct {
 	months     int64
 	expiry     int64
 }
+
+// licenseAnswer is the answer of ops 18 and 19, keys in this order.
+var licenseAnswer = succeeds(
+	openapi.Field("msg", openapi.String().Strings("License activated", "License converted successfully")),
+	openapi.Field("license_converted", openapi.Integer().Enum(0, 1)),
+	openapi.Field("license_convert_old_plan", openapi.Integer()),
+	openapi.Field("license_convert_new_plan", openapi.Integer()),
+	openapi.Field("license_convert_old_price", openapi.Number()),
+	openapi.Field("license_convert_new_price", openapi.Number()),
+	openapi.Field("license_convert_old_price_days", openapi.Integer()),
+	openapi.Field("license_convert_new_price_days", openapi.Integer()),
+	openapi.Field("license_convert_total_days", openapi.Integer()),
+	openapi.Field("hitsteps_share", openapi.Number()),
+	openapi.Field("license_plan_id", openapi.Integer()),
+	openapi.Field("license_plan_name", openapi.String()),
+	openapi.Field("license_plan_months", openapi.Integer()),
+	openapi.Field("license_expiry", openapi.Integer().Describe("unix seconds")),
+	openapi.Field("license_expiry_processed", openapi.String().Format("date")),
+)
+
+// The licence calls, ops 16–19.
+var (
+	licenseTrialCall = call{
+		summary: "Start the 14-day Starter trial (once per account, not over an active licence)",
+		tag:     "licences",
+		fields:  []field{{"user_account_id", idField, true, ""}},
+		answer: succeeds(
+			openapi.Field("expire", openapi.Integer().Describe("unix seconds, a number")),
+			openapi.Field("msg", openapi.String().Const("Trial activated")),
+		),
+	}
+	licenseFreeCall = call{
+		summary: "Convert to the Free plan",
+		tag:     "licences",
+		fields:  []field{{"user_account_id", idField, true, ""}},
+		answer:  succeeds(openapi.Field("msg", openapi.String().Const("Free account activated"))),
+	}
+	licensePurchaseCall = call{
+		summary: "Purchase a licence, billed to the reseller",
+		tag:     "licences",
+		fields: []field{
+			{"user_account_id", idField, true, ""},
+			{"plan", signedField, true, "a paid plan: 0 Starter or 3 Pro"},
+			{"duration", countField, true, "months: 1, 3, 6, 9 or 12"},
+		},
+		answer: licenseAnswer,
+	}
+	licenseConvertCall = call{
+		summary: "Change plan pro rata, no fee",
+		tag:     "licences",
+		fields: []field{
+			{"user_account_id", idField, true, ""},
+			{"newplan", signedField, true, "0 Starter or 3 Pro"},
+		},
+		answer: licenseAnswer,
+	}
+)
 
 func (l licenseChange) answer() wire.Object {
 	return wire.Obj(

@@ -119,7 +119,7 @@ func TestStateLoadsAsSeed(t *testing.T) {
 	initial := tn.Token // ran out in 2031, and stays so in the dump
 	tn.Token = str(t, call(srv, "token", "username", tn.Username, "password", tn.Password), "token")
 	w := tn.WhitelabelID[0]
-	a := fmt.Sprint(num(t, tn.call(srv, "account-create", w, "email", "a@example.com", "password", "secret1", "nickname", "Al", "timezone", "5.5"), "user_account_id"))
+	a := fmt.Sprint(num(t, tn.call(srv, "account-create", w, "email", "a@example.com", "password", "secret1", "nickname", "Al"), "user_account_id"))
 	b := fmt.Sprint(num(t, tn.call(srv, "account-create", tn.WhitelabelID[1], "email", "b@example.com", "password", "secret2"), "user_account_id"))
 	tn.call(srv, "license-purchase", w, "user_account_id", a, "plan", "3", "duration", "12")
 	tn.call(srv, "license-trial", tn.WhitelabelID[1], "user_account_id", b)

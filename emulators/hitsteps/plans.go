@@ -1,6 +1,9 @@
 package hitsteps
 
-import "github.com/vendoremu/vendoremu/wire"
+import (
+	"github.com/vendoremu/vendoremu/openapi"
+	"github.com/vendoremu/vendoremu/wire"
+)
 
 // plan is a licence plan that can be bought; licence maths uses only its
 // monthly price.
@@ -22,6 +25,31 @@ func monthlyCents(code int64) int64 { return paidPlans[code].Cents }
 
 // money is an amount of cents as the JSON number the API writes: 8, 9.99.
 func money(cents int64) float64 { return float64(cents) / 100 }
+
+// planSchema is one plan of op 20: limits and price as strings, the price
+// variants (paid plans only) as numbers.
+var planSchema = func() *openapi.Schema {
+	var props []openapi.Prop
+	for _, k := range []string{"id", "name", "price", "hit", "hit_label", "sites", "history", "goal", "chat",
+		"chat_agent", "https", "label", "social", "heatmap_click", "heatmap_days", "uptime", "uptime_credits"} {
+		props = append(props, openapi.Field(k, openapi.String()))
+	}
+	for _, k := range []string{"y2price", "yprice", "mo9price", "mo6price"} {
+		props = append(props, openapi.Optional(k, openapi.Number()))
+	}
+	return openapi.Named("Plan", openapi.Object(props...))
+}()
+
+// plansCall documents op 20.
+var plansCall = call{
+	summary: "Plans and pricing: an object keyed by plan id (\"0\", \"-1\", \"3\"), without an error key",
+	tag:     "licences",
+	answer: openapi.Object(
+		openapi.Field("0", planSchema),
+		openapi.Field("-1", planSchema),
+		openapi.Field("3", planSchema),
+	),
+}
 
 // plansAnswer is op 20's answer: keyed by plan id in the document's order,
 // limits and price as strings, the price variants as numbers, and no

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -20,6 +21,7 @@ type operation struct {
 	access access
 	writes bool // runs in the write transaction
 	handle handler
+	doc    call // its fields and answer, for the OpenAPI document
 }
 
 const (
@@ -30,41 +32,43 @@ const (
 // operations are the 22 calls of reference §4, by path. Each answers GET
 // and POST alike.
 var operations = []operation{
-	{"/api/whitelabel/token", public, writes, login},
-	{"/api/whitelabel/whitelabels", byToken, reads, listWhitelabels},
-	{"/api/whitelabel/accounts", byWhitelabel, reads, listAccounts},
-	{"/api/whitelabel/account-id-by-email", byWhitelabel, reads, accountIDByEmail},
-	{"/api/whitelabel/account", byWhitelabel, reads, accountDetail},
-	{"/api/whitelabel/account-id-by-apikey", byWhitelabel, reads, accountIDByAPIKey},
-	{"/api/whitelabel/website-by-url", byWhitelabel, reads, websiteByHost(urlHost)},
-	{"/api/whitelabel/website-by-domain", byWhitelabel, reads, websiteByHost(normalizeHost)},
-	{"/api/whitelabel/website-by-apikey", byWhitelabel, reads, websiteByAPIKey},
-	{"/api/whitelabel/websites", byWhitelabel, reads, listWebsites},
-	{"/api/whitelabel/account-email", byWhitelabel, writes, changeEmail},
-	{"/api/whitelabel/account-password", byWhitelabel, writes, changePassword},
-	{"/api/whitelabel/account-create", byWhitelabel, writes, createAccount},
-	{"/api/whitelabel/website-add", byWhitelabel, writes, addWebsite(bareHost)},
-	{"/api/whitelabel/website-add-url", byWhitelabel, writes, addWebsite(urlHost)},
-	{"/api/whitelabel/license-trial", byWhitelabel, writes, startTrial},
-	{"/api/whitelabel/license-free", byWhitelabel, writes, convertToFree},
-	{"/api/whitelabel/license-purchase", byWhitelabel, writes, purchase},
-	{"/api/whitelabel/license-convert", byWhitelabel, writes, convert},
-	{"/api/whitelabel/plans", byWhitelabel, reads, listPlans},
-	{"/api/whitelabel/stats-7days", byWhitelabel, reads, stats7Days},
-	{"/api/whitelabel/autologin", byWhitelabel, reads, autologin},
+	{"/api/whitelabel/token", public, writes, login, loginCall},
+	{"/api/whitelabel/whitelabels", byToken, reads, listWhitelabels, whitelabelsCall},
+	{"/api/whitelabel/accounts", byWhitelabel, reads, listAccounts, accountsCall},
+	{"/api/whitelabel/account-id-by-email", byWhitelabel, reads, accountIDByEmail, accountIDByEmailCall},
+	{"/api/whitelabel/account", byWhitelabel, reads, accountDetail, accountCall},
+	{"/api/whitelabel/account-id-by-apikey", byWhitelabel, reads, accountIDByAPIKey, accountIDByAPIKeyCall},
+	{"/api/whitelabel/website-by-url", byWhitelabel, reads, websiteByHost(urlHost), websiteByURLCall},
+	{"/api/whitelabel/website-by-domain", byWhitelabel, reads, websiteByHost(normalizeHost), websiteByDomainCall},
+	{"/api/whitelabel/website-by-apikey", byWhitelabel, reads, websiteByAPIKey, websiteByAPIKeyCall},
+	{"/api/whitelabel/websites", byWhitelabel, reads, listWebsites, websitesCall},
+	{"/api/whitelabel/account-email", byWhitelabel, writes, changeEmail, accountEmailCall},
+	{"/api/whitelabel/account-password", byWhitelabel, writes, changePassword, accountPasswordCall},
+	{"/api/whitelabel/account-create", byWhitelabel, writes, createAccount, accountCreateCall},
+	{"/api/whitelabel/website-add", byWhitelabel, writes, addWebsite(bareHost), websiteAddCall},
+	{"/api/whitelabel/website-add-url", byWhitelabel, writes, addWebsite(urlHost), websiteAddURLCall},
+	{"/api/whitelabel/license-trial", byWhitelabel, writes, startTrial, licenseTrialCall},
+	{"/api/whitelabel/license-free", byWhitelabel, writes, convertToFree, licenseFreeCall},
+	{"/api/whitelabel/license-purchase", byWhitelabel, writes, purchase, licensePurchaseCall},
+	{"/api/whitelabel/license-convert", byWhitelabel, writes, convert, licenseConvertCall},
+	{"/api/whitelabel/plans", byWhitelabel, reads, listPlans, plansCall},
+	{"/api/whitelabel/stats-7days", byWhitelabel, reads, stats7Days, stats7DaysCall},
+	{"/api/whitelabel/autologin", byWhitelabel, reads, autologin, autologinCall},
 }
 
 // Routes implements emu.Vendor: every operation on GET and POST, 405
 // for other methods on a known path, 404 for any other path.
-func (e *Emulator) Routes(r *gin.Engine) {
+func (e *Emulator) Routes(r *openapi.Router) {
 	for _, op := range operations {
 		h := e.serve(op)
-		r.GET(op.path, h)
-		r.POST(op.path, h)
+		get, post := op.ops()
+		r.GET(op.path, get, h)
+		r.POST(op.path, post, h)
 	}
-	r.HandleMethodNotAllowed = true
-	r.NoRoute(func(c *gin.Context) { writeError(c, errUnknownCall) })
-	r.NoMethod(func(c *gin.Context) { writeError(c, errMethodNotAllowed) })
+	eng := r.Engine()
+	eng.HandleMethodNotAllowed = true
+	eng.NoRoute(func(c *gin.Context) { writeError(c, errUnknownCall) })
+	eng.NoMethod(func(c *gin.Context) { writeError(c, errMethodNotAllowed) })
 }
 
 // serve runs an operation in one transaction: authentication, the

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -65,6 +66,23 @@ func visitsBetween(s store.Scoped, websiteID int64, first, last string) ([]visit
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// stats7DaysCall documents op 21.
+var stats7DaysCall = call{
+	summary: "The 7 days ending yesterday (UTC, emulator clock), newest first",
+	tag:     "statistics",
+	fields:  []field{{"website_id", idField, true, ""}},
+	answer: func() *openapi.Schema {
+		props := []openapi.Prop{
+			openapi.Field("day", openapi.String().Pattern(`^[0-9]{8}$`)),
+			openapi.Field("date", openapi.String().Pattern(`^-?[0-9]+$`).Describe("unix seconds of the day's 00:00 UTC")),
+		}
+		for _, n := range counterNames {
+			props = append(props, openapi.Field(n, openapi.String().Pattern(`^[0-9]+$`)))
+		}
+		return list(openapi.Named("StatsDay", openapi.Object(props...)))
+	}(),
 }
 
 // stats7Days is op 21, stats-7days: the seven UTC days ending yesterday,

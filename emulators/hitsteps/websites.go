@@ -3,6 +3,7 @@ package hitsteps
 import (
 	"unicode/utf8"
 
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -116,6 +117,54 @@ func (r *request) websiteOfKey() (website, error) {
 	return r.websiteWhere(`w.api_key = ?`, key)
 }
 
+// websiteRecord is the website record W of ops 7–9.
+var websiteRecord = succeeds(
+	openapi.Field("user_email", openapi.String()),
+	openapi.Field("user_account_id", accountIDString),
+	openapi.Field("website_name", openapi.String()),
+	openapi.Field("website_url", openapi.String().Describe("the normalised host")),
+	openapi.Field("website_id", accountIDString),
+	openapi.Field("APIKey", openapi.String()),
+	openapi.Field("submission_date", openapi.String().Pattern(`^[0-9]+$`).Describe("unix seconds")),
+	openapi.Field("total_pageviews", openapi.Integer().Describe("a number")),
+	openapi.Field("total_visitors", openapi.Integer().Describe("a number")),
+)
+
+// accountIDByAPIKeyCall documents op 6.
+var accountIDByAPIKeyCall = call{
+	summary: "An account's id from one of its websites' API key",
+	tag:     "accounts",
+	fields:  []field{{"tracking_api_key", textField, true, "exact, case-sensitive"}},
+	answer: succeeds(
+		openapi.Field("user_account_id", openapi.Integer().Describe("a number here")),
+		openapi.Field("APIKey", openapi.String()),
+	),
+}
+
+// websiteByAPIKeyCall documents op 9.
+var websiteByAPIKeyCall = call{
+	summary: "Website detail by API key",
+	tag:     "websites",
+	fields:  []field{{"tracking_api_key", textField, true, "exact, case-sensitive"}},
+	answer:  websiteRecord,
+}
+
+// websiteByURLCall and websiteByDomainCall document ops 7 and 8.
+var (
+	websiteByURLCall = call{
+		summary: "Website detail by full URL",
+		tag:     "websites",
+		fields:  []field{{"website_url", textField, true, "an absolute http(s) URL"}},
+		answer:  websiteRecord,
+	}
+	websiteByDomainCall = call{
+		summary: "Website detail by domain",
+		tag:     "websites",
+		fields:  []field{{"website_url", textField, true, "a bare domain or a URL"}},
+		answer:  websiteRecord,
+	}
+)
+
 // accountIDByAPIKey is op 6, account-id-by-apikey.
 func accountIDByAPIKey(r *request) (wire.Object, error) {
 	w, err := r.websiteOfKey()
@@ -150,6 +199,22 @@ func websiteByHost(parse func(string) (string, bool)) handler {
 	}
 }
 
+// websitesCall documents op 10.
+var websitesCall = call{
+	summary: "The websites of an account, id ascending",
+	tag:     "websites",
+	fields:  []field{{"user_account_id", idField, true, ""}},
+	answer: list(openapi.Named("WebsiteEntry", openapi.Object(
+		openapi.Field("website_id", accountIDString),
+		openapi.Field("website_name", openapi.String()),
+		openapi.Field("website_url", openapi.String()),
+		openapi.Field("APIKey", openapi.String()),
+		openapi.Field("submission_date", openapi.String().Pattern(`^[0-9]+$`)),
+		openapi.Field("total_pageviews", openapi.Integer()),
+		openapi.Field("total_visitors", openapi.Integer()),
+	))),
+}
+
 // listWebsites is op 10, websites: an account's websites.
 func listWebsites(r *request) (wire.Object, error) {
 	a, err := r.accountField()
@@ -166,6 +231,39 @@ func listWebsites(r *request) (wire.Object, error) {
 	}
 	return wire.List(items, success), nil
 }
+
+// websiteAdded is the answer of ops 14 and 15.
+var websiteAdded = succeeds(
+	openapi.Field("msg", openapi.String().Const("Website added.")),
+	openapi.Field("APIKey", openapi.String().Pattern(`^[0-9a-f]{37}$`)),
+	openapi.Field("user_account_id", openapi.Integer()),
+	openapi.Field("website_id", openapi.Integer()),
+	openapi.Field("site_url", openapi.String().Describe("the stored (normalised) host")),
+)
+
+// websiteAddCall and websiteAddURLCall document ops 14 and 15.
+var (
+	websiteAddCall = call{
+		summary: "Add a website by bare host",
+		tag:     "websites",
+		fields: []field{
+			{"user_account_id", idField, true, ""},
+			{"site_name", textField, true, "at most 100 characters"},
+			{"site_url", textField, true, "a bare host: no scheme, path, query or fragment"},
+		},
+		answer: websiteAdded,
+	}
+	websiteAddURLCall = call{
+		summary: "Add a website by full URL",
+		tag:     "websites",
+		fields: []field{
+			{"user_account_id", idField, true, ""},
+			{"site_name", textField, true, "at most 100 characters"},
+			{"site_url", textField, true, "an absolute http(s) URL; its host is stored"},
+		},
+		answer: websiteAdded,
+	}
+)
 
 // addWebsite makes ops 14 and 15 (website-add, website-add-url), which
 // differ in what site_url may be.

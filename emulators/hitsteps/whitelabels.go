@@ -3,6 +3,7 @@ package hitsteps
 import (
 	"strconv"
 
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -42,6 +43,17 @@ func insertWhitelabel(s store.Scoped, w whitelabel) error {
 	_, err := s.Exec(`INSERT INTO hitsteps_whitelabels (id, tenant_id, brand, url) VALUES (?, @tenant, ?, ?)`,
 		w.ID, w.Brand, w.URL)
 	return err
+}
+
+// whitelabelsCall documents op 2.
+var whitelabelsCall = call{
+	summary: "The main account's whitelabels (brands), id ascending",
+	tag:     "auth",
+	answer: list(openapi.Named("Whitelabel", openapi.Object(
+		openapi.Field("whitelabel_id", openapi.String().Example("1")),
+		openapi.Field("whitelabel_brand", openapi.String().Example("Hitsteps")),
+		openapi.Field("whitelabel_url", openapi.String().Example("hitsteps.com")),
+	))),
 }
 
 // listWhitelabels is op 2, whitelabels: the token's main account's brands.

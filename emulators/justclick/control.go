@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -18,13 +19,76 @@ const maxControlBody = 1 << 20
 
 // Control implements emu.Vendor: the helpers of reference §7 for data
 // only the vendor's own product would make.
-func (e *Emulator) Control(g *gin.RouterGroup) {
-	g.POST("/groups", e.helper(http.StatusCreated, addGroupHelper))
-	g.POST("/subscriptions", e.helper(http.StatusOK, setSubscriptionsHelper))
-	g.POST("/partners", e.helper(http.StatusCreated, addPartnerHelper))
-	g.POST("/callbacks", e.helper(http.StatusCreated, setCallbackHelper))
-	g.DELETE("/callbacks", e.helper(http.StatusNoContent, deleteCallbackHelper))
+func (e *Emulator) Control(r *openapi.Router) {
+	r.POST("/groups", addGroupOp, e.helper(http.StatusCreated, addGroupHelper))
+	r.POST("/subscriptions", setSubscriptionsOp, e.helper(http.StatusOK, setSubscriptionsHelper))
+	r.POST("/partners", addPartnerOp, e.helper(http.StatusCreated, addPartnerHelper))
+	r.POST("/callbacks", setCallbackOp, e.helper(http.StatusCreated, setCallbackHelper))
+	r.DELETE("/callbacks", deleteCallbackOp, e.helper(http.StatusNoContent, deleteCallbackHelper))
 }
+
+// The helpers' bodies are read strictly (an unknown member is a 400), and
+// JSON null is the same as an absent member.
+var (
+	loginMember   = openapi.Field("login", openapi.String().Nullable().Describe("an existing account"))
+	controlErrors = []*openapi.Response{
+		openapi.JSONAnswer(http.StatusBadRequest, "a body the helper cannot use", controlError),
+		openapi.JSONAnswer(http.StatusNotFound, "unknown tenant, contact or subscription", controlError),
+	}
+	controlError = openapi.Object(openapi.Field("error", openapi.String()))
+	jsonNumber   = openapi.OneOf(openapi.Number(), openapi.String(), openapi.Null()).Describe("a number or a numeric string")
+)
+
+func helperOp(summary string, body *openapi.Schema, answer *openapi.Response, more ...*openapi.Response) *openapi.Op {
+	return &openapi.Op{
+		Summary:   summary,
+		Tags:      []string{Name},
+		Body:      &openapi.Body{Required: true, Content: []openapi.Media{openapi.JSON(body)}},
+		Responses: append(append([]*openapi.Response{answer}, controlErrors...), more...),
+	}
+}
+
+var (
+	addGroupOp = helperOp("Add a mailing group",
+		openapi.Object(loginMember,
+			openapi.Field("rass_name", openapi.String().Pattern(`^[A-Za-z0-9_-]{1,64}$`).Nullable()),
+			openapi.Optional("rass_title", openapi.String().Nullable().Describe("default: the name")),
+			openapi.Optional("auto", openapi.Boolean().Nullable()),
+			openapi.Optional("rass_id", jsonNumber)),
+		openapi.JSONAnswer(http.StatusCreated, "added", openapi.Object(
+			openapi.Field("rass_id", openapi.String()), openapi.Field("rass_name", openapi.String()),
+			openapi.Field("rass_title", openapi.String()), openapi.Field("auto", openapi.Boolean()))),
+		openapi.JSONAnswer(http.StatusConflict, "the name exists", controlError))
+	setSubscriptionsOp = helperOp("Set the status of a contact's subscriptions (e.g. the activation click)",
+		openapi.Object(loginMember,
+			openapi.Field("email", openapi.String().Nullable()),
+			openapi.Optional("rass_name", openapi.String().Nullable().Describe("absent: all the contact's subscriptions")),
+			openapi.Optional("status", openapi.String().Strings(statusWait, statusSubscribe, statusUnsubscribe,
+				statusUnsubscribeByService, statusInvalidEmail, "").Nullable().Describe("default STATUS_SUBSCRIBE"))),
+		openapi.JSONAnswer(http.StatusOK, "the number of subscriptions changed", openapi.Object(openapi.Field("updated", openapi.Integer()))))
+	addPartnerOp = helperOp("Add a partner and its daily statistics",
+		openapi.Object(loginMember,
+			openapi.Field("partner", openapi.String().Nullable()),
+			openapi.Optional("stats", openapi.Array(openapi.Object(
+				openapi.Field("date", openapi.String().Format("date").Nullable()),
+				openapi.Optional("clicks", jsonNumber), openapi.Optional("leads", jsonNumber),
+				openapi.Optional("bills", jsonNumber), openapi.Optional("earned", jsonNumber),
+				openapi.Optional("topay", jsonNumber), openapi.Optional("partners", jsonNumber),
+			)).Nullable())),
+		openapi.JSONAnswer(http.StatusCreated, "stored", openapi.Object(
+			openapi.Field("login", openapi.String()), openapi.Field("partner", openapi.String()),
+			openapi.Field("days", openapi.Integer().Describe("rows now stored")))))
+	setCallbackOp = helperOp("Set the account's order-callback URL",
+		openapi.Object(loginMember, openapi.Field("url", openapi.String().Format("uri").Nullable())),
+		openapi.JSONAnswer(http.StatusCreated, "set", openapi.Object(
+			openapi.Field("login", openapi.String()), openapi.Field("url", openapi.String()))))
+	deleteCallbackOp = &openapi.Op{
+		Summary:   "Remove the account's order-callback URL",
+		Tags:      []string{Name},
+		Params:    []openapi.Param{openapi.Query("login", openapi.String(), "the account").Require()},
+		Responses: append([]*openapi.Response{openapi.Empty(http.StatusNoContent, "removed")}, controlErrors...),
+	}
+)
 
 // helperFunc does one helper's work inside the write transaction.
 type helperFunc func(tx *store.Tx, body []byte, query url.Values) (any, error)

@@ -2,12 +2,14 @@ package justclick
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 )
 
@@ -19,36 +21,41 @@ type function struct {
 	// writes marks functions that change data (they run in the write
 	// transaction; the others in a read snapshot).
 	writes bool
+	// doc is its fields and result, for the OpenAPI document.
+	doc doc
 }
 
 // functions is the vendor's API, by lower-cased name.
-var functions = index(
+var functions = index(functionList...)
+
+// functionList is the vendor's API in the reference's order.
+var functionList = []function{
 	// subscribers and groups
-	function{"AddLeadToGroup", addLeadToGroup, true},
-	function{"UpdateSubscriberData", updateSubscriberData, true},
-	function{"DeleteSubscribe", deleteSubscribe, true},
-	function{"GetLeadGroups", getLeadGroups, false},
-	function{"GetLeadGroupStatuses", getLeadGroupStatuses, false},
-	function{"GetAllGroups", getAllGroups, false},
-	function{"GetCountSubscribe", getCountSubscribe, false},
+	function{"AddLeadToGroup", addLeadToGroup, true, addLeadToGroupDoc},
+	function{"UpdateSubscriberData", updateSubscriberData, true, updateSubscriberDataDoc},
+	function{"DeleteSubscribe", deleteSubscribe, true, deleteSubscribeDoc},
+	function{"GetLeadGroups", getLeadGroups, false, getLeadGroupsDoc},
+	function{"GetLeadGroupStatuses", getLeadGroupStatuses, false, getLeadGroupStatusesDoc},
+	function{"GetAllGroups", getAllGroups, false, getAllGroupsDoc},
+	function{"GetCountSubscribe", getCountSubscribe, false, getCountSubscribeDoc},
 	// orders and bills
-	function{"CreateOrder", createOrder, true},
-	function{"UpdateOrderStatus", updateOrderStatus, true},
-	function{"DeleteOrder", deleteOrder, true},
-	function{"GetBills", getBills, false},
-	function{"GetOrderInfo", getOrderInfo, false},
-	function{"getOrderDetails", getOrderDetails, false},
-	function{"GetOrders", getOrders, false},
-	function{"getOrdersWithGoods", getOrdersWithGoods, false},
+	function{"CreateOrder", createOrder, true, createOrderDoc},
+	function{"UpdateOrderStatus", updateOrderStatus, true, updateOrderStatusDoc},
+	function{"DeleteOrder", deleteOrder, true, deleteOrderDoc},
+	function{"GetBills", getBills, false, getBillsDoc},
+	function{"GetOrderInfo", getOrderInfo, false, getOrderInfoDoc},
+	function{"getOrderDetails", getOrderDetails, false, getOrderDetailsDoc},
+	function{"GetOrders", getOrders, false, getOrdersDoc},
+	function{"getOrdersWithGoods", getOrdersWithGoods, false, getOrdersWithGoodsDoc},
 	// goods
-	function{"GetAllGoods", getAllGoods, false},
-	function{"AddGood", addGood, true},
-	function{"UpdateGood", updateGood, true},
-	function{"DeleteGood", deleteGood, true},
+	function{"GetAllGoods", getAllGoods, false, getAllGoodsDoc},
+	function{"AddGood", addGood, true, addGoodDoc},
+	function{"UpdateGood", updateGood, true, updateGoodDoc},
+	function{"DeleteGood", deleteGood, true, deleteGoodDoc},
 	// domains and partners
-	function{"GetActiveDomainsList", getActiveDomainsList, false},
-	function{"GetPartnerStats", getPartnerStats, false},
-)
+	function{"GetActiveDomainsList", getActiveDomainsList, false, activeDomainDoc},
+	function{"GetPartnerStats", getPartnerStats, false, partnerStatsDoc},
+}
 
 func index(fns ...function) map[string]function {
 	m := make(map[string]function, len(fns))
@@ -60,10 +67,15 @@ func index(fns ...function) map[string]function {
 
 // Routes implements emu.Vendor. Every method reaches a function (a
 // non-POST is a form without fields); everything else is the 404.
-func (e *Emulator) Routes(r *gin.Engine) {
-	r.Any("/api/:function", e.serve)
-	r.Any("/u/:login/api/:function", e.serve)
-	r.NoRoute(notFound)
+func (e *Emulator) Routes(r *openapi.Router) {
+	var ops []openapi.Operation
+	for _, f := range functionList {
+		ops = append(ops, openapi.Operation{Method: http.MethodPost, Path: "/api/" + f.name, Op: f.doc.op()})
+	}
+	r.Dispatch(openapi.AllMethods, "/api/:function", e.serve, ops...)
+	// The path form names the account; the document has it as a server.
+	r.Also(openapi.AllMethods, "/u/:login/api/:function", e.serve)
+	r.Engine().NoRoute(notFound)
 }
 
 // request is one function call: the caller's account, its fields (hash

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 )
 
@@ -86,4 +87,7 @@ func (e *Emulator) auth(c *gin.Context) {
 		return
 	}
 	c.Set(tenantKey, t)
+	// The answers follow the tenant's dialect, and so does the document
+	// that describes them.
+	openapi.SetVariant(c, e.dialectOf(t).String())
 }

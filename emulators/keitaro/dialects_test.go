@@ -10,6 +10,7 @@ import (
 
 	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/emulators/keitaro"
+	"github.com/vendoremu/vendoremu/openapi"
 )
 
 // routeSweep is one call to every Admin API route, in an order in which
@@ -173,7 +174,7 @@ func TestRouteSweepCoversEveryRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := gin.New()
-	v.Routes(r)
+	v.Routes(openapi.NewRouter(r, v.OpenAPI()))
 	param := regexp.MustCompile(`:[a-z]+`)
 	n := 0
 	for _, route := range r.Routes() {

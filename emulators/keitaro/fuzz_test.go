@@ -34,6 +34,7 @@ var fuzzRoutes = []struct{ method, path string }{
 // answer is one of the tracker's (never a 500), in JSON.
 func FuzzAdminAPI(f *testing.F) {
 	srv := vtest.StartVendors(f, keitaro.New(keitaro.Config{}))
+	srv.LenientRequests()
 	seeds := []string{
 		`{"alias":"a1","name":"n","parameters":{"keyword":{"name":"k"}},"postbacks":[{"url":"u"}]}`,
 		`{"campaign_id":2,"type":"regular","schema":"offers","offers":[{"offer_id":3,"share":5}],"filters":[{"name":"ip","mode":"allow","payload":["1.2.3.4"]}]}`,
@@ -88,6 +89,7 @@ var reportRoutes = []struct{ method, path string }{
 // JSON.
 func FuzzReport(f *testing.F) {
 	srv := vtest.StartVendors(f, keitaro.New(keitaro.Config{}))
+	srv.LenientRequests()
 	for _, p := range []string{"/keitaro/Tx9pLm?keyword=a", "/keitaro/Tx9pLm?sub_id_1=b", "/keitaro/c8bL9W"} {
 		srv.Do("GET", p, nil, "User-Agent", "Mozilla/5.0 (iPhone) Mobile")
 	}
@@ -135,6 +137,7 @@ func FuzzReport(f *testing.F) {
 // redirects, pages or the tracker's texts, never a 500.
 func FuzzTraffic(f *testing.F) {
 	srv := vtest.StartVendors(f, keitaro.New(keitaro.Config{}))
+	srv.LenientRequests()
 	paths := []string{"/keitaro/Tx9pLm", "/keitaro/postback", "/keitaro/1a2b3c4/postback", "/keitaro/lp/offer", "/keitaro/HBWgh8"}
 	for i, q := range []string{"keyword=a&sub_id_1=%ZZ&cost=1e999", "subid=x&status=sale&payout=NaN", "subid=&tid[]=1",
 		"subid=x&_subid=y", "cost=-1&extra_param_1=<b>"} {

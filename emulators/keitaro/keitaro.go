@@ -20,6 +20,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/outbound"
 )
 
@@ -77,4 +78,4 @@ func (e *Emulator) InternalError(c *gin.Context) {
 }
 
 // Control implements emu.Vendor; see control.go.
-func (e *Emulator) Control(g *gin.RouterGroup) { e.control(g) }
+func (e *Emulator) Control(r *openapi.Router) { e.control(r) }

@@ -3,12 +3,14 @@ package mousestats
 import (
 	"database/sql"
 	"errors"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/vendoremu/vendoremu/form"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 )
 
@@ -128,6 +130,28 @@ func (a account) info(email, partnerID string, now time.Time) accountInfo {
 // loginName is the customer's name in the MouseStats panel.
 func loginName(email, partnerID string) string { return email + "(" + partnerID + ")" }
 
+// createAccountOp declares GET /api/CreateAccount.
+var createAccountOp = &openapi.Op{
+	ID:      "CreateAccount",
+	Summary: "Create a customer account in the partner's namespace, optionally with the free plan",
+	Tags:    []string{"partner"},
+	Params: []openapi.Param{
+		userEmailParam,
+		openapi.Query("_userPassword", openapi.String().MinLength(1).MaxLength(maxPasswordLen),
+			"1–128 characters; stored, never returned").Require(),
+		openapi.Query("_activeFreePlan", openapi.String().Example("true"),
+			"`true` in any letter case activates the free plan (SaneEgg, 30 days); anything else or nothing means no plan"),
+	},
+	Responses: []*openapi.Response{
+		textReply("created", openapi.String().Const(answerOK)),
+		permissionDenied,
+		textReply("_userEmail invalid, or _userPassword missing, empty or over 128 characters",
+			openapi.String().Const(string(errInvalidParameters))).AsError(),
+		textReply("the partner already has an account with this e-mail (compared case-insensitively)",
+			openapi.String().Const(string(errUserExists))).AsError(),
+	},
+}
+
 // createAccount is GET /api/CreateAccount.
 func createAccount(tx *store.Tx, partner store.Tenant, q form.Values) (any, error) {
 	email, err := userEmail(q)
@@ -149,6 +173,27 @@ func createAccount(tx *store.Tx, partner store.Tenant, q form.Values) (any, erro
 		return nil, err
 	}
 	return answerOK, nil
+}
+
+// accountInfoSchema is GetAccount's answer, keys in wire order.
+var accountInfoSchema = openapi.Named("Account", openapi.Object(
+	openapi.Field("Email", openapi.String().Describe("the e-mail as sent, followed by (partnerId): the panel login name").
+		Example("test@example.com(partnername)")),
+	openapi.Field("PlanName", openapi.String().Describe("SaneEgg for the free plan, \"\" without a plan").Example(freePlanName)),
+	openapi.Field("PlanDaysLeft", openapi.Integer().Min(0).Describe("whole days left, rounded up; 0 without a plan").Example(30)),
+	openapi.Field("PlanUsedHeatmapProjects", openapi.Integer().Min(0)),
+	openapi.Field("PlanUsedPlaybackProjects", openapi.Integer().Min(0)),
+	openapi.Field("PlanUsedHeatmapVisits", openapi.Integer().Min(0)),
+	openapi.Field("PlanUsedPlaybackVisits", openapi.Integer().Min(0)),
+))
+
+// getAccountOp declares GET /api/GetAccount.
+var getAccountOp = &openapi.Op{
+	ID:        "GetAccount",
+	Summary:   "One account's plan and usage",
+	Tags:      []string{"partner"},
+	Params:    []openapi.Param{userEmailParam},
+	Responses: []*openapi.Response{openapi.JSONAnswer(http.StatusOK, "the account", accountInfoSchema), permissionDenied, invalidParameters},
 }
 
 // getAccount is GET /api/GetAccount. Email echoes the e-mail as this

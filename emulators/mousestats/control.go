@@ -10,6 +10,7 @@ import (
 
 	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/form"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -20,9 +21,34 @@ import (
 //
 // MouseStats has no API for either (a partner upgrades a customer inside
 // the panel; usage grows as the customer's sites are tracked).
-func (e *Emulator) Control(g *gin.RouterGroup) {
-	g.PATCH("/accounts", e.patchAccount)
+func (e *Emulator) Control(r *openapi.Router) {
+	r.PATCH("/accounts", patchAccountOp, e.patchAccount)
 }
+
+// patchAccountOp declares PATCH /_emulator/mousestats/accounts.
+var patchAccountOp = &openapi.Op{
+	Summary: "Set a customer account's plan and usage (MouseStats has no API for either)",
+	Tags:    []string{Name},
+	Body: &openapi.Body{Required: true, Content: []openapi.Media{openapi.JSON(openapi.Object(
+		openapi.Field("partnerId", openapi.String().Describe("an existing partner")),
+		openapi.Field("email", openapi.String().Describe("the account, matched case-insensitively")),
+		openapi.Optional("planName", openapi.String().MaxLength(maxPlanNameLen).Nullable().Describe("\"\" for no plan")),
+		openapi.Optional("planDaysLeft", openapi.Integer().Min(0).Max(maxPlanDaysLeft).Nullable().
+			Describe("the plan ends N days from now: GetAccount answers exactly N")),
+		openapi.Optional("usedHeatmapProjects", openapi.Integer().Min(0).Max(maxCounter).Nullable()),
+		openapi.Optional("usedPlaybackProjects", openapi.Integer().Min(0).Max(maxCounter).Nullable()),
+		openapi.Optional("usedHeatmapVisits", openapi.Integer().Min(0).Max(maxCounter).Nullable()),
+		openapi.Optional("usedPlaybackVisits", openapi.Integer().Min(0).Max(maxCounter).Nullable()),
+	).Open().Describe("fields left out (or null) keep their values; unknown fields are ignored"))}},
+	Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "the account in GetAccount's shape (Email as stored at creation)", accountInfoSchema),
+		openapi.JSONAnswer(http.StatusBadRequest, "not a JSON object, a missing or wrong field, a value out of range", controlError),
+		openapi.JSONAnswer(http.StatusNotFound, "unknown partner, or no such account", controlError),
+	},
+}
+
+// controlError is the control plane's {"error":"…"}.
+var controlError = openapi.Object(openapi.Field("error", openapi.String()))
 
 // maxControlBody bounds a PATCH body; a real one is a few hundred bytes.
 const maxControlBody = 1 << 20

@@ -45,6 +45,7 @@ func FuzzAPI(f *testing.F) {
 		f.Add(uint8(i), q)
 	}
 	srv := start(f)
+	srv.LenientRequests()
 	h := srv.Handler()
 	f.Fuzz(func(t *testing.T, pick uint8, raw string) {
 		fn := apiFunctions[int(pick)%len(apiFunctions)]
@@ -89,6 +90,7 @@ func FuzzControl(f *testing.F) {
 		f.Add(uint8(i), body)
 	}
 	srv := start(f)
+	srv.LenientRequests()
 	h := srv.Handler()
 	targets := []struct {
 		method, path string

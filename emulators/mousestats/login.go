@@ -14,6 +14,7 @@ import (
 
 	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/form"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -52,6 +53,23 @@ func validHours(q form.Values) int {
 	return n
 }
 
+// generateLoginTokenOp declares GET /api/GenerateLoginToken.
+var generateLoginTokenOp = &openapi.Op{
+	ID:      "GenerateLoginToken",
+	Summary: "A one-time login token for a customer, for doLogin",
+	Tags:    []string{"partner"},
+	Params: []openapi.Param{
+		userEmailParam,
+		openapi.Query("_validHours", openapi.String().Example("1"),
+			"lifetime in hours, an integer 1–24; missing or anything else means 1 (never an error)"),
+	},
+	Responses: []*openapi.Response{
+		textReply("the token: 32 upper-case hex characters, valid once until it expires",
+			openapi.String().Pattern(`^[0-9A-F]{32}$`).Example("03C879E18F6AA4E15E1EB81C88E91B01")),
+		permissionDenied, invalidParameters,
+	},
+}
+
 // generateLoginToken is GET /api/GenerateLoginToken: a new 128-bit,
 // upper-case hex token that doLogin accepts once until it expires.
 func generateLoginToken(tx *store.Tx, partner store.Tenant, q form.Values) (any, error) {
@@ -73,6 +91,24 @@ func generateLoginToken(tx *store.Tx, partner store.Tenant, q form.Values) (any,
 		return nil, err
 	}
 	return token, nil
+}
+
+// doLoginOp declares GET /api/doLogin.
+var doLoginOp = &openapi.Op{
+	ID:      "doLogin",
+	Summary: "The browser's sign-in with a login token",
+	Tags:    []string{"browser"},
+	NoAuth:  true,
+	Params: []openapi.Param{openapi.Query("_token", openapi.String(),
+		"a token of GenerateLoginToken (compared case-insensitively)")},
+	Responses: []*openapi.Response{
+		openapi.Empty(http.StatusFound, "a valid token signs in (and is used up): to the panel with a session cookie; "+
+			"anything else: to the login page, no cookie").
+			WithHeader("Location", openapi.String().Pattern(`^(/mousestats)?/(panel/overview|login)$`),
+				"/mousestats/panel/overview or /mousestats/login (no prefix on the vendor's own listener)", true).
+			WithHeader("Set-Cookie", openapi.String().Pattern(`^mousestats_session=[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Lax$`),
+				"only on success", false),
+	},
 }
 
 // doLogin is GET /api/doLogin?_token=…, opened by the customer's browser:
@@ -146,6 +182,21 @@ func redirect(c *gin.Context, location string) {
 	empty(c, http.StatusFound)
 }
 
+// panelOp declares GET /panel/overview.
+var panelOp = &openapi.Op{
+	ID:      "panelOverview",
+	Summary: "The signed-in customer's panel page (a placeholder)",
+	Tags:    []string{"browser"},
+	NoAuth:  true,
+	Params: []openapi.Param{{In: "cookie", Name: sessionCookie, Schema: openapi.String().Pattern(`^[0-9a-f]{64}$`),
+		Description: "the session doLogin opened"}},
+	Responses: []*openapi.Response{
+		openapi.Answer(http.StatusOK, "the page, naming the signed-in customer", openapi.Media{Type: "text/html", Schema: openapi.String()}),
+		openapi.Empty(http.StatusFound, "no valid session: to the login page").
+			WithHeader("Location", openapi.String().Pattern(`^(/mousestats)?/login$`), "the login page", true),
+	},
+}
+
 // panelOverview is GET /panel/overview: the signed-in customer's page, or a
 // redirect to the login page without a valid session.
 func (e *Emulator) panelOverview(c *gin.Context) {
@@ -204,6 +255,15 @@ const loginPageHTML = `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>MouseStats login</title></head>
 <body><h1>MouseStats login</h1><p>Sign in through your partner's site.</p></body></html>
 `
+
+// loginPageOp declares GET /login.
+var loginPageOp = &openapi.Op{
+	ID:        "loginPage",
+	Summary:   "The panel's login page (a placeholder; it processes no form)",
+	Tags:      []string{"browser"},
+	NoAuth:    true,
+	Responses: []*openapi.Response{openapi.Answer(http.StatusOK, "the page", openapi.Media{Type: "text/html", Schema: openapi.String()})},
+}
 
 // loginPage is GET /login.
 func loginPage(c *gin.Context) {

@@ -88,7 +88,11 @@ func TestLoginTokenExpiry(t *testing.T) {
 			srv := start(t)
 			freeze(t, srv, "2031-03-01T10:00:00Z")
 			pairs := asDefault(append([]string{"_userEmail", "test@example.com"}, tc.validHours...)...)
-			early, late := token(t, srv, pairs...), token(t, srv, pairs...)
+			issuer := srv
+			if len(tc.validHours) > 0 && tc.validHours[0] != "_validHours" {
+				issuer = srv.Lenient() // a misspelled name is an unknown parameter, which the vendor ignores
+			}
+			early, late := token(t, issuer, pairs...), token(t, issuer, pairs...)
 			advance(t, srv, tc.hours)
 			advance(t, srv, "-1s")
 			wantSignedIn(t, doLogin(srv, early))
@@ -115,7 +119,7 @@ func TestDoLoginInvalidTokens(t *testing.T) {
 		"_Token=03C879E18F6AA4E15E1EB81C88E91B01", // misspelled name
 		"_token=%27+OR+1%3D1+--",                  // not a token at all
 	} {
-		wantLoginPage(t, srv.Do("GET", "/mousestats/api/doLogin?"+q, nil))
+		wantLoginPage(t, srv.Lenient().Do("GET", "/mousestats/api/doLogin?"+q, nil))
 	}
 	tok := token(t, srv, asDefault("_userEmail", "test@example.com")...)
 	wantLoginPage(t, srv.Do("GET", "/mousestats/api/doLogin?_token="+tok+"%20", nil))

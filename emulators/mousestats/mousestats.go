@@ -12,6 +12,7 @@ package mousestats
 import (
 	_ "embed"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -51,8 +52,10 @@ type Emulator struct {
 // New returns the factory the server builds the vendor with.
 func New(Config) emu.Factory {
 	return func(d emu.Deps) (emu.Vendor, error) {
-		e := &Emulator{deps: d}
-		e.functions = e.apiFunctions()
+		e := &Emulator{deps: d, functions: map[string]gin.HandlerFunc{}}
+		for _, f := range e.apiFunctions() {
+			e.functions[strings.ToLower(f.name)] = f.handle
+		}
 		return e, nil
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/vendoremu/vendoremu/openapi"
 )
 
 // Routes implements emu.Vendor. Every path answers GET only; another
@@ -17,22 +19,34 @@ import (
 //	GET /api/doLogin?_token=…     browser: token → panel session, 302
 //	GET /panel/overview           browser: the signed-in panel page
 //	GET /login                    browser: the login page
-func (e *Emulator) Routes(r *gin.Engine) {
-	r.HandleMethodNotAllowed = true
-	r.GET("/api/:function", e.api)
-	r.GET(panelPath, e.panelOverview)
-	r.GET(loginPath, loginPage)
-	r.NoRoute(notFound)
-	r.NoMethod(e.methodNotAllowed)
+func (e *Emulator) Routes(r *openapi.Router) {
+	eng := r.Engine()
+	eng.HandleMethodNotAllowed = true
+	var ops []openapi.Operation
+	for _, f := range e.apiFunctions() {
+		ops = append(ops, openapi.Operation{Method: http.MethodGet, Path: "/api/" + f.name, Op: f.op})
+	}
+	r.Dispatch([]string{http.MethodGet}, "/api/:function", e.api, ops...)
+	r.GET(panelPath, panelOp, e.panelOverview)
+	r.GET(loginPath, loginPageOp, loginPage)
+	eng.NoRoute(notFound)
+	eng.NoMethod(e.methodNotAllowed)
+}
+
+// apiFunction is one function under /api/, in the vendor's spelling.
+type apiFunction struct {
+	name   string
+	op     *openapi.Op
+	handle gin.HandlerFunc
 }
 
 // apiFunctions is the table behind /api/:function.
-func (e *Emulator) apiFunctions() map[string]gin.HandlerFunc {
-	return map[string]gin.HandlerFunc{
-		"createaccount":      e.partnerCall(writes, createAccount),
-		"getaccount":         e.partnerCall(readsOnly, getAccount),
-		"generatelogintoken": e.partnerCall(writes, generateLoginToken),
-		"dologin":            e.doLogin,
+func (e *Emulator) apiFunctions() []apiFunction {
+	return []apiFunction{
+		{"CreateAccount", createAccountOp, e.partnerCall(writes, createAccount)},
+		{"GetAccount", getAccountOp, e.partnerCall(readsOnly, getAccount)},
+		{"GenerateLoginToken", generateLoginTokenOp, e.partnerCall(writes, generateLoginToken)},
+		{"doLogin", doLoginOp, e.doLogin},
 	}
 }
 

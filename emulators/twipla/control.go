@@ -18,6 +18,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -36,10 +37,115 @@ const dashboardBase = "https://app-3as.visitor-analytics.io/"
 
 // Control implements emu.Vendor: the helpers of §7 under
 // /_emulator/twipla (the server owns "tenants").
-func (e *Emulator) Control(g *gin.RouterGroup) {
-	g.POST("/tokens", e.control(e.mintToken))
-	g.POST("/sessions", e.control(e.recordSessions))
-	g.GET("/dashboard-url", e.control(e.dashboardURL))
+func (e *Emulator) Control(r *openapi.Router) {
+	r.POST("/tokens", mintTokenOp, e.control(e.mintToken))
+	r.POST("/sessions", recordSessionsOp, e.control(e.recordSessions))
+	r.GET("/dashboard-url", dashboardURLOp, e.control(e.dashboardURL))
+}
+
+// controlErrorSchema is the control plane's {"error":"…"}.
+var controlErrorSchema = openapi.Object(openapi.Field("error", openapi.String()))
+
+func controlErrorAnswer(status int, desc string) *openapi.Response {
+	return openapi.JSONAnswer(status, desc, controlErrorSchema)
+}
+
+// mintTokenOp declares POST /_emulator/twipla/tokens.
+var mintTokenOp = &openapi.Op{
+	Summary: "Mint an RS256 token with the built-in test key",
+	Tags:    []string{Name},
+	Body: &openapi.Body{Required: true, Content: []openapi.Media{openapi.JSON(openapi.Object(
+		openapi.Field("intpId", openapi.String()),
+		openapi.Optional("role", openapi.String().Strings(roleINTP, roleINTPC).Nullable()),
+		openapi.Optional("intpcId", openapi.String().Nullable().Describe("required for role intpc; need not exist")),
+		openapi.Optional("ttl", openapi.OneOf(openapi.String(), openapi.Integer(), openapi.Null()).
+			Describe("a Go duration (\"10m\", \"-5m\") or integer seconds; default 10 minutes")),
+	).Open())}},
+	Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "the token", openapi.Object(
+			openapi.Field("token", openapi.String()),
+			openapi.Field("iat", openapi.Integer()),
+			openapi.Field("exp", openapi.Integer()),
+			openapi.Field("expiresAt", timestamp()),
+		)),
+		controlErrorAnswer(http.StatusBadRequest, "a bad field, or a tenant with its own public key"),
+		controlErrorAnswer(http.StatusNotFound, "unknown intpId"),
+	},
+}
+
+// recordSessionsOp declares POST /_emulator/twipla/sessions.
+var recordSessionsOp = &openapi.Op{
+	Summary: "Record visitor sessions for a website (they feed the analytics and the consumption counters)",
+	Tags:    []string{Name},
+	Body: &openapi.Body{Required: true, Content: []openapi.Media{openapi.JSON(openapi.Object(
+		openapi.Field("intpId", openapi.String()),
+		openapi.Field("intpWebsiteId", openapi.String()),
+		openapi.Field("sessions", openapi.Array(func() *openapi.Schema {
+			count := openapi.Integer().Min(0).Nullable()
+			props := []openapi.Prop{
+				openapi.Optional("visitorId", openapi.String().Nullable()),
+				openapi.Optional("startedAt", openapi.String().Format("date-time").Nullable()),
+				openapi.Optional("duration", count.Describe("seconds, default 60")),
+				openapi.Optional("pageViews", openapi.Integer().Min(1).Nullable().Describe("default 1")),
+				openapi.Optional("events", count),
+				openapi.Optional("recorded", openapi.Boolean().Nullable()),
+				openapi.Optional("heatmapIncrements", count),
+				openapi.Optional("pollAnswers", count),
+				openapi.Optional("surveyAnswers", count),
+				openapi.Optional("funnelMatches", count),
+			}
+			for _, d := range dimensionNames() {
+				props = append(props, openapi.Optional(d, openapi.String().Nullable()))
+			}
+			return openapi.Object(props...).Open()
+		}()).MinItems(1).MaxItems(maxSessions)),
+	).Open())}},
+	Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusCreated, "recorded", openapi.Object(
+			openapi.Field("recorded", openapi.Integer()),
+			openapi.Field("sessions", openapi.Array(sessionSchema)),
+			openapi.Field("consumption", consumptionSchema),
+		)),
+		controlErrorAnswer(http.StatusBadRequest, "a bad field, or an inactive website"),
+		controlErrorAnswer(http.StatusNotFound, "unknown INTP or website"),
+	},
+}
+
+// dashboardURLOp declares GET /_emulator/twipla/dashboard-url.
+var dashboardURLOp = &openapi.Op{
+	Summary: "What the real dashboard iframe would show for the same query",
+	Tags:    []string{Name},
+	Params: []openapi.Param{
+		openapi.Query("intpcToken", openapi.String(), "an INTPC JWT"),
+		openapi.Query("intpc_token", openapi.String(), "alias of intpcToken"),
+		openapi.Query("websiteToken", openapi.String(), "a refreshToken of the API-key login"),
+		openapi.Query("externalWebsiteId", openapi.String(), "required with an INTPC token"),
+		openapi.Query("upgradePackageId", openapi.String(), ""),
+		openapi.Query("allowUpgrade", openapi.String(), ""),
+		openapi.Query("locale", openapi.String(), "two lower-case letters, else en"),
+		openapi.Query("timezone", openapi.String(), "an IANA name, else UTC"),
+		openapi.Query("startDate", openapi.String(), "YYYY-MM-DD"),
+		openapi.Query("endDate", openapi.String(), "YYYY-MM-DD"),
+	},
+	Responses: []*openapi.Response{
+		openapi.JSONAnswer(http.StatusOK, "the screen", openapi.Object(
+			openapi.Field("ok", openapi.Boolean()),
+			openapi.Field("screen", openapi.String().Strings("dashboard", "checkout", "error")),
+			openapi.Field("reason", openapi.String().Nullable()),
+			openapi.Field("intpId", openapi.String().Nullable()),
+			openapi.Field("intpCustomerId", openapi.String().Nullable()),
+			openapi.Field("intpWebsiteId", openapi.String().Nullable()),
+			openapi.Field("websiteId", openapi.String().Nullable()),
+			openapi.Field("access", openapi.String().Nullable().Describe("owner, a contributor role, or apiKey")),
+			openapi.Field("locale", openapi.String()),
+			openapi.Field("timezone", openapi.String()),
+			openapi.Field("startDate", openapi.String().Nullable()),
+			openapi.Field("endDate", openapi.String().Nullable()),
+			openapi.Field("upgradePackageId", openapi.String().Nullable()),
+			openapi.Field("url", openapi.String().Format("uri")),
+		)),
+		controlErrorAnswer(http.StatusBadRequest, "no token parameter, or an INTPC token without externalWebsiteId"),
+	},
 }
 
 // control runs a helper: its result is answered as JSON with its status,

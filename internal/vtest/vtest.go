@@ -12,11 +12,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/openapi"
 	"github.com/vendoremu/vendoremu/server"
 	"github.com/vendoremu/vendoremu/store"
 )
@@ -25,12 +27,25 @@ import (
 type Server struct {
 	*server.Server
 	// URL is the shared listener's base URL, e.g. "http://127.0.0.1:40123".
-	URL string
-	t   testing.TB
+	URL   string
+	t     testing.TB
+	check *Checker
+	// lenient requests may break the documents (their answers may not).
+	lenient bool
 }
 
+// NoCheck, as server.Config.Check, turns the OpenAPI check off for a test
+// whose exchanges are deliberately not the documents' (one that sends a
+// fault's own answer through a vendor handler, say).
+func NoCheck(openapi.Exchange) {}
+
 // Start runs a server with the given vendors until the test ends. cfg may
-// leave Addr and DB empty (loopback port 0, in memory).
+// leave Addr and DB empty (loopback port 0, in memory). Unless cfg.Check is
+// set or t is a benchmark, every exchange with the server is validated
+// against its OpenAPI
+// documents (openapi/validate): a request or answer the documents do not
+// describe fails the test — the one whose Do or Send made it, or t when
+// it ends.
 func Start(t testing.TB, cfg server.Config) *Server {
 	t.Helper()
 	if cfg.Addr == "" {
@@ -39,9 +54,25 @@ func Start(t testing.TB, cfg server.Config) *Server {
 	if cfg.DB == "" {
 		cfg.DB = store.Memory
 	}
+	var chk *Checker
+	// Benchmarks measure the server as it runs in production, without the
+	// check.
+	if _, bench := t.(*testing.B); cfg.Check == nil && !bench {
+		chk = NewChecker()
+		cfg.Check = chk.Check
+	}
 	srv, err := server.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("vtest: build server: %v", err)
+	}
+	if chk != nil {
+		if err := chk.Use(srv.Documents()); err != nil {
+			srv.Close()
+			t.Fatalf("vtest: the OpenAPI documents: %v", err)
+		}
+		// Registered before the shutdown below, so it runs after it and
+		// sees every exchange.
+		t.Cleanup(func() { chk.Report(t) })
 	}
 	if err := srv.Start(); err != nil {
 		srv.Close()
@@ -54,7 +85,7 @@ func Start(t testing.TB, cfg server.Config) *Server {
 			t.Errorf("vtest: shutdown: %v", err)
 		}
 	})
-	return &Server{Server: srv, URL: "http://" + srv.Addr(), t: t}
+	return &Server{Server: srv, URL: "http://" + srv.Addr(), t: t, check: chk}
 }
 
 // StartVendors runs a server with just the given vendors.
@@ -69,6 +100,26 @@ func (s *Server) With(t testing.TB) *Server {
 	c := *s
 	c.t = t
 	return &c
+}
+
+// Lenient returns the server for requests that break the OpenAPI
+// documents on purpose (an unknown parameter the vendor must ignore, a
+// fuzz target's input): their answers are still checked.
+func (s *Server) Lenient() *Server {
+	c := *s
+	c.lenient = true
+	return &c
+}
+
+// LenientRequests lets every later request to the server break the OpenAPI
+// documents, however it is sent (a fuzz target serving Handler directly);
+// answers are still checked.
+func (s *Server) LenientRequests() {
+	if s.check != nil {
+		s.check.mu.Lock()
+		s.check.lenientAll = true
+		s.check.mu.Unlock()
+	}
 }
 
 // Response is what a test request got back.
@@ -115,6 +166,19 @@ func (s *Server) Do(method, path string, body any, headers ...string) Response {
 func (s *Server) Send(req *http.Request) Response {
 	s.t.Helper()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if s.lenient && s.check != nil {
+		l := lenientRequest{req.Method, req.URL.Path, req.URL.RawQuery}
+		s.check.mu.Lock()
+		s.check.lenient = append(s.check.lenient, l)
+		s.check.mu.Unlock()
+		defer func() {
+			s.check.mu.Lock()
+			if i := slices.Index(s.check.lenient, l); i >= 0 {
+				s.check.lenient = slices.Delete(s.check.lenient, i, i+1)
+			}
+			s.check.mu.Unlock()
+		}()
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		s.t.Fatalf("vtest: %s %s: %v", req.Method, req.URL, err)
@@ -124,6 +188,7 @@ func (s *Server) Send(req *http.Request) Response {
 	if err != nil {
 		s.t.Fatalf("vtest: read body: %v", err)
 	}
+	s.check.Report(s.t)
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: string(b)}
 }
 
