@@ -276,4 +276,3 @@ func twiplaTest(c *ciClient, i int64) error {
 	}
 	return c.reset("twipla", t.IntpID)
 }
-
