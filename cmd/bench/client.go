@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -32,6 +33,7 @@ func load(addr string, t *target, clients int, d time.Duration) (result, error) 
 		errs []error
 	)
 	stop := time.Now().Add(d)
+	cpu0 := cpuTime()
 	began := time.Now()
 	for range clients {
 		wg.Add(1)
@@ -48,11 +50,25 @@ func load(addr string, t *target, clients int, d time.Duration) (result, error) 
 	}
 	wg.Wait()
 	elapsed := time.Since(began)
+	cpu := cpuTime() - cpu0
 	if len(errs) > 0 {
 		return result{}, errors.Join(errs...)
 	}
 	slices.Sort(lat)
-	return result{rps: float64(len(lat)) / elapsed.Seconds(), p99: percentile(lat, 0.99)}, nil
+	return result{
+		rps: float64(len(lat)) / elapsed.Seconds(),
+		p99: percentile(lat, 0.99),
+		cpu: cpu / time.Duration(max(len(lat), 1)),
+	}, nil
+}
+
+// cpuTime is the CPU time the process has used (user and system). Per
+// request, it is a steadier figure than throughput on a machine that other
+// work shares.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // client is one keep-alive connection sending requests until stop.

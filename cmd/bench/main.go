@@ -158,12 +158,16 @@ func ratios(addr string, o options) error {
 		}
 	}
 	fmt.Printf("%d rounds of %v per target and side; medians\n\n", o.rounds, o.duration)
-	fmt.Printf("%-22s %12s %12s %7s   %9s %9s %7s\n", "target", "emulator/s", "bare/s", "ratio", "emu p99", "bare p99", "p99 ×")
+	fmt.Printf("%-18s %10s %10s %6s   %9s %9s %6s   %8s %8s %6s\n", "target", "emulator/s", "bare/s", "ratio",
+		"emu p99", "bare p99", "p99 ×", "emu CPU", "bare CPU", "ratio")
 	for _, t := range sel {
 		e, b := median(t.emu), median(t.bareRes)
-		fmt.Printf("%-22s %12.0f %12.0f %6.2f×   %9v %9v %6.2f×\n", t.name, e.rps, b.rps, e.rps/b.rps,
-			e.p99.Round(time.Microsecond), b.p99.Round(time.Microsecond), float64(e.p99)/float64(b.p99))
+		fmt.Printf("%-18s %10.0f %10.0f %5.2f×   %9v %9v %5.2f×   %6.0fµs %6.0fµs %5.2f×\n", t.name, e.rps, b.rps, e.rps/b.rps,
+			e.p99.Round(time.Microsecond), b.p99.Round(time.Microsecond), float64(e.p99)/float64(b.p99),
+			us(e.cpu), us(b.cpu), float64(b.cpu)/float64(e.cpu))
 	}
+	fmt.Println("\nratio: emulator throughput / bare throughput; p99 ×: emulator p99 / bare p99; CPU: process CPU time")
+	fmt.Println("per request (the load client included), and bare CPU / emulator CPU: the throughput ratio on idle cores.")
 	return nil
 }
 
@@ -190,18 +194,21 @@ func profile(addr string, sel []*target, o options) error {
 type result struct {
 	rps float64
 	p99 time.Duration
+	cpu time.Duration // process CPU time per request, client included
 }
 
 // median is the median of each figure on its own.
 func median(rs []result) result {
 	rps := make([]float64, len(rs))
 	p99 := make([]time.Duration, len(rs))
+	cpu := make([]time.Duration, len(rs))
 	for i, r := range rs {
-		rps[i], p99[i] = r.rps, r.p99
+		rps[i], p99[i], cpu[i] = r.rps, r.p99, r.cpu
 	}
 	slices.Sort(rps)
 	slices.Sort(p99)
-	return result{rps[len(rps)/2], p99[len(p99)/2]}
+	slices.Sort(cpu)
+	return result{rps[len(rps)/2], p99[len(p99)/2], cpu[len(cpu)/2]}
 }
 
 // percentile of sorted durations.
@@ -211,3 +218,5 @@ func percentile(sorted []time.Duration, q float64) time.Duration {
 	}
 	return sorted[int(q*float64(len(sorted)-1))]
 }
+
+func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }

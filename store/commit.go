@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Group commit. Write transactions that queue for the one write
+// connection at the same moment share one SQLite transaction: each runs in
+// turn, in a savepoint of its own (rolled back alone when it fails), and
+// the last of the group commits for all. Every writer is answered only
+// after that commit, so an acknowledged write is exactly as durable as
+// with a commit of its own; what the group saves is the per-commit work
+// (locks, WAL frames of the pages several writers touch, the wal-index).
+// A writer that finds nobody queued behind it commits at once, so a lone
+// writer waits for no one.
+
+// maxGroup bounds a group, so that the first writer of a busy moment is
+// not kept waiting behind too many others.
+const maxGroup = 32
+
+// group is one SQLite transaction and the writers sharing it.
+type group struct {
+	tx      *sql.Tx
+	members int
+	// broken is set when the transaction's state is unknown (a savepoint
+	// could not be rolled back or released): it is rolled back whole.
+	broken bool
+	// over is set when the first writer failed without a savepoint and
+	// rolled the transaction back: nobody else may join.
+	over bool
+	done chan struct{}
+	err  error
+}
+
+// errGroupRolledBack is what the writers of a broken group get.
+var errGroupRolledBack = errors.New("store: the write was rolled back with its commit group")
+
+// Write runs fn in a write transaction: it is committed when fn returns nil
+// and rolled back when fn returns an error or panics, so a handler that
+// validates inside fn never leaves a partial write. Write returns once the
+// transaction is committed (durable), or with the reason it was not.
+// Writers queue for the single write connection instead of failing with
+// "database is locked". fn must not call Read or Write itself.
+func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	if err := s.base.Err(); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	s.waiting.Add(1)
+	s.wmu.Lock()
+	s.waiting.Add(-1)
+	g := s.group
+	if g == nil {
+		sqlTx, err := s.writer.BeginTx(s.base, nil)
+		if err != nil {
+			s.wmu.Unlock()
+			return fmt.Errorf("begin: %w", err)
+		}
+		g = &group{tx: sqlTx, done: make(chan struct{})}
+		s.group = g
+	}
+	g.members++
+	err, panicked := s.runMember(g, fn)
+	if g.over || g.broken || g.members >= maxGroup || s.waiting.Load() == 0 {
+		s.group = nil
+		g.err = g.finish()
+		s.groupEnded()
+		close(g.done)
+	}
+	s.wmu.Unlock()
+	if panicked != nil {
+		panic(panicked)
+	}
+	if err != nil {
+		return err
+	}
+	<-g.done
+	return g.err
+}
+
+// runMember runs one writer's fn in the group's transaction. The first
+// writer needs no savepoint: when it fails, the transaction is rolled back
+// whole and nobody else joins it. The others run in a savepoint, rolled
+// back alone when they fail. A panic is returned (after the rollback) for
+// Write to raise again once the group is taken care of.
+func (s *Store) runMember(g *group, fn func(tx *Tx) error) (err error, panicked any) {
+	bg := context.Background()
+	first := g.members == 1
+	if !first {
+		if _, err := g.tx.ExecContext(bg, "SAVEPOINT member"); err != nil {
+			g.broken = true
+			return fmt.Errorf("begin: %w", err), nil
+		}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			panicked = r
+		}
+		failed := err != nil || panicked != nil
+		switch {
+		case first && failed:
+			g.tx.Rollback() //nolint:errcheck // the connection is released either way
+			g.over = true
+		case first:
+		case failed:
+			if _, rerr := g.tx.ExecContext(bg, "ROLLBACK TO member"); rerr != nil {
+				g.broken = true
+			}
+			if _, rerr := g.tx.ExecContext(bg, "RELEASE member"); rerr != nil {
+				g.broken = true
+			}
+		default:
+			if _, rerr := g.tx.ExecContext(bg, "RELEASE member"); rerr != nil {
+				g.broken = true
+			}
+		}
+	}()
+	tx := &Tx{ctx: s.base, tx: g.tx, store: s, write: true}
+	return fn(tx), nil
+}
+
+// finish commits the group's transaction, or rolls it back when it broke.
+func (g *group) finish() error {
+	switch {
+	case g.over:
+		return nil // rolled back by its only member, which has its error
+	case g.broken:
+		g.tx.Rollback() //nolint:errcheck // the writers get errGroupRolledBack
+		return errGroupRolledBack
+	}
+	if err := g.tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}

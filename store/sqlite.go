@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// Connection settings. Statements are prepared once per connection and
+// kept (the driver's LRU cache; a tenant-scoped query's text is the same
+// for every tenant, see Scoped). Pages are read through a memory map, which
+// every connection shares with the OS page cache, on top of a modest
+// private page cache per connection.
+const (
+	stmtCacheSize = 256
+	pageCacheKiB  = 16 << 10  // PRAGMA cache_size, per connection
+	mmapBytes     = 256 << 20 // PRAGMA mmap_size
+	readers       = 8         // concurrent read connections
+)
+
+// connector opens connections of one pool (the writer or the readers) with
+// the store's hooks installed, without registering a driver globally.
+type connector struct {
+	dsn    string
+	driver *sqlite3.SQLiteDriver
+}
+
+func (c *connector) Connect(context.Context) (driver.Conn, error) { return c.driver.Open(c.dsn) }
+func (c *connector) Driver() driver.Driver                        { return c.driver }
+
+// dsn is the data source name of the database file at path: WAL, foreign
+// keys, the statement cache and the page caches; synchronous NORMAL for a
+// file the user keeps (a commit survives the process being killed; only a
+// power loss may take the last ones), OFF for the private file behind
+// Memory, whose data dies with the process anyway.
+func dsn(path string, durable bool) string {
+	sync := "NORMAL"
+	if !durable {
+		sync = "OFF"
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=" + sync +
+		"&_stmt_cache_size=" + strconv.Itoa(stmtCacheSize) +
+		"&_cache_size=-" + strconv.Itoa(pageCacheKiB)
+}
+
+// openPools opens the writer (one connection: every write is serialised
+// there) and the readers on the database file at path.
+func (s *Store) openPools(path string, durable bool) error {
+	common := dsn(path, durable)
+	s.writer = sql.OpenDB(&connector{common + "&_txlock=immediate", &sqlite3.SQLiteDriver{ConnectHook: s.writerConnected}})
+	s.writer.SetMaxOpenConns(1)
+	s.writer.SetMaxIdleConns(1)
+	s.writer.SetConnMaxLifetime(0)
+	s.writer.SetConnMaxIdleTime(0)
+	s.reader = sql.OpenDB(&connector{common + "&_txlock=deferred&_query_only=true", &sqlite3.SQLiteDriver{ConnectHook: readerConnected}})
+	s.reader.SetMaxOpenConns(readers)
+	s.reader.SetMaxIdleConns(readers)
+	s.reader.SetConnMaxLifetime(0)
+	s.reader.SetConnMaxIdleTime(0)
+	return nil
+}
+
+// openMemory opens Memory: a private database file in a temporary directory
+// of its own, removed by Close, so that reads run on a pool of connections
+// beside the writer as they do on a file (one in-memory connection would
+// serialise every read behind every write). Where no temporary directory
+// can be written it falls back to one in-memory connection.
+func (s *Store) openMemory() error {
+	removeStaleMemoryDirs()
+	dir, err := os.MkdirTemp("", memoryDirPrefix+strconv.Itoa(os.Getpid())+"-")
+	if err == nil {
+		s.tempDir = dir
+		return s.openPools(filepath.Join(dir, "memory.db"), false)
+	}
+	db := sql.OpenDB(&connector{"file::memory:?_foreign_keys=on&_txlock=immediate&_stmt_cache_size=" + strconv.Itoa(stmtCacheSize),
+		&sqlite3.SQLiteDriver{ConnectHook: s.writerConnected}})
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	s.writer, s.reader = db, db
+	return nil
+}
+
+// memoryDirPrefix names the temporary directories behind Memory; the
+// process id follows, so that a later start can remove the directories of
+// processes that were killed before their Close.
+const memoryDirPrefix = "vendoremu-memory-"
+
+func removeStaleMemoryDirs() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), memoryDirPrefix+"*"))
+	for _, d := range dirs {
+		pidText, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(d), memoryDirPrefix), "-")
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			os.RemoveAll(d)
+		}
+	}
+}
+
+// readerConnected prepares a read connection.
+func readerConnected(c *sqlite3.SQLiteConn) error {
+	_, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", mmapBytes), nil)
+	return err
+}
