@@ -23,7 +23,7 @@ const maxGroup = 32
 
 // group is one SQLite transaction and the writers sharing it.
 type group struct {
-	tx      *sql.Tx
+	conn    *sql.Conn // in the group's transaction
 	members int
 	// broken is set when the transaction's state is unknown (a savepoint
 	// could not be rolled back or released): it is rolled back whole.
@@ -53,12 +53,12 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	s.waiting.Add(-1)
 	g := s.group
 	if g == nil {
-		sqlTx, err := s.writer.BeginTx(s.base, nil)
+		conn, err := begin(s.base, s.writer, "BEGIN IMMEDIATE")
 		if err != nil {
 			s.wmu.Unlock()
-			return fmt.Errorf("begin: %w", err)
+			return err
 		}
-		g = &group{tx: sqlTx, done: make(chan struct{})}
+		g = &group{conn: conn, done: make(chan struct{})}
 		s.group = g
 	}
 	g.members++
@@ -86,10 +86,9 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 // back alone when they fail. A panic is returned (after the rollback) for
 // Write to raise again once the group is taken care of.
 func (s *Store) runMember(g *group, fn func(tx *Tx) error) (err error, panicked any) {
-	bg := context.Background()
 	first := g.members == 1
 	if !first {
-		if _, err := g.tx.ExecContext(bg, "SAVEPOINT member"); err != nil {
+		if err := control(g.conn, "SAVEPOINT member"); err != nil {
 			g.broken = true
 			return fmt.Errorf("begin: %w", err), nil
 		}
@@ -101,36 +100,40 @@ func (s *Store) runMember(g *group, fn func(tx *Tx) error) (err error, panicked 
 		failed := err != nil || panicked != nil
 		switch {
 		case first && failed:
-			g.tx.Rollback() //nolint:errcheck // the connection is released either way
+			control(g.conn, "ROLLBACK") //nolint:errcheck // release checks the connection
 			g.over = true
 		case first:
 		case failed:
-			if _, rerr := g.tx.ExecContext(bg, "ROLLBACK TO member"); rerr != nil {
+			if rerr := control(g.conn, "ROLLBACK TO member"); rerr != nil {
 				g.broken = true
 			}
-			if _, rerr := g.tx.ExecContext(bg, "RELEASE member"); rerr != nil {
+			if rerr := control(g.conn, "RELEASE member"); rerr != nil {
 				g.broken = true
 			}
 		default:
-			if _, rerr := g.tx.ExecContext(bg, "RELEASE member"); rerr != nil {
+			if rerr := control(g.conn, "RELEASE member"); rerr != nil {
 				g.broken = true
 			}
 		}
 	}()
-	tx := &Tx{ctx: s.base, tx: g.tx, store: s, write: true}
+	tx := &Tx{ctx: s.base, conn: g.conn, store: s, write: true}
 	return fn(tx), nil
 }
 
-// finish commits the group's transaction, or rolls it back when it broke.
+// finish commits the group's transaction, or rolls it back when it broke,
+// and gives the connection back.
 func (g *group) finish() error {
+	defer release(g.conn)
 	switch {
 	case g.over:
 		return nil // rolled back by its only member, which has its error
 	case g.broken:
-		g.tx.Rollback() //nolint:errcheck // the writers get errGroupRolledBack
+		control(g.conn, "ROLLBACK") //nolint:errcheck // the writers get errGroupRolledBack
 		return errGroupRolledBack
 	}
-	if err := g.tx.Commit(); err != nil {
+	if err := control(g.conn, "COMMIT"); err != nil {
+		// A failed COMMIT (a deferred constraint) leaves the transaction
+		// open; release rolls it back.
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil

@@ -117,3 +117,45 @@ func readerConnected(c *sqlite3.SQLiteConn) error {
 	_, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", mmapBytes), nil)
 	return err
 }
+
+// begin takes a connection of db and begins a transaction on it with
+// stmt ("BEGIN", "BEGIN IMMEDIATE"). Transactions are statements on a
+// connection rather than database/sql's Tx, which costs a goroutine per
+// transaction and another per query (to watch contexts these
+// transactions do not need).
+func begin(ctx context.Context, db *sql.DB, stmt string) (*sql.Conn, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	if err := control(conn, stmt); err != nil {
+		release(conn)
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return conn, nil
+}
+
+// control runs a transaction-control statement (BEGIN, COMMIT, ROLLBACK,
+// SAVEPOINT, …) without a context to watch.
+func control(conn *sql.Conn, stmt string) error {
+	_, err := conn.ExecContext(context.Background(), stmt)
+	return err
+}
+
+// release returns a connection to its pool once its transaction has
+// ended. A connection still in a transaction (a ROLLBACK that failed) is
+// rolled back, or else closed: the next user must never inherit it.
+func release(conn *sql.Conn) {
+	conn.Raw(func(dc any) error { //nolint:errcheck // only ErrBadConn matters, to discard it
+		c, ok := dc.(*sqlite3.SQLiteConn)
+		if !ok || c.AutoCommit() {
+			return nil
+		}
+		c.Exec("ROLLBACK", nil) //nolint:errcheck // checked below
+		if !c.AutoCommit() {
+			return driver.ErrBadConn
+		}
+		return nil
+	})
+	conn.Close()
+}

@@ -208,18 +208,25 @@ func (s *Store) Read(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	gen := s.creds.gen.Load()
 	bg := context.Background()
-	sqlTx, err := s.reader.BeginTx(bg, nil)
+	conn, err := begin(bg, s.reader, "BEGIN")
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return err
 	}
-	defer sqlTx.Rollback() //nolint:errcheck // a no-op after Commit
-	tx := &Tx{ctx: bg, tx: sqlTx, store: s, gen: gen}
+	committed := false
+	defer func() {
+		if !committed {
+			control(conn, "ROLLBACK") //nolint:errcheck // release checks the connection
+		}
+		release(conn)
+	}()
+	tx := &Tx{ctx: bg, conn: conn, store: s, gen: gen}
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
+	if err := control(conn, "COMMIT"); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	committed = true
 	return nil
 }
 
@@ -227,7 +234,7 @@ func (s *Store) Read(ctx context.Context, fn func(tx *Tx) error) error {
 // Write.
 type Tx struct {
 	ctx   context.Context
-	tx    *sql.Tx
+	conn  *sql.Conn // in a transaction begun with BEGIN (see begin)
 	store *Store
 	write bool
 	// gen is the credential cache's generation when a read began.
@@ -242,17 +249,17 @@ func (t *Tx) Now() time.Time { return t.store.clock.Now() }
 
 // Exec runs a statement that returns no rows.
 func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.ctx, query, args...)
+	return t.conn.ExecContext(t.ctx, query, args...)
 }
 
 // Query runs a query that returns rows.
 func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(t.ctx, query, args...)
+	return t.conn.QueryContext(t.ctx, query, args...)
 }
 
 // QueryRow runs a query that returns at most one row.
 func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.ctx, query, args...)
+	return t.conn.QueryRowContext(t.ctx, query, args...)
 }
 
 // Scope returns the view of this transaction that belongs to tenant.
