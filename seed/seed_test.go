@@ -3,6 +3,7 @@ package seed
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,4 +47,27 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("sections %v order %v", sections, order)
 		}
 	})
+}
+
+// FuzzNamedTenants: any section, however broken, names only non-empty keys
+// and never panics (LoadSeed reports what is wrong with it).
+func FuzzNamedTenants(f *testing.F) {
+	for _, s := range []string{`{"tenants":[{"apiKey":"k1"},{"apiKey":""},{"apiKey":5},{}]}`, `{"tenants":{}}`, `[]`, `{"tenants":[null,1,"x"]}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, section string) {
+		if slices.Contains(NamedTenants([]byte(section), "apiKey"), "") {
+			t.Fatalf("an empty key from %q", section)
+		}
+	})
+}
+
+func TestNamedTenants(t *testing.T) {
+	got := NamedTenants([]byte(`{"tenants":[{"apiKey":"k1"},{"apiKey":""},{"apiKey":5},{},{"apiKey":"k2"}]}`), "apiKey")
+	if !reflect.DeepEqual(got, []string{"k1", "k2"}) {
+		t.Fatalf("%v", got)
+	}
+	if got := NamedTenants([]byte(`{"tenants":{}}`), "apiKey"); got != nil {
+		t.Fatalf("%v", got)
+	}
 }

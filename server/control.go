@@ -125,7 +125,7 @@ func (s *Server) adminAuth(c *gin.Context) {
 }
 
 // hostAllowed reports whether a Host header names this machine's loopback
-// (localhost, *.localhost, 127.0.0.0/8, ::1) or a host the user allowed:
+// (localhost, *.localhost), is an IP address, or is a host the user allowed:
 // an allowed "name" matches any port, "name:port" only that port, "*"
 // everything.
 func (s *Server) hostAllowed(host string) bool {
@@ -138,8 +138,12 @@ func (s *Server) hostAllowed(host string) bool {
 	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
 		return true
 	}
-	if ip, err := netip.ParseAddr(name); err == nil && ip.Unmap().IsLoopback() {
-		return true
+	// An IP literal cannot be a DNS-rebinding page's Host (that page is
+	// served under its own name), so the container's or the docker host's
+	// address works as Testcontainers and CI services reach it. The
+	// unspecified address is no address a client meant to reach.
+	if ip, err := netip.ParseAddr(name); err == nil {
+		return !ip.Unmap().IsUnspecified()
 	}
 	for _, a := range s.cfg.AllowedHosts {
 		a = strings.ToLower(strings.TrimSpace(a))

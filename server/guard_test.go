@@ -27,6 +27,8 @@ func TestControlPlaneRefusesOtherSitesWithoutToken(t *testing.T) {
 		{"another port of an allowed host:port", []string{"Host", "vendoremu:9090"}, 403},
 		{"a DNS-rebinding page: its own name", []string{"Host", "attacker.example:" + port}, 403},
 		{"the unspecified address", []string{"Host", "0.0.0.0:" + port}, 403},
+		{"the docker host's address (Testcontainers, CI services)", []string{"Host", "172.17.0.1:" + port}, 200},
+		{"an IPv6 address", []string{"Host", "[fd00::5]:" + port}, 200},
 		{"another site's page", []string{"Origin", "https://evil.example", "Content-Type", "text/plain"}, 403},
 		{"another port's page", []string{"Origin", "http://127.0.0.1:1"}, 403},
 		{"a sandboxed frame or a file", []string{"Origin", "null"}, 403},

@@ -36,7 +36,8 @@ type Config struct {
 	VendorAddrs map[string]string
 	// DB is the SQLite file, or store.Memory.
 	DB string
-	// SeedFile is a seed document loaded at start, on top of the defaults.
+	// SeedFile is a seed document applied at start, on top of the defaults,
+	// once per database (see seed.Apply).
 	SeedFile string
 	// AdminToken, when set, is required as "Authorization: Bearer <token>"
 	// on /_emulator/* (except the health check).
@@ -81,6 +82,8 @@ type Server struct {
 	handler  http.Handler
 
 	info StartInfo
+	// seeded is what the start-up seed (cfg.SeedFile) did.
+	seeded seed.Report
 
 	mu        sync.Mutex
 	listeners map[string]net.Listener // "" = shared listener
@@ -184,10 +187,16 @@ func (s *Server) build(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
-		if _, err := seed.Load(ctx, s.store, s.vendors, doc); err != nil {
+		// Applied once per database: a restart with the same document
+		// keeps the data as the earlier starts and requests left it.
+		recreated := map[string]bool{}
+		for _, m := range migrations {
+			recreated[m.Component] = m.Fresh
+		}
+		if s.seeded, err = seed.Apply(ctx, s.store, s.vendors, doc, recreated); err != nil {
 			return fmt.Errorf("seed %s: %w", s.cfg.SeedFile, err)
 		}
-		s.info.Seed = SeedApplied
+		s.info.Seed = s.seeded.String()
 	}
 	s.info.DB, s.info.DBCreated = s.store.Path(), s.store.Created()
 	err = s.store.Read(ctx, func(tx *store.Tx) error {
@@ -204,12 +213,6 @@ func (s *Server) build(ctx context.Context) error {
 	return nil
 }
 
-// What became of Config.SeedFile at start, for StartInfo.Seed.
-const (
-	SeedApplied = "applied"
-	SeedSkipped = "skipped"
-)
-
 // StartInfo is what New found and did to the database, for the start-up
 // summary.
 type StartInfo struct {
@@ -220,8 +223,9 @@ type StartInfo struct {
 	DBCreated bool
 	// Tenants counts every vendor's tenants once defaults and seed are in.
 	Tenants int
-	// Seed is "" when no seed file was given, SeedApplied when it was
-	// loaded, SeedSkipped when the seed logic found it loaded already.
+	// Seed is "" when no seed file was given, else what became of each of
+	// its vendor sections ("hitsteps skipped, keitaro re-applied"; see
+	// Server.Seeded for the tenants each touched).
 	Seed string
 }
 
@@ -249,6 +253,11 @@ func (s *Server) Vendors() []string {
 	}
 	return out
 }
+
+// Seeded is what New did with cfg.SeedFile, per vendor section: applied,
+// skipped (applied before, unchanged) or re-applied. It is empty without a
+// seed file.
+func (s *Server) Seeded() seed.Report { return s.seeded }
 
 // Store is the server's database.
 func (s *Server) Store() *store.Store { return s.store }

@@ -70,7 +70,11 @@ func writeError(c *gin.Context, e *apiError) {
 func write(c *gin.Context, status int, v any) {
 	b, err := wire.Marshal(v)
 	if err != nil {
-		status, b = http.StatusInternalServerError, []byte(`{"error":500,"msg":"Internal error"}`)
+		// Logged and answered in Hitsteps' shape by the server's one
+		// internal-error path.
+		wire.Fail(c.Writer, err)
+		c.Abort()
+		return
 	}
 	wire.Bytes(c.Writer, status, wire.JSONType, wire.PHP(b))
 	c.Abort()

@@ -1,12 +1,10 @@
 package justclick
 
 import (
-	"bytes"
 	"crypto/md5"
-	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
-	"os/exec"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -141,45 +139,73 @@ func phpInputs() []string {
 	return in
 }
 
-// TestCanonMatchesPHP runs every input through `php -r` (parse_str, then
-// http_build_query) and through the Go canonicaliser. php must be
-// installed: the canonicaliser is only trusted because PHP agrees.
+// canonGolden is what real PHP (parse_str, then http_build_query) made of
+// every phpInputs() entry, written by the php-tagged TestGoldenCanonIsRealPHP
+// so that this package's tests need no php on the PATH.
+const canonGolden = "testdata/php_canon.golden"
+
+// TestCanonMatchesPHP compares the Go canonicaliser with PHP's own answers,
+// recorded in canonGolden: the canonicaliser is only trusted because PHP
+// agrees.
 func TestCanonMatchesPHP(t *testing.T) {
-	php, err := exec.LookPath("php")
-	if err != nil {
-		t.Fatalf("php-cli is required for this test (apt-get install php-cli): %v", err)
-	}
+	golden := readCanonGolden(t)
 	inputs := phpInputs()
-	enc := make([]string, len(inputs))
-	for i, s := range inputs {
-		enc[i] = base64.StdEncoding.EncodeToString([]byte(s))
-	}
-	stdin, _ := json.Marshal(enc)
-	const script = `$out = [];
-foreach (json_decode(stream_get_contents(STDIN), true) as $b) {
-	parse_str(base64_decode($b), $a);
-	$out[] = base64_encode(http_build_query($a));
-}
-echo json_encode($out);`
-	cmd := exec.Command(php, "-n", "-d", "error_reporting=0", "-d", "display_errors=0",
-		"-d", "max_input_vars=1000", "-d", "max_input_nesting_level=64", "-r", script)
-	cmd.Stdin = bytes.NewReader(stdin)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("php: %v\n%s", err, stderr.String())
-	}
-	var got []string
-	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(inputs) {
-		t.Fatalf("php output (%v): %s", err, out)
+	if len(golden) != len(inputs) {
+		t.Fatalf("%s has %d cases, phpInputs() %d: regenerate it with %s", canonGolden, len(golden), len(inputs), regenerate)
 	}
 	for i, s := range inputs {
-		want, _ := base64.StdEncoding.DecodeString(got[i])
-		if goCanon := ParseQuery(s).Encode(); goCanon != string(want) {
-			t.Errorf("input %q:\n php %q\n go  %q", s, want, goCanon)
+		if golden[i].in != s {
+			t.Fatalf("%s case %d is %q, phpInputs() has %q: regenerate it with %s", canonGolden, i, golden[i].in, s, regenerate)
+		}
+		if goCanon := ParseQuery(s).Encode(); goCanon != golden[i].php {
+			t.Errorf("input %q:\n php %q\n go  %q", s, golden[i].php, goCanon)
 		}
 	}
+}
+
+// regenerate is the command that rewrites the golden files from real PHP.
+const regenerate = "go test -tags php -run Golden ./emulators/justclick -update"
+
+// canonCase is one input and PHP's canonical form of it.
+type canonCase struct{ in, php string }
+
+// readCanonGolden reads canonGolden: one case per line, the input and PHP's
+// output as two Go-quoted strings (the inputs hold NUL bytes and invalid
+// UTF-8, which JSON cannot carry).
+func readCanonGolden(t *testing.T) []canonCase {
+	t.Helper()
+	data, err := os.ReadFile(canonGolden)
+	if err != nil {
+		t.Fatalf("%v: generate it with %s", err, regenerate)
+	}
+	var out []canonCase
+	for n, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		in, rest, err1 := unquotePrefix(line)
+		php, tail, err2 := unquotePrefix(strings.TrimPrefix(rest, " "))
+		if err1 != nil || err2 != nil || tail != "" {
+			t.Fatalf("%s:%d: not two quoted strings", canonGolden, n+1)
+		}
+		out = append(out, canonCase{in, php})
+	}
+	return out
+}
+
+// formatCanonGolden is the file readCanonGolden reads.
+func formatCanonGolden(cases []canonCase) []byte {
+	var b strings.Builder
+	for _, c := range cases {
+		b.WriteString(strconv.Quote(c.in) + " " + strconv.Quote(c.php) + "\n")
+	}
+	return []byte(b.String())
+}
+
+func unquotePrefix(s string) (value, rest string, err error) {
+	q, err := strconv.QuotedPrefix(s)
+	if err != nil {
+		return "", "", err
+	}
+	value, err = strconv.Unquote(q)
+	return value, s[len(q):], err
 }
 
 func TestFromPairsLikeBody(t *testing.T) {

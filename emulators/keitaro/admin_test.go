@@ -62,9 +62,10 @@ func TestDomains(t *testing.T) {
 	a := start(t, keitaro.Config{})
 	expect(t, a.do("POST", "/domains", map[string]any{"name": "HTTPS://Track.Example.com/", "default_campaign_id": 89}), 200,
 		`[{"id":1,"name":"track.example.com","is_ssl":true,"network_status":"active","status":"active","ssl_status":"issued",
-		"default_campaign_id":89,"default_campaign":"Test cost","group_id":null,"wildcard":false,"catch_not_found":false,
+		"default_campaign_id":89,"default_campaign":"Test cost","group_id":null,"group":"","wildcard":false,"catch_not_found":false,
 		"ssl_redirect":false,"allow_indexing":true,"notes":null,"campaigns_count":0,"state":"active",
-		"created_at":"2017-06-01 13:40:00","updated_at":"2017-06-01 13:40:00"}]`)
+		"created_at":"2017-06-01 13:40:00","updated_at":"2017-06-01 13:40:00","next_check_at":"2017-06-02 13:40:00",
+		"ssl_data":{"checks":[],"total":0},"check_retries":0,"error_description":"","error_solution":""}]`)
 	m := list(t, a.do("POST", "/domains", map[string]any{"name": "plain.example.com", "wildcard": true}))[0]
 	field(t, m, "is_ssl", false)
 	field(t, m, "ssl_status", "none")

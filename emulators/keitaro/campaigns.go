@@ -2,7 +2,6 @@ package keitaro
 
 import (
 	"encoding/json"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,9 +24,12 @@ var campaigns = &entity{
 		{name: "type", read: text, oneOf: []string{"position", "weight"}, def: value("position")},
 		{name: "cookies_ttl", read: integer, valid: between(1, 8760), def: value(int64(24))},
 		{name: "position", read: integer, def: value(int64(9999))},
-		{name: "state", read: text, oneOf: []string{"active", "disabled"}, def: value("active")},
+		// A campaign may be created archived (the spec's enum, §0), but only
+		// DELETE archives an existing one.
+		{name: "state", read: text, oneOf: []string{"active", "disabled", "deleted"}, def: value("active"), only: onCreate},
+		{name: "state", read: text, oneOf: []string{"active", "disabled"}, only: onUpdate},
 		{name: "cost_type", read: text, oneOf: costTypes, fold: true, def: value("CPC")},
-		{name: "cost_value", read: decimal, valid: between(0, math.MaxFloat64), def: value(0.0)},
+		{name: "cost_value", read: decimal, valid: between(0, maxMoney), def: value(0.0)},
 		{name: "cost_currency", read: currency, def: tenantCurrency},
 		{name: "cost_auto", read: boolean, def: value(false)},
 		{name: "group_id", read: nullInteger},
@@ -161,7 +163,9 @@ func archiveCampaign(c *call) (any, error) {
 	return classicListOfOne.of(campaignObject(r)), nil
 }
 
-// POST /campaigns/{id}/restore: only archived campaigns are found.
+// POST /campaigns/{id}/restore: only archived campaigns are found. Like
+// enable and disable it answers [campaign] in both dialects: a real 2021
+// tracker did, whatever the spec says (§0).
 func restoreCampaign(c *call) (any, error) {
 	if _, err := campaigns.loadIn(c, c.id, "deleted"); err != nil {
 		return nil, err
@@ -170,7 +174,7 @@ func restoreCampaign(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return classicListOfOne.of(campaignObject(r)), nil
+	return listOfOne.of(campaignObject(r)), nil
 }
 
 // POST /campaigns/{id}/enable
@@ -191,7 +195,7 @@ func switchCampaign(c *call, state string) (any, error) {
 			return nil, err
 		}
 	}
-	return classicListOfOne.of(campaignObject(r)), nil
+	return listOfOne.of(campaignObject(r)), nil
 }
 
 // POST /campaigns/{id}/clone: a new alias and token, no postbacks, and a

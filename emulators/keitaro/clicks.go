@@ -209,9 +209,9 @@ func readItemSpecials(c *call, k clickRecord, m map[string]any, loc *time.Locati
 		}
 	}
 	if v, ok := m["cost"]; ok {
-		cost, ok := asDecimal(v)
+		cost, ok := asMoney(v)
 		if !ok || cost < 0 {
-			return bad("cost", "must be a decimal ≥ 0")
+			return bad("cost", fmt.Sprintf("must be a decimal from 0 to %.0f", maxMoney))
 		}
 		k["cost"] = cost
 	}

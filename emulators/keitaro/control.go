@@ -20,6 +20,7 @@ const maxHelperBody = 64 << 20
 func (e *Emulator) control(g *gin.RouterGroup) {
 	g.POST("/clicks", e.helper("clicks", recordClicks))                // §7.2
 	g.POST("/conversions", e.helper("conversions", recordConversions)) // §7.3
+	g.GET("/deliveries", e.listDeliveries)                             // §0: S2S postbacks sent
 }
 
 // A recorder stores a helper's batch for one tenant and lists what it
@@ -43,18 +44,22 @@ func (e *Emulator) helper(name string, record recorder) gin.HandlerFunc {
 		}
 		key := firstNonEmpty(strings.TrimSpace(c.GetHeader("Api-Key")), c.Query("tenant"), bodyKey, DefaultTenant)
 		var out []wire.Object
+		var outbox []sentPostback
 		err = e.deps.Store.Write(c, func(tx *store.Tx) error {
 			t, err := loadTenant(tx, key)
 			if err != nil {
 				return err
 			}
-			out, err = record(newCall(tx, t), items, name)
+			cl := newCall(tx, t)
+			out, err = record(cl, items, name)
+			outbox = cl.outbox
 			return err
 		})
 		if err != nil {
 			emu.Abort(c, err)
 			return
 		}
+		e.sendPostbacks(outbox) // conversions recorded here are forwarded like the postback endpoint's
 		wire.JSON(c.Writer, http.StatusOK, wire.Obj(name, out))
 	}
 }

@@ -48,7 +48,8 @@ type postbackIn struct {
 
 // applyConversion stores a postback (§4.14): a rebill is always a new
 // conversion; otherwise the click's non-rebill conversion with the same
-// tid is updated, or a new one is made.
+// tid is updated, or a new one is made. A new conversion, or a new status,
+// queues the S2S postbacks on the call.
 func applyConversion(c *call, in postbackIn) (row, error) {
 	clickID := in.click.int("click_id")
 	var cur row
@@ -75,7 +76,11 @@ func applyConversion(c *call, in postbackIn) (row, error) {
 		vals["currency"] = in.currency
 	}
 	if cur != nil {
-		return updateConversion(c, cur, vals, in.params)
+		conv, err := updateConversion(c, cur, vals, in.params)
+		if err != nil || cur.str("status") == in.status {
+			return conv, err // the same status again is not forwarded
+		}
+		return conv, queuePostbacks(c, in.click, conv)
 	}
 	id, err := nextID(c.s, "conversions")
 	if err != nil {
@@ -95,7 +100,11 @@ func applyConversion(c *call, in postbackIn) (row, error) {
 	if err := insertRow(c.s, "keitaro_conversions", vals); err != nil {
 		return nil, err
 	}
-	return loadConversion(c, id)
+	conv, err := loadConversion(c, id)
+	if err != nil {
+		return nil, err
+	}
+	return conv, queuePostbacks(c, in.click, conv)
 }
 
 // updateConversion moves an existing conversion to its new status; the
@@ -189,9 +198,9 @@ func readConversionItem(c *call, m map[string]any, loc *time.Location, at string
 		return in, bad("status", err.Error())
 	}
 	if v, ok := m["revenue"]; ok && v != nil {
-		r, ok := asDecimal(v)
+		r, ok := asMoney(v)
 		if !ok {
-			return in, bad("revenue", "must be a decimal")
+			return in, bad("revenue", fmt.Sprintf("must be a decimal from %.0f to %.0f", -maxMoney, maxMoney))
 		}
 		in.revenue = &r
 	}

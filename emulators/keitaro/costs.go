@@ -44,7 +44,7 @@ func readCostTimezone(c *call, errs *fieldErrors) *time.Location {
 func readCostItem(in params, loc *time.Location, errs *fieldErrors, key func(string) string) costItem {
 	var item costItem
 	item.from, item.to = readDates(in, loc, errs, key)
-	switch cost, ok := asDecimal(in["cost"]); {
+	switch cost, ok := asMoney(in["cost"]); {
 	case in["cost"] == nil || in["cost"] == "":
 		errs.add(key("cost"), msgRequired)
 	case !ok || cost < 0:

@@ -11,7 +11,8 @@ import (
 // This file is the one place that knows the two answer dialects (§1.5,
 // §4.0.4). Handlers build answers from the value types below and wrap them
 // in a shape; render turns them into plain JSON for the request's dialect.
-// No handler ever looks at the dialect.
+// No handler ever looks at the dialect: the few rules that differ are asked
+// of the call through the methods at the end of this file.
 
 // dialect is one of the two answer styles.
 type dialect int
@@ -158,10 +159,11 @@ func idString(o wire.Object) wire.Object {
 var (
 	// objectShape: an object in both dialects.
 	objectShape = shape{asIs, asIs}
-	// listOfOne: [x] in both dialects (clones, domain create/check/restore).
+	// listOfOne: [x] in both dialects (clones, domain create/check/restore,
+	// campaign restore/enable/disable).
 	listOfOne = shape{inArray, inArray}
 	// classicListOfOne: classic [x], modern the object (campaign and offer
-	// archive, campaign restore/enable/disable).
+	// archive).
 	classicListOfOne = shape{inArray, asIs}
 	// networkWritten: classic [x] with the id a string, modern the object
 	// (affiliate network create, update, archive).
@@ -216,3 +218,8 @@ func offerCreated(supplied map[string]bool, group string) shape {
 	}
 	return shape{classicFn, asIs}
 }
+
+// offerNeedsURL reports whether POST /offers requires url: the document's
+// rule (classic); a modern offer carries its target in action_payload and
+// needs only a name (§0).
+func (c *call) offerNeedsURL() bool { return c.dialect == classic }

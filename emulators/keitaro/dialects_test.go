@@ -2,8 +2,13 @@ package keitaro_test
 
 import (
 	"encoding/json"
+	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/gin-gonic/gin"
+
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/emulators/keitaro"
 )
 
@@ -115,6 +120,30 @@ var routeSweep = []struct {
 	{"POST", "/clicks/update_costs", map[string]any{"campaign_ids": []int{2}, "costs": []any{map[string]any{"start_date": "2017-06-01", "end_date": "2017-06-01", "cost": 1}}}},
 	{"POST", "/clicks/clean", map[string]any{"start_date": "2017-05-01", "end_date": "2017-05-31"}},
 
+	{"GET", "/integrations/avscan", nil},
+	{"PUT", "/integrations/avscan?avscan_key=k", nil},
+	{"GET", "/integrations/imklo", nil},
+	{"PUT", "/integrations/imklo", map[string]any{"imklo_api_url": "http://imklo.example"}},
+	{"POST", "/integrations/facebook", map[string]any{"name": "FB", "ad_account_id": "act_1", "token": "t"}},
+	{"GET", "/integrations/facebook", nil},
+	{"GET", "/integrations/facebook/1", nil},
+	{"PUT", "/integrations/facebook/1", map[string]any{"name": "FB2"}},
+	{"POST", "/integrations/facebook/1/campaign", map[string]any{"campaign_id": 2}},
+	{"GET", "/integrations/facebook/1/campaign", nil},
+	{"DELETE", "/integrations/facebook/1/campaign", map[string]any{"campaign_id": 2}},
+	{"DELETE", "/integrations/facebook/1", nil},
+
+	{"GET", "/landing_pages/26/get_structure", nil},
+	{"POST", "/landing_pages/26/add_file?path=a/x.html", nil},
+	{"PUT", "/landing_pages/26/update_file?path=a/x.html&data=x", nil},
+	{"GET", "/landing_pages/26/get_file?path=a/x.html", nil},
+	{"DELETE", "/landing_pages/26/remove_file?path=a/x.html", nil},
+	{"GET", "/offers/1/get_structure", nil},
+	{"POST", "/offers/1/add_file", map[string]any{"path": "x.html"}},
+	{"PUT", "/offers/1/update_file", map[string]any{"path": "x.html", "data": "x"}},
+	{"GET", "/offers/1/get_file?path=x.html", nil},
+	{"DELETE", "/offers/1/remove_file?path=x.html", nil},
+
 	{"GET", "/logs/types", nil},
 	{"POST", "/logs/types", nil},
 	{"GET", "/logs/system", nil},
@@ -132,5 +161,40 @@ func TestEveryRouteInBothDialects(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRouteSweepCoversEveryRoute keeps the sweep honest: every route the
+// emulator registers under /admin_api/v1 is called by it.
+func TestRouteSweepCoversEveryRoute(t *testing.T) {
+	gin.SetMode(gin.ReleaseMode)
+	v, err := keitaro.New(keitaro.Config{})(emu.Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := gin.New()
+	v.Routes(r)
+	param := regexp.MustCompile(`:[a-z]+`)
+	n := 0
+	for _, route := range r.Routes() {
+		p, ok := strings.CutPrefix(route.Path, "/admin_api/v1")
+		if !ok {
+			continue
+		}
+		n++
+		re := regexp.MustCompile("^" + param.ReplaceAllString(regexp.QuoteMeta(p), `[^/]+`) + `(\?.*)?$`)
+		found := false
+		for _, c := range routeSweep {
+			if c.method == route.Method && re.MatchString(c.path) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("the route sweep does not call %s %s", route.Method, p)
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d routes registered", n)
 	}
 }

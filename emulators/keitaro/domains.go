@@ -1,10 +1,29 @@
 package keitaro
 
 import (
+	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/vendoremu/vendoremu/wire"
 )
+
+// checkInterval is how long after its creation or last check a domain is
+// due to be checked again (next_check_at, §0).
+const checkInterval = 24 * time.Hour
+
+// nextCheck is the next_check_at of a domain checked (or created) at stamp.
+func nextCheck(stamp string) string {
+	t, err := time.Parse(stampLayout, stamp)
+	if err != nil {
+		return stamp
+	}
+	return t.Add(checkInterval).Format(stampLayout)
+}
+
+// noSSLChecks is the ssl_data real trackers send for a domain whose
+// certificate the tracker has not checked (the emulator never does).
+var noSSLChecks = json.RawMessage(`{"checks":[],"total":0}`)
 
 // domains are the tracker's domains of §4.8. Archived ones answer 404 by
 // id and are listed by GET /domains/deleted.
@@ -56,6 +75,7 @@ func domainAdjust(c *call, vals map[string]any, creating bool, errs *fieldErrors
 			vals["is_ssl"] = strings.HasPrefix(strings.ToLower(strings.TrimSpace(raw)), "https://")
 		}
 		vals["network_status"], vals["status"] = "active", "active"
+		vals["next_check_at"] = nextCheck(c.stamp)
 	}
 	if id, ok := vals["default_campaign_id"].(int64); ok {
 		if _, err := liveCampaign(c, id); err == errNotFound {
@@ -67,12 +87,13 @@ func domainAdjust(c *call, vals map[string]any, creating bool, errs *fieldErrors
 	return nil
 }
 
-// domainQuery reads domains with their default campaign's name and their
-// campaign count.
-const domainQuery = `SELECT d.*, k.name AS default_campaign_name,
+// domainQuery reads domains with their default campaign's name, their
+// group's name and their campaign count.
+const domainQuery = `SELECT d.*, k.name AS default_campaign_name, g.name AS group_name,
 	(SELECT count(*) FROM keitaro_campaigns m WHERE m.tenant_id = d.tenant_id AND m.domain_id = d.id AND m.state != 'deleted') AS campaigns_count
 	FROM keitaro_domains d
 	LEFT JOIN keitaro_campaigns k ON k.tenant_id = d.tenant_id AND k.id = d.default_campaign_id
+	LEFT JOIN keitaro_groups g ON g.tenant_id = d.tenant_id AND g.id = d.group_id
 	WHERE d.tenant_id = @tenant`
 
 func domainObject(r row) wire.Object {
@@ -90,7 +111,9 @@ func domainObject(r row) wire.Object {
 		"default_campaign_id", r.nullInt("default_campaign_id"),
 		"default_campaign", r.nullStr("default_campaign_name"),
 		"group_id", r.nullInt("group_id"),
-		"wildcard", r.bool("wildcard"),
+		"group", r.str("group_name"),
+		// Real trackers no longer send wildcard; the document's did.
+		"wildcard", classicOnly{r.bool("wildcard")},
 		"catch_not_found", r.bool("catch_not_found"),
 		"ssl_redirect", r.bool("ssl_redirect"),
 		"allow_indexing", r.bool("allow_indexing"),
@@ -99,6 +122,11 @@ func domainObject(r row) wire.Object {
 		"state", r.str("state"),
 		"created_at", r.str("created_at"),
 		"updated_at", r.str("updated_at"),
+		"next_check_at", r.str("next_check_at"),
+		"ssl_data", noSSLChecks,
+		"check_retries", 0,
+		"error_description", "",
+		"error_solution", "",
 	)
 }
 
@@ -154,8 +182,16 @@ func updateDomain(c *call) (any, error) {
 func archiveDomain(c *call) (any, error) { return moveDomain(c, "active", "deleted", objectShape) }
 
 // POST /domains/{id}/check: the emulator has no DNS to check; the domain
-// stays active and is stamped.
-func checkDomain(c *call) (any, error) { return moveDomain(c, "active", "active", listOfOne) }
+// stays active, is stamped and is next due a day from now.
+func checkDomain(c *call) (any, error) {
+	if _, err := domains.loadIn(c, c.id, "active"); err != nil {
+		return nil, err
+	}
+	if _, err := domains.update(c, c.id, map[string]any{"updated_at": c.stamp, "next_check_at": nextCheck(c.stamp)}); err != nil {
+		return nil, err
+	}
+	return answerDomain(c, c.id, listOfOne)
+}
 
 // POST /domains/{id}/restore: only archived domains are found.
 func restoreDomain(c *call) (any, error) { return moveDomain(c, "deleted", "active", listOfOne) }

@@ -23,6 +23,11 @@ var fuzzRoutes = []struct{ method, path string }{
 	{"POST", "/affiliate_networks"}, {"PUT", "/affiliate_networks/2"}, {"GET", "/groups"}, {"POST", "/groups"},
 	{"PUT", "/groups/1"}, {"POST", "/domains"}, {"POST", "/users"}, {"PUT", "/users/1"}, {"PUT", "/users/1/access"},
 	{"PUT", "/botlist"}, {"POST", "/botlist/add"}, {"GET", "/logs/system"},
+	{"PUT", "/integrations/avscan"}, {"PUT", "/integrations/imklo"}, {"POST", "/integrations/facebook"},
+	{"PUT", "/integrations/facebook/1"}, {"POST", "/integrations/facebook/1/campaign"},
+	{"DELETE", "/integrations/facebook/1/campaign"}, {"POST", "/landing_pages/26/add_file"},
+	{"PUT", "/landing_pages/26/update_file"}, {"GET", "/offers/1/get_file"}, {"DELETE", "/offers/1/remove_file"},
+	{"GET", "/offers/1/get_structure"},
 }
 
 // FuzzAdminAPI sends arbitrary bodies to the Admin API through HTTP: every
@@ -38,6 +43,8 @@ func FuzzAdminAPI(f *testing.F) {
 		`{"access_data":{"reports":[1]}}`, `{"value":"1.2.3.*\n::1"}`, `{"limit":"5","offset":1,"query":"x"}`,
 		`{"start_date":"2017-01-01","end_date":"2017-01-02 10:00","cost":"1","filters":{"source":"a,b"}}`,
 		`{"name":null,"alias":[],"type":{},"weight":1e400}`, `name=x&type=campaigns`, `{"landings":[{"landing_id":"26"}]}`,
+		`{"path":"a/b.html","data":"<p>"}`, `{"avscan_key":"k","imklo_api_url":"http://i"}`,
+		`{"name":"f","ad_account_id":1,"token":"t","proxy":{"protocol":"socks5","port":"80.0"}}`, `{"campaign_id":2.0}`, `null`,
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i), []byte(s))

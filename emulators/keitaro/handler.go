@@ -22,12 +22,18 @@ type call struct {
 	in    params
 	path  gin.Params
 	id    int64     // the {id} of the path; 0 when the route has none
+	query string    // the raw query string (already in `in` for GET and DELETE)
 	now   time.Time // the emulator clock, once per request
 	stamp string    // now as an entity datetime
+	// dialect is the tenant's: besides shaping answers (render) it decides
+	// the few rules that differ (dialect.go).
+	dialect dialect
 	// seeding is set when a seed document (or the sample data) creates
 	// objects through the handlers: the ids and timestamps it gives for
-	// sub-items are kept.
+	// sub-items are kept, and no postbacks are sent.
 	seeding bool
+	// outbox are the S2S postbacks to send once the transaction commits.
+	outbox []sentPostback
 }
 
 // A handler answers one route. It returns the answer (built from the value
@@ -65,7 +71,8 @@ func (e *Emulator) serve(h handler, write bool) gin.HandlerFunc {
 		var out any
 		err := run(c, func(tx *store.Tx) error {
 			now := tx.Now()
-			cl := &call{t: t, s: tx.Scope(t.Tenant), in: in, path: c.Params, id: id, now: now, stamp: now.Format(stampLayout)}
+			cl := &call{t: t, s: tx.Scope(t.Tenant), in: in, path: c.Params, id: id, query: c.Request.URL.RawQuery,
+				now: now, stamp: now.Format(stampLayout), dialect: e.dialectOf(t)}
 			var err error
 			out, err = h(cl)
 			return err
@@ -75,6 +82,16 @@ func (e *Emulator) serve(h handler, write bool) gin.HandlerFunc {
 			return
 		}
 		wire.JSON(c.Writer, http.StatusOK, render(out, e.dialectOf(t)))
+	}
+}
+
+// withQuery lets a POST or PUT route read its parameters from the query
+// string as well as the body (the query string wins), as the official
+// spec's integration and file-editor routes take them (?path=…&data=…).
+func withQuery(h handler) handler {
+	return func(c *call) (any, error) {
+		setQuery(c.in, c.query)
+		return h(c)
 	}
 }
 

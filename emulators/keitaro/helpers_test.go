@@ -143,6 +143,17 @@ func field(t *testing.T, m map[string]any, key string, want any) {
 	}
 }
 
+// one decodes an answer that must be a list of exactly one object (the
+// "[x]" of the dialect table) and returns that object.
+func one(t *testing.T, r vtest.Response) map[string]any {
+	t.Helper()
+	l := list(t, r)
+	if len(l) != 1 {
+		t.Fatalf("want a list of one object, got %d: %s", len(l), r.Body)
+	}
+	return l[0]
+}
+
 // ids lists the "id" of each object.
 func ids(l []map[string]any) []string {
 	out := make([]string, len(l))

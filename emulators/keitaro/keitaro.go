@@ -1,10 +1,11 @@
 // Package keitaro emulates the Keitaro Admin API v1 as
 // ../shared/api/keitaro.md specifies: affiliate networks, campaigns,
-// streams, offers, landing pages, traffic sources, groups, domains, users,
-// the bot list, the logs and the reports over recorded clicks and
-// conversions, per API key, in the document's classic answer dialect or
-// the newer tracker's modern one; and the tracker's public side, where
-// visitors' clicks and affiliate networks' postbacks are recorded.
+// streams, offers, landing pages (with the file editor), traffic sources,
+// groups, domains, users, integrations, the bot list, the logs and the
+// reports over recorded clicks and conversions, per API key, in the
+// document's classic answer dialect or the newer tracker's modern one; and
+// the tracker's public side, where visitors' clicks and affiliate networks'
+// postbacks are recorded and S2S postbacks are sent on.
 package keitaro
 
 import (
@@ -19,6 +20,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/outbound"
 )
 
 // Name is the vendor's prefix and control-plane name.
@@ -54,6 +56,9 @@ func New(cfg Config) emu.Factory {
 		}
 		if d.Log == nil {
 			d.Log = slog.New(slog.DiscardHandler)
+		}
+		if d.Outbound == nil {
+			d.Outbound = outbound.New(nil, d.Log, outbound.Options{})
 		}
 		return &Emulator{deps: d, dialect: dl}, nil
 	}

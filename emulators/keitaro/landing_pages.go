@@ -113,6 +113,11 @@ func createLandingPage(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.str("landing_type") == "local" {
+		if err := landingFiles.startFiles(c, r); err != nil {
+			return nil, err
+		}
+	}
 	return landingObject(r), nil
 }
 
@@ -149,6 +154,9 @@ func cloneLandingPage(c *call) (any, error) {
 	}
 	r, err := landingPages.create(c, cloneValues(c, src))
 	if err != nil {
+		return nil, err
+	}
+	if err := landingFiles.copyFiles(c, src.int("id"), r.int("id")); err != nil {
 		return nil, err
 	}
 	return landingObject(r), nil

@@ -1,7 +1,6 @@
 package keitaro
 
 import (
-	"math"
 	"regexp"
 	"strings"
 
@@ -15,14 +14,14 @@ var offers = &entity{
 	fields: []field{
 		{name: "name", read: text, required: true, max: maxName},
 		{name: "group_id", read: nullInteger},
-		// Required unless action_payload is sent: see offerAdjust.
+		// Required in classic unless action_payload is sent: see offerAdjust.
 		{name: "url", read: text, max: maxURL},
 		{name: "offer_type", read: text, oneOf: []string{"external", "local", "preloaded", "action"}, def: value("external")},
 		{name: "action_type", read: text, oneOf: streamActionKeys, def: value("http")},
 		{name: "action_payload", read: textOrNull, max: maxURL},
 		{name: "action_options", read: jsonObjectOrNull, def: value("null")},
 		{name: "affiliate_network_id", read: nullInteger},
-		{name: "payout_value", read: decimal, valid: between(0, math.MaxFloat64), def: value(0.0)},
+		{name: "payout_value", read: decimal, valid: between(0, maxMoney), def: value(0.0)},
 		{name: "payout_currency", read: currencyOrNull},
 		{name: "payout_type", read: textEmptyNull, oneOf: []string{"CPA", "CPC"}, fold: true},
 		{name: "payout_auto", read: boolean, def: value(false)},
@@ -81,7 +80,7 @@ func countries(v any) (any, bool) {
 }
 
 // offerAdjust keeps url and action_payload together: either one sent alone
-// gives its value to the other; a new offer needs one of them.
+// gives its value to the other; a new classic offer needs one of them.
 func offerAdjust(c *call, vals map[string]any, creating bool, errs *fieldErrors) {
 	url, hasURL := vals["url"].(string)
 	payload, hasPayload := vals["action_payload"].(string)
@@ -92,8 +91,10 @@ func offerAdjust(c *call, vals map[string]any, creating bool, errs *fieldErrors)
 		vals["action_payload"] = url
 	case hasPayload && !hasURL:
 		vals["url"] = payload
-	case creating && !hasURL && !errs.has("url") && !errs.has("action_payload"):
+	case creating && !hasURL && c.offerNeedsURL() && !errs.has("url") && !errs.has("action_payload"):
 		errs.add("url", msgRequired)
+	case creating && !hasURL:
+		vals["url"] = "" // a modern offer without a target yet
 	}
 }
 
@@ -157,6 +158,11 @@ func createOffer(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.str("offer_type") == "local" {
+		if err := offerFiles.startFiles(c, r); err != nil {
+			return nil, err
+		}
+	}
 	if r, err = offerByID(c, r.int("id")); err != nil {
 		return nil, err
 	}
@@ -204,6 +210,9 @@ func cloneOffer(c *call) (any, error) {
 	}
 	r, err := offers.create(c, cloneValues(c, src))
 	if err != nil {
+		return nil, err
+	}
+	if err := offerFiles.copyFiles(c, src.int("id"), r.int("id")); err != nil {
 		return nil, err
 	}
 	if r, err = offerByID(c, r.int("id")); err != nil {

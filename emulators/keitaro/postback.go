@@ -52,6 +52,7 @@ func tenantByPostbackKey(tx *store.Tx, key string) (tenant, error) {
 func (e *Emulator) postback(c *gin.Context, key string) {
 	vals := postbackParams(c.Request)
 	var text string
+	var outbox []sentPostback
 	err := e.deps.Store.Write(c, func(tx *store.Tx) error {
 		var cl *call
 		if key != "" {
@@ -72,6 +73,7 @@ func (e *Emulator) postback(c *gin.Context, key string) {
 		if cl == nil {
 			return nil // no tenant to log for: nobody has the click
 		}
+		outbox = cl.outbox
 		emu.SetTenant(c, cl.t.Key)
 		status := last(vals, "status")
 		if status == "" {
@@ -83,6 +85,7 @@ func (e *Emulator) postback(c *gin.Context, key string) {
 		e.answerTraffic(c, trafficAnswer{}, err)
 		return
 	}
+	e.sendPostbacks(outbox) // committed: the answer does not wait for them
 	wire.Text(c.Writer, http.StatusOK, text)
 }
 
@@ -117,7 +120,7 @@ func applyPostback(tx *store.Tx, cl *call, sub string, vals form.Values) (*call,
 		return cl, postbackNoStatus, nil
 	}
 	in := postbackIn{click: click, status: status, tid: last(vals, "tid"), at: cl.now, params: map[string]any{}}
-	if p, ok := asDecimal(last(vals, "payout")); ok {
+	if p, ok := asMoney(last(vals, "payout")); ok {
 		in.revenue = &p
 	}
 	if cur, ok := currency(last(vals, "currency")); ok {

@@ -1,6 +1,7 @@
 package keitaro
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -41,10 +42,11 @@ func integer(v any) (any, bool) {
 
 func nullInteger(v any) (any, bool) { return asNullInt(v) }
 
-// decimal reads money: stored with the tracker's four decimals.
+// decimal reads money: within the tracker's range, stored with its four
+// decimals.
 func decimal(v any) (any, bool) {
-	f, ok := asDecimal(v)
-	return round4(f), ok
+	f, ok := asMoney(v)
+	return f, ok
 }
 
 func number(v any) (any, bool) {
@@ -82,11 +84,13 @@ func jsonObjectOrNull(v any) (any, bool) {
 // anyJSON stores any value as its JSON.
 func anyJSON(v any) (any, bool) { return mustJSON(v), true }
 
-// mustJSON encodes a value decoded from JSON (it cannot fail).
+// mustJSON encodes a value decoded from JSON, which cannot fail; if it
+// ever did, the panic reaches the server's recovery, which logs it and
+// answers Keitaro's 500, instead of a silent "null" being stored.
 func mustJSON(v any) string {
 	b, err := wire.Marshal(v)
 	if err != nil {
-		return "null"
+		panic(fmt.Errorf("keitaro: encode a decoded JSON value: %w", err))
 	}
 	return string(b)
 }

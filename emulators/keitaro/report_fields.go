@@ -79,14 +79,15 @@ type column struct {
 	sql  func(s *scope) string
 }
 
-// nudge makes SQLite's exact-binary round() round halves away from zero as
-// a decimal reader expects (10.7 / 4 = 2.675 → 2.68): it moves a value by a
-// few units in the last place, away from zero, before rounding.
-const nudge = "1.000000000000002"
-
-// rounded is expr rounded half away from zero to dp decimals.
+// rounded is expr rounded half away from zero to dp decimals, as a
+// decimal reader expects (10.7 / 4 = 2.675 → 2.68, although the binary
+// 2.675 is slightly below the half): the value, scaled to whole units of
+// the last decimal, is moved a ten-millionth of a unit away from zero
+// before SQLite rounds it. The nudge is absolute in those units, so large
+// figures are not moved (a relative one shifted 1e12 by 0.002).
 func rounded(expr string, dp int) string {
-	return "round((" + expr + ") * " + nudge + ", " + strconv.Itoa(dp) + ")"
+	scale := "1e" + strconv.Itoa(dp)
+	return "(round((" + expr + ") * " + scale + " + iif((" + expr + ") < 0, -1e-7, 1e-7)) / " + scale + ")"
 }
 
 func stored(name string, typ colType) *column {

@@ -2,6 +2,7 @@ package keitaro
 
 import (
 	"encoding/json"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -310,6 +311,19 @@ func scanRows(s store.Scoped, sql string, args []any, outs []out) ([]wire.Object
 	return result, extra, rows.Err()
 }
 
+// finite keeps a figure JSON can carry: inputs are bounded (maxMoney), so
+// this only guards against a formula the bounds did not foresee — NaN is
+// 0, an overflow the largest number.
+func finite(x float64) float64 {
+	switch {
+	case math.IsNaN(x):
+		return 0
+	case math.IsInf(x, 0):
+		return math.Copysign(math.MaxFloat64, x)
+	}
+	return x
+}
+
 // answer types a value read from SQLite as its column answers it.
 func answer(v any, typ colType) any {
 	if b, ok := v.([]byte); ok {
@@ -335,7 +349,7 @@ func answer(v any, typ colType) any {
 		case int64:
 			return float64(x)
 		case float64:
-			return x + 0 // -0 answers 0
+			return finite(x) + 0 // -0 answers 0
 		}
 	case tBoolean:
 		switch x := v.(type) {

@@ -112,6 +112,9 @@ func readReport(c *call, kind reportKind) (*reportRequest, error) {
 		}
 		for _, n := range names {
 			req.columns = append(req.columns, cols[n])
+		}
+		// A log may be sorted by any field it knows, shown or not (§0).
+		for n := range cols {
 			sortable = append(sortable, n)
 		}
 	}
@@ -618,21 +621,26 @@ func runLog(c *call, req *reportRequest, zone zoneShift) ([]wire.Object, int64, 
 	if conversions {
 		id, at = "cv.conversion_id", "cv.postback_datetime"
 	}
+	cols := req.kind.columns()
 	position := func(name string) int {
 		for i, o := range outs {
 			if o.key == name {
 				return i + 1
 			}
 		}
-		return 1
+		// Sorted by a field it does not show: selected after the answered
+		// columns, which scanRows leaves out of the rows.
+		sel = append(sel, cols[name].sql(&q.sc))
+		return len(sel)
 	}
 	ties := []string{id + " DESC"}
 	if len(req.sort) == 0 {
 		ties = []string{at + " DESC", id + " DESC"}
 	}
+	order := orderBy(req.sort, position, ties...)
 	fromWhere, args = q.filtered()
 	limit, largs := page(req.limit, req.offset)
-	rows, _, err := scanRows(c.s, "SELECT "+strings.Join(sel, ", ")+fromWhere+orderBy(req.sort, position, ties...)+limit,
+	rows, _, err := scanRows(c.s, "SELECT "+strings.Join(sel, ", ")+fromWhere+order+limit,
 		append(args, largs...), outs)
 	return rows, total, err
 }

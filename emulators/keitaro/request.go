@@ -32,7 +32,11 @@ func parseParams(r *http.Request) (params, bool) {
 	mt := form.MediaType(r)
 	var p params
 	var ok bool
-	if mt == "multipart/form-data" && !looksLikeJSON(body) {
+	if isNull(body) {
+		// A widely used Python client sends json.dumps(None) on every call
+		// without parameters, whatever the Content-Type (§0, §1.2).
+		p, ok = params{}, true
+	} else if mt == "multipart/form-data" && !looksLikeJSON(body) {
 		p, ok = multipartParams(r)
 	} else {
 		p, ok = parseBody(body, mt)
@@ -78,13 +82,13 @@ func setQuery(p params, raw string) {
 }
 
 // parseBody applies the rules of §1.2 to a JSON or url-encoded body: an
-// empty body is {}, a body that looks like JSON (or says it is) is JSON
+// empty body and the JSON literal null are {}, a body that looks like JSON (or says it is) is JSON
 // whatever its Content-Type, a form body is a form of strings, anything else
 // is invalid.
 func parseBody(body []byte, mediaType string) (params, bool) {
 	trimmed := bytes.TrimSpace(body)
 	switch {
-	case len(trimmed) == 0:
+	case len(trimmed) == 0 || isNull(trimmed):
 		return params{}, true
 	case looksLikeJSON(trimmed) || mediaType == "application/json":
 		return decodeJSONObject(trimmed)
@@ -97,6 +101,10 @@ func parseBody(body []byte, mediaType string) (params, bool) {
 	}
 	return nil, false
 }
+
+// isNull reports a body that is the JSON literal null, spaces around it
+// allowed.
+func isNull(body []byte) bool { return string(bytes.TrimSpace(body)) == "null" }
 
 func looksLikeJSON(body []byte) bool {
 	t := bytes.TrimSpace(body)
@@ -175,21 +183,59 @@ func asString(v any) (string, bool) {
 	return "", false
 }
 
-// asInt accepts a JSON integer or a string of digits.
+// asInt accepts a JSON integer or a string of digits, and — as PHP and
+// JavaScript clients send integers — a JSON number or a decimal string
+// whose fraction is zero ("24.0", 2.4e1). A real fraction is refused.
 func asInt(v any) (int64, bool) {
-	var s string
+	var m []string
 	switch x := v.(type) {
 	case json.Number:
-		s = x.String()
+		m = jsonNumberText.FindStringSubmatch(x.String())
 	case string:
-		s = x
-	default:
+		m = wholeText.FindStringSubmatch(x)
+	}
+	if m == nil {
 		return 0, false
 	}
-	if !intText.MatchString(s) {
-		return 0, false
+	return integral(m[1], m[2], m[3], m[4])
+}
+
+var (
+	// jsonNumberText is a JSON number: sign, digits, fraction, exponent.
+	jsonNumberText = regexp.MustCompile(`^(-?)([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$`)
+	// wholeText is an integer as a string, possibly written with a fraction.
+	wholeText = regexp.MustCompile(`^(-?)([0-9]+)(?:\.([0-9]+))?()$`)
+)
+
+// integral is the int64 that sign, digits, fraction and exponent spell
+// exactly, without ever building a huge number (an exponent of a billion
+// must not cost memory): false when the value has a fraction or does not
+// fit.
+func integral(sign, whole, frac, exp string) (int64, bool) {
+	digits := strings.TrimLeft(whole+frac, "0")
+	shift := -len(frac) // the value is digits × 10^shift
+	if exp != "" {
+		e, err := strconv.Atoi(exp)
+		if err != nil || e > 1<<20 || e < -1<<20 {
+			return 0, digits == "" // only a zero stays whole (and small) so far out
+		}
+		shift += e
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
+	if digits == "" {
+		return 0, true
+	}
+	if shift < 0 {
+		if -shift > len(digits) || strings.Trim(digits[len(digits)+shift:], "0") != "" {
+			return 0, false // a real fraction
+		}
+		digits = digits[:len(digits)+shift]
+	} else {
+		if shift > 19 || len(digits)+shift > 19 {
+			return 0, false // beyond int64
+		}
+		digits += strings.Repeat("0", shift)
+	}
+	n, err := strconv.ParseInt(sign+digits, 10, 64)
 	if err != nil {
 		return 0, false
 	}
@@ -253,6 +299,25 @@ func asBool(v any) (bool, bool) {
 		}
 	}
 	return false, false
+}
+
+// maxMoney bounds money and costs: the tracker stores them as DECIMAL with
+// four decimals, which holds nothing bigger, and sums of bounded values
+// cannot overflow into a number JSON cannot carry.
+const maxMoney = 1e12
+
+// asMoney is a decimal within ±maxMoney, rounded to the tracker's four
+// decimals; anything else is not money the tracker can store.
+func asMoney(v any) (float64, bool) {
+	f, ok := asDecimal(v)
+	if !ok {
+		return 0, false
+	}
+	f = round4(f) + 0 // + 0: -0 is 0
+	if math.Abs(f) > maxMoney {
+		return 0, false
+	}
+	return f, true
 }
 
 // round4 keeps the four decimals the tracker stores money with.

@@ -2,7 +2,10 @@ package keitaro
 
 import (
 	"encoding/json"
+	"math"
+	"path"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -13,8 +16,18 @@ func TestCoercions(t *testing.T) {
 		ok   bool
 	}{
 		{json.Number("10"), 10, true}, {"-3", -3, true}, {"10", 10, true},
-		{json.Number("1.5"), 0, false}, {json.Number("1e2"), 0, false}, {"1.0", 0, false}, {"", 0, false},
+		{json.Number("1.5"), 0, false}, {"", 0, false},
 		{true, 0, false}, {[]any{}, 0, false}, {"99999999999999999999", 0, false},
+		// PHP and JavaScript clients write integers as whole floats (§0).
+		{json.Number("24.0"), 24, true}, {"24.0", 24, true}, {json.Number("1e2"), 100, true},
+		{json.Number("2.4e1"), 24, true}, {json.Number("-5.000"), -5, true}, {json.Number("100e-2"), 1, true},
+		{json.Number("-0.0"), 0, true}, {json.Number("0e99999999999999999999"), 0, true},
+		{json.Number("9223372036854775807.0"), 9223372036854775807, true},
+		{"24.5", 0, false}, {json.Number("24.5"), 0, false}, {json.Number("0.05"), 0, false},
+		{json.Number("2.45e1"), 0, false}, {json.Number("1e-1"), 0, false}, {"1e3", 0, false}, {"24.", 0, false},
+		{json.Number("9.223372036854775808e18"), 0, false}, {json.Number("1e19"), 0, false},
+		{json.Number("1e999999999"), 0, false}, {json.Number("1e-999999999"), 0, false},
+		{json.Number("1e9223372036854775807"), 0, false}, {json.Number("1e99999999999999999999"), 0, false},
 	} {
 		if got, ok := asInt(c.in); got != c.want || ok != c.ok {
 			t.Errorf("asInt(%#v) = %d, %v", c.in, got, ok)
@@ -66,7 +79,11 @@ func TestParseBody(t *testing.T) {
 		{`a=1`, "", false, 0},
 		{`[1]`, "", false, 0},
 		{`{"a":1}{}`, "", false, 0},
-		{`null`, "application/json", false, 0},
+		{`null`, "application/json", true, 0},
+		{" null\n", "", true, 0},
+		{`null`, "text/plain", true, 0},
+		{`nul`, "application/json", false, 0},
+		{`null null`, "application/json", false, 0},
 	} {
 		p, ok := parseBody([]byte(c.body), c.mediaType)
 		if ok != c.ok || len(p) != c.keys {
@@ -116,23 +133,54 @@ func FuzzParseBody(f *testing.F) {
 			countries(v)
 			preferences(v)
 			domainName(v)
+			proxyIn(v)
 		}
 	})
 }
 
-// FuzzInteger checks asInt against strconv for every text it accepts.
+// FuzzInteger checks asInt against strconv: every integer strconv reads
+// is accepted with its value, in both forms; every value asInt accepts is
+// the number the text spells (a whole one).
 func FuzzInteger(f *testing.F) {
-	for _, s := range []string{"0", "-1", "10", "007", "1.0", "1e3", " 1", "9223372036854775808"} {
+	for _, s := range []string{"0", "-1", "10", "007", "1.0", "1e3", " 1", "9223372036854775808", "2.4e1", "24.5", "1e999999999"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		n, ok := asInt(s)
-		m, err := strconv.ParseInt(s, 10, 64)
-		if ok && (err != nil || m != n) {
-			t.Fatalf("asInt(%q) = %d, strconv says %d %v", s, n, m, err)
+		nn, okn := asInt(json.Number(s))
+		// strconv also reads "+5"; JSON has no plus sign and neither does §1.3.
+		if m, err := strconv.ParseInt(s, 10, 64); err == nil && !strings.HasPrefix(s, "+") && (!ok || n != m || !okn || nn != m) {
+			t.Fatalf("asInt(%q) = %d %v / %d %v, strconv says %d", s, n, ok, nn, okn, m)
 		}
-		if n2, ok2 := asInt(json.Number(s)); ok != ok2 || n != n2 {
-			t.Fatalf("string and number disagree on %q", s)
+		for _, c := range []struct {
+			n  int64
+			ok bool
+		}{{n, ok}, {nn, okn}} {
+			if !c.ok {
+				continue
+			}
+			f, err := strconv.ParseFloat(s, 64)
+			if err != nil || f != math.Trunc(f) || math.Abs(f-float64(c.n)) > math.Abs(f)*1e-15 {
+				t.Fatalf("asInt(%q) = %d, but the text is %v (%v)", s, c.n, f, err)
+			}
 		}
+	})
+}
+
+// FuzzFilePath checks the file editor's paths: an accepted path is
+// relative, clean and stays inside the object's folder, and a tree of
+// accepted paths can always be built.
+func FuzzFilePath(f *testing.F) {
+	for _, s := range []string{"index.html", "order/success.html", "../x", "/etc/passwd", "a//b", "a/./b", "C:/x", "a\\b", "\x00", "é/ü.css"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		if !validPath(p) {
+			return
+		}
+		if path.IsAbs(p) || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../") || strings.Contains(p, "\x00") {
+			t.Fatalf("accepted %q", p)
+		}
+		tree("root", []string{p, "index.html"}).object()
 	})
 }

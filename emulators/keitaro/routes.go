@@ -96,6 +96,18 @@ func (e *Emulator) entityRoutes(g *gin.RouterGroup) {
 	g.PUT("/landing_pages/:id/clone", e.write(cloneLandingPage))
 	g.POST("/landing_pages/:id/clone", e.write(cloneLandingPage))
 
+	// §0 File editor of landing pages and offers
+	for _, o := range []struct {
+		path  string
+		files fileOwner
+	}{{"/landing_pages/:id", landingFiles}, {"/offers/:id", offerFiles}} {
+		g.GET(o.path+"/get_structure", e.read(o.files.getStructure))
+		g.POST(o.path+"/add_file", e.write(withQuery(o.files.addFile)))
+		g.GET(o.path+"/get_file", e.read(o.files.getFile))
+		g.PUT(o.path+"/update_file", e.write(withQuery(o.files.updateFile)))
+		g.DELETE(o.path+"/remove_file", e.write(o.files.removeFile))
+	}
+
 	// §4.6 Traffic sources
 	g.GET("/traffic_sources", e.read(listTrafficSources))
 	g.GET("/traffic_sources/:id", e.read(getTrafficSource))
@@ -134,6 +146,20 @@ func (e *Emulator) entityRoutes(g *gin.RouterGroup) {
 	g.POST("/botlist/add", e.write(addToBotList))
 	g.POST("/botlist/exclude", e.write(excludeFromBotList))
 	g.DELETE("/botlist", e.write(clearBotList))
+
+	// §0 Integrations
+	g.GET("/integrations/avscan", e.read(getAvscan))
+	g.PUT("/integrations/avscan", e.write(withQuery(putAvscan)))
+	g.GET("/integrations/imklo", e.read(getImklo))
+	g.PUT("/integrations/imklo", e.write(withQuery(putImklo)))
+	g.GET("/integrations/facebook", e.read(listFacebook))
+	g.POST("/integrations/facebook", e.write(createFacebook))
+	g.GET("/integrations/facebook/:id", e.read(getFacebook))
+	g.PUT("/integrations/facebook/:id", e.write(updateFacebook))
+	g.DELETE("/integrations/facebook/:id", e.write(deleteFacebook))
+	g.GET("/integrations/facebook/:id/campaign", e.read(listFacebookCampaigns))
+	g.POST("/integrations/facebook/:id/campaign", e.write(withQuery(linkFacebookCampaign)))
+	g.DELETE("/integrations/facebook/:id/campaign", e.write(unlinkFacebookCampaign))
 
 	// §4.12 Logs
 	g.GET("/logs/types", e.read(listLogTypes))

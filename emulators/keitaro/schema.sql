@@ -103,7 +103,7 @@ CREATE TABLE keitaro_streams (
 	type           TEXT NOT NULL,
 	name           TEXT NOT NULL,
 	position       INTEGER NOT NULL,
-	weight         INTEGER NOT NULL,
+	weight         REAL NOT NULL,     -- a decimal: 50.0 and 12.5 are weights too
 	action_type    TEXT NOT NULL,
 	action_payload TEXT NOT NULL,   -- JSON (string, object, number or null)
 	action_options TEXT NOT NULL,   -- JSON object or null
@@ -244,6 +244,7 @@ CREATE TABLE keitaro_domains (
 	state               TEXT NOT NULL,
 	created_at          TEXT NOT NULL,
 	updated_at          TEXT NOT NULL,
+	next_check_at       TEXT NOT NULL,  -- created_at or the last check, plus a day
 	PRIMARY KEY (tenant_id, id)
 );
 
@@ -387,4 +388,63 @@ CREATE TABLE keitaro_labels (
 	value       TEXT NOT NULL,
 	label       TEXT NOT NULL,
 	PRIMARY KEY (tenant_id, campaign_id, ref_name, value)
+);
+
+-- Integrations (§0): the tenant's AV-scan key and IMKLO URL ('' until set).
+CREATE TABLE keitaro_integration_settings (
+	tenant_id     INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+	avscan_key    TEXT NOT NULL DEFAULT '',
+	imklo_api_url TEXT NOT NULL DEFAULT ''
+);
+
+-- Facebook ad-account integrations and the campaigns linked to them.
+CREATE TABLE keitaro_facebook_integrations (
+	tenant_id      INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id             INTEGER NOT NULL,
+	name           TEXT NOT NULL,
+	ad_account_id  TEXT NOT NULL,
+	token          TEXT NOT NULL,
+	proxy_enabled  INTEGER NOT NULL,
+	proxy          TEXT NOT NULL,  -- JSON {"protocol","address","port","login","password"}
+	last_error     TEXT NOT NULL,
+	last_raw_error TEXT NOT NULL,
+	created_at     TEXT NOT NULL,
+	updated_at     TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, id)
+);
+
+CREATE TABLE keitaro_facebook_campaigns (
+	tenant_id      INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	integration_id INTEGER NOT NULL,
+	campaign_id    INTEGER NOT NULL,
+	PRIMARY KEY (tenant_id, integration_id, campaign_id)
+);
+
+-- Files of landing pages and offers (the file editor, §0); folders are
+-- implied by the paths ("order/success.html").
+CREATE TABLE keitaro_files (
+	tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	owner     TEXT NOT NULL,     -- "landing_pages" or "offers"
+	owner_id  INTEGER NOT NULL,
+	path      TEXT NOT NULL,
+	data      TEXT NOT NULL,
+	PRIMARY KEY (tenant_id, owner, owner_id, path)
+);
+
+-- S2S postbacks (§0): one row per attempt, written pending with the
+-- conversion and completed by the attempt's result (done = 1). The nonce
+-- tells a row from a later one with the same id after a tenant reset.
+CREATE TABLE keitaro_deliveries (
+	tenant_id     INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	id            INTEGER NOT NULL,
+	nonce         TEXT NOT NULL,
+	conversion_id INTEGER NOT NULL,
+	method        TEXT NOT NULL,
+	url           TEXT NOT NULL,
+	body          TEXT NOT NULL,
+	time          TEXT NOT NULL,     -- the emulator clock when the conversion was stored
+	status        INTEGER NOT NULL DEFAULT 0,  -- the receiver's HTTP status, 0 when none came
+	error         TEXT NOT NULL DEFAULT '',
+	done          INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (tenant_id, id)
 );

@@ -154,7 +154,7 @@ func (e *Emulator) newTenant(tx *store.Tx, spec tenantSpec) (tenant, error) {
 	if err != nil {
 		return tenant{}, err
 	}
-	return t, populate(tx, t)
+	return t, e.populate(tx, t)
 }
 
 func orDefault(s, def string) string {
@@ -193,17 +193,18 @@ func postbackKeyFree(tx *store.Tx, key string, self int64) error {
 }
 
 // seedCall is the call through which defaults and seeds create objects
-// with the API's own handlers.
-func seedCall(tx *store.Tx, t tenant) *call {
+// with the API's own handlers, by the rules of the tenant's dialect.
+func (e *Emulator) seedCall(tx *store.Tx, t tenant) *call {
 	c := newCall(tx, t)
 	c.seeding = true
+	c.dialect = e.dialectOf(t)
 	return c
 }
 
 // populate gives an empty tenant its admin user and, when it was created
 // with them, the sample data.
-func populate(tx *store.Tx, t tenant) error {
-	c := seedCall(tx, t)
+func (e *Emulator) populate(tx *store.Tx, t tenant) error {
+	c := e.seedCall(tx, t)
 	if err := createAdmin(c); err != nil {
 		return err
 	}
@@ -233,7 +234,7 @@ func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
 	if err := tx.ClearTenant(t.Tenant, "keitaro_tenant_settings"); err != nil {
 		return err
 	}
-	return populate(tx, t)
+	return e.populate(tx, t)
 }
 
 // CreateTenant implements emu.Vendor: POST /_emulator/keitaro/tenants
@@ -286,7 +287,7 @@ var trafficLists = []string{"labels", "clicks", "conversions"}
 // counterKinds are the id counters a seed may move.
 var counterKinds = []string{"campaigns", "offers", "groups", "affiliate_networks", "streams", "landing_pages",
 	"traffic_sources", "stream_filters", "stream_links", "stream_triggers", "stream_events", "campaign_postbacks",
-	"domains", "users", "clicks", "conversions", "logs"}
+	"domains", "users", "clicks", "conversions", "logs", "facebook_integrations"}
 
 // seedExtra are the names a seed tenant has besides its settings.
 var seedExtra = func() []string {
@@ -363,7 +364,7 @@ func (e *Emulator) seedTenant(tx *store.Tx, raw json.RawMessage, where string) e
 	if err != nil {
 		return err
 	}
-	return loadObjects(seedCall(tx, t), obj, where)
+	return loadObjects(e.seedCall(tx, t), obj, where)
 }
 
 // updateSettings applies the settings a seed gives to an existing tenant.
@@ -563,6 +564,9 @@ func seedObject(c *call, e *entity, create handler, states []string, m map[strin
 	ic.in = in
 	if _, err := create(&ic); err != nil {
 		return o, err
+	}
+	if created, ok := o.vals["created_at"].(string); ok && e == domains {
+		o.vals["next_check_at"] = nextCheck(created) // due a day after the creation the seed gives
 	}
 	return o, setCounter(c.s, e.kind, max(next, o.id+1))
 }

@@ -21,7 +21,7 @@ func (e *Emulator) State(tx *store.Tx, key string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		o, err := e.tenantState(seedCall(tx, t))
+		o, err := e.tenantState(e.seedCall(tx, t))
 		if err != nil {
 			return nil, err
 		}
@@ -67,6 +67,10 @@ func (e *Emulator) tenantState(c *call) (wire.Object, error) {
 	section("labels", labels, lerr)
 	bots, berr := botList(c)
 	section("botlist", bots, berr)
+	integ, ierr := allIntegrations(c)
+	section("integrations", integ, ierr)
+	files, ferr := dumpTable(c, `SELECT owner, owner_id, path, data FROM keitaro_files WHERE tenant_id = @tenant ORDER BY owner, owner_id, path`)
+	section("files", files, ferr)
 	clicks, kerr := allClicks(c)
 	section("clicks", clicks, kerr)
 	convs, verr := allConversions(c)
@@ -83,6 +87,39 @@ func (e *Emulator) tenantState(c *call) (wire.Object, error) {
 	}
 	section("logs", logs, nil)
 	return o, err
+}
+
+// allIntegrations are the tenant's integration settings and its Facebook
+// integrations, each with the ids of its linked campaigns.
+func allIntegrations(c *call) (wire.Object, error) {
+	avscan, err := avscanKey.get(c)
+	if err != nil {
+		return nil, err
+	}
+	imklo, err := imkloAPIURL.get(c)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := allRows(c, facebookIntegrations)
+	if err != nil {
+		return nil, err
+	}
+	links, err := queryRows(c.s, `SELECT integration_id, campaign_id FROM keitaro_facebook_campaigns WHERE tenant_id = @tenant
+		ORDER BY integration_id, campaign_id`)
+	if err != nil {
+		return nil, err
+	}
+	fb := make([]wire.Object, len(rows))
+	for i, r := range rows {
+		ids := []int64{}
+		for _, l := range links {
+			if l.int("integration_id") == r.int("id") {
+				ids = append(ids, l.int("campaign_id"))
+			}
+		}
+		fb[i] = append(facebookObject(r), wire.Field{Key: "campaign_ids", Value: ids})
+	}
+	return wire.Obj("avscan_key", avscan, "imklo_api_url", imklo, "facebook", fb), nil
 }
 
 // allStreams are every stream with its sub-lists, archived included.

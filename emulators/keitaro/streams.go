@@ -20,7 +20,9 @@ var streams = &entity{
 		{name: "action_type", read: text, oneOf: streamActionKeys},
 		{name: "name", read: text, max: maxName, def: value("")},
 		{name: "position", read: integer},
-		{name: "weight", read: integer, valid: between(0, 100), def: value(int64(100))},
+		// A decimal (§0): PHP clients send 50.0, the official spec types it
+		// number.
+		{name: "weight", read: number, valid: between(0, 100), def: value(100.0)},
 		{name: "action_payload", read: anyJSON, def: value("null")},
 		{name: "action_options", read: jsonObjectOrNull, def: value("null")},
 		{name: "collect_clicks", read: boolean, def: value(false)},
@@ -37,8 +39,8 @@ func streamRow(r row, subs map[string][]wire.Object) wire.Object {
 		"name", r.str("name"),
 		"campaign_id", r.int("campaign_id"),
 		"position", r.int("position"),
-		"weight", r.int("weight"),
-		"chance", r.int("weight"),
+		"weight", r.num("weight"),
+		"chance", r.num("weight"),
 		"action_options", r.raw("action_options"),
 		"comments", emptyNull(r.str("comments")),
 		"state", r.str("state"),

@@ -219,6 +219,10 @@ func TestStateDump(t *testing.T) {
 	a := start(t, keitaro.Config{})
 	a.do("DELETE", "/campaigns/662", nil)
 	a.do("PUT", "/botlist", map[string]any{"value": "1.1.1.1"})
+	a.do("PUT", "/integrations/avscan", map[string]any{"avscan_key": "av"})
+	a.do("POST", "/integrations/facebook", map[string]any{"name": "FB", "ad_account_id": "act", "token": "t"})
+	a.do("POST", "/integrations/facebook/1/campaign", map[string]any{"campaign_id": 89})
+	a.do("POST", "/offers/1/add_file?path=a.txt", nil)
 	r := a.srv.Do("GET", "/_emulator/state/keitaro?tenant="+keitaro.DefaultTenant, nil)
 	var st struct {
 		Tenants []map[string]any `json:"tenants"`
@@ -240,6 +244,11 @@ func TestStateDump(t *testing.T) {
 	field(t, camps[2].(map[string]any), "state", "deleted")
 	field(t, ten["offers"].([]any)[0].(map[string]any), "created_at", "2017-08-10 13:38:41")
 	field(t, ten, "botlist", []any{"1.1.1.1"})
+	integ := ten["integrations"].(map[string]any)
+	field(t, integ, "avscan_key", "av")
+	field(t, integ, "imklo_api_url", "")
+	field(t, integ["facebook"].([]any)[0].(map[string]any), "campaign_ids", []any{num("89")})
+	field(t, ten, "files", []any{map[string]any{"owner": "offers", "owner_id": num("1"), "path": "a.txt", "data": ""}})
 	field(t, ten["logs"].(map[string]any)["system"].([]any)[0].(map[string]any), "message", "Bot list updated: 1 entries")
 	for _, k := range []string{"streams", "landing_pages", "traffic_sources", "affiliate_networks", "groups", "domains", "users", "labels", "clicks", "conversions"} {
 		if _, ok := ten[k].([]any); !ok {

@@ -372,22 +372,30 @@ func pickStream(c *call, camp row, k clickRecord, u *uniqueness) (row, error) {
 }
 
 // pickWeighted draws one row with probability proportional to its
-// weight column; rows weighing 0 are skipped, unless all do (the first).
+// weight column (a decimal); rows weighing 0 are skipped, unless all do
+// (the first).
 func pickWeighted(rows []row, weight string) row {
-	var total int64
+	var total float64
 	for _, r := range rows {
-		total += max(r.int(weight), 0)
+		total += max(r.num(weight), 0)
 	}
 	if total == 0 {
 		return rows[0]
 	}
-	n := rand.Int64N(total)
+	n := rand.Float64() * total
 	for _, r := range rows {
-		if n -= max(r.int(weight), 0); n < 0 {
-			return r
+		if w := max(r.num(weight), 0); w > 0 {
+			if n -= w; n < 0 {
+				return r
+			}
 		}
 	}
-	return rows[len(rows)-1]
+	for i := len(rows) - 1; i >= 0; i-- { // rounding left n just above 0
+		if rows[i].num(weight) > 0 {
+			return rows[i]
+		}
+	}
+	return rows[0]
 }
 
 // passes applies a stream's filters to a click: all of them (or, with
@@ -488,9 +496,9 @@ func payloadList(v any) []string {
 }
 
 // clickCost is a new click's cost (§4.13.2): the query's cost when it is a
-// decimal, else the campaign's cost model.
+// decimal the tracker can store, else the campaign's cost model.
 func clickCost(camp row, k clickRecord, fromQuery string) float64 {
-	if f, ok := asDecimal(fromQuery); ok && f >= 0 {
+	if f, ok := asMoney(fromQuery); ok && f >= 0 {
 		return f
 	}
 	if camp.bool("cost_auto") {
