@@ -4,32 +4,38 @@ import (
 	"context"
 	"testing"
 
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/emulators/keitaro"
 	"github.com/vendoremu/vendoremu/internal/vtest"
+	"github.com/vendoremu/vendoremu/server"
 	"github.com/vendoremu/vendoremu/store"
 )
 
 // seed100k stores 100,000 clicks of the default tenant (over 30 days,
 // three campaigns, streams, ten countries, some bots, uniques and landing
 // clicks) and a conversion for every tenth click, in one transaction.
-func seed100k(b *testing.B, srv *vtest.Server) {
+func seed100k(b *testing.B, srv *vtest.Server) { seedClicks(b, srv, 100_000) }
+
+// seedClicks stores n clicks as seed100k does, spread over the same 30
+// days, and a conversion for every tenth.
+func seedClicks(b *testing.B, srv *vtest.Server, n int) {
 	b.Helper()
 	err := srv.Store().Write(context.Background(), func(tx *store.Tx) error {
 		t, err := tx.Tenant(keitaro.Name, keitaro.DefaultTenant)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+		if _, err := tx.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
 			INSERT INTO keitaro_clicks (tenant_id, click_id, sub_id, visitor_code, datetime, campaign_id, stream_id, ts_id,
 				country_code, ip, user_agent, source, cost, is_unique_campaign, is_bot, landing_clicked, landing_clicked_datetime)
 			SELECT ?, i, 'bench' || i, substr(hex(i * 7919), 1, 10),
-				datetime('2017-05-02 00:00:00', '+' || (i * 26) || ' seconds'),
+				datetime('2017-05-02 00:00:00', '+' || (i * 2600000 / ?) || ' seconds'),
 				CASE i % 3 WHEN 0 THEN 2 WHEN 1 THEN 89 ELSE 662 END,
 				CASE i % 3 WHEN 0 THEN 1282 + (i % 2) * 2377 ELSE NULL END, 1,
 				char(65 + i % 10) || char(65 + i % 7), '10.' || (i % 250) || '.' || (i % 200) || '.' || (i % 100), 'UA ' || (i % 40),
 				's' || (i % 25), (i % 7) * 0.013, i % 4 != 0, i % 50 = 0, i % 5 = 0,
-				CASE WHEN i % 5 = 0 THEN datetime('2017-05-02 00:00:00', '+' || (i * 26 + 40) || ' seconds') END
-			FROM n`, t.ID); err != nil {
+				CASE WHEN i % 5 = 0 THEN datetime('2017-05-02 00:00:00', '+' || (i * 2600000 / ? + 40) || ' seconds') END
+			FROM n`, n, t.ID, n, n); err != nil {
 			return err
 		}
 		_, err = tx.Exec(`INSERT INTO keitaro_conversions (tenant_id, conversion_id, click_id, sub_id, status, original_status,
@@ -47,9 +53,16 @@ func seed100k(b *testing.B, srv *vtest.Server) {
 
 // BenchmarkReport100k builds a grouped report with filters, metric filters
 // and a sort over 100,000 stored clicks, through HTTP.
-func BenchmarkReport100k(b *testing.B) {
-	srv := vtest.StartVendors(b, keitaro.New(keitaro.Config{}))
-	seed100k(b, srv)
+func BenchmarkReport100k(b *testing.B) { benchmarkReport(b, 100_000) }
+
+// BenchmarkReport1M is the same report over 1,000,000 clicks and 100,000
+// conversions, on a file database.
+func BenchmarkReport1M(b *testing.B) { benchmarkReport(b, 1_000_000) }
+
+func benchmarkReport(b *testing.B, clicks int) {
+	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emu.Factory{keitaro.New(keitaro.Config{})}})
+	seedClicks(b, srv, clicks)
+	b.ResetTimer()
 	body := map[string]any{
 		"range":    map[string]any{"from": "2017-05-01", "to": "2017-06-30", "timezone": "Europe/Madrid"},
 		"grouping": []any{"campaign", "country_code", "day"},
@@ -84,6 +97,21 @@ func BenchmarkClicksLog100k(b *testing.B) {
 		r := srv.Do("POST", "/keitaro/admin_api/v1/clicks/log", body, "Api-Key", keitaro.DefaultTenant)
 		if r.Status != 200 {
 			b.Fatalf("%d %s", r.Status, r.Body)
+		}
+	}
+}
+
+// BenchmarkResetTenant100k resets the default tenant holding 100,000
+// clicks and 10,000 conversions (its sample data is seeded again), on a
+// file database.
+func BenchmarkResetTenant100k(b *testing.B) {
+	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emu.Factory{keitaro.New(keitaro.Config{})}})
+	for b.Loop() {
+		b.StopTimer()
+		seed100k(b, srv)
+		b.StartTimer()
+		if err := srv.Reset(context.Background(), keitaro.Name, keitaro.DefaultTenant); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
