@@ -2,6 +2,8 @@ package keitaro_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/vendoremu/vendoremu/emu"
@@ -44,6 +46,12 @@ func seedClicks(b *testing.B, srv *vtest.Server, n int) {
 				CASE click_id % 40 WHEN 0 THEN 'sale' WHEN 10 THEN 'rejected' WHEN 20 THEN 'rebill' ELSE 'lead' END,
 				'lead', '', (click_id % 13) * 1.5, 'USD', datetime, '{}'
 			FROM keitaro_clicks WHERE tenant_id = ? AND click_id % 10 = 0`, t.ID)
+		if err != nil {
+			return err
+		}
+		// The id counters continue after the stored clicks and conversions.
+		_, err = tx.Exec(`INSERT INTO keitaro_counters (tenant_id, kind, next) VALUES (?, 'clicks', ?), (?, 'conversions', ?)
+			ON CONFLICT (tenant_id, kind) DO UPDATE SET next = max(next, excluded.next)`, t.ID, n+1, t.ID, n/10+1)
 		return err
 	})
 	if err != nil {
@@ -114,4 +122,52 @@ func BenchmarkResetTenant100k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkClicksHelper records batches of 20,000 clicks through
+// POST /_emulator/keitaro/clicks, on a file database, and reports clicks
+// stored per second.
+func BenchmarkClicksHelper(b *testing.B) {
+	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emu.Factory{keitaro.New(keitaro.Config{})}})
+	const batch = 20_000
+	clicks := make([]any, batch)
+	for i := range clicks {
+		clicks[i] = map[string]any{"campaign_id": []int{2, 89, 662}[i%3], "datetime": fmt.Sprintf("2017-05-%02d %02d:%02d:00", 1+i%28, i%24, i%60),
+			"ip": fmt.Sprintf("10.0.%d.%d", i%200, i%250), "user_agent": "UA", "source": fmt.Sprintf("s%d", i%25),
+			"country_code": "DE", "cost": 0.05, "is_bot": i%50 == 0, "landing_clicked": i%5 == 0}
+	}
+	body, _ := json.Marshal(map[string]any{"clicks": clicks})
+	for b.Loop() {
+		r := srv.Do("POST", "/_emulator/keitaro/clicks", string(body))
+		if r.Status != 200 {
+			b.Fatalf("%d %.300s", r.Status, r.Body)
+		}
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "clicks/s")
+}
+
+// BenchmarkConversionsHelper records batches of 10,000 conversions of
+// stored clicks through POST /_emulator/keitaro/conversions and reports
+// conversions stored per second.
+func BenchmarkConversionsHelper(b *testing.B) {
+	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emu.Factory{keitaro.New(keitaro.Config{})}})
+	seed100k(b, srv)
+	const batch = 10_000
+	next := 0
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		convs := make([]any, batch)
+		for i := range convs {
+			next++
+			convs[i] = map[string]any{"sub_id": fmt.Sprintf("bench%d", next), "status": "lead", "revenue": 1.5, "tid": fmt.Sprint(next)}
+		}
+		body, _ := json.Marshal(map[string]any{"conversions": convs})
+		b.StartTimer()
+		r := srv.Do("POST", "/_emulator/keitaro/conversions", string(body))
+		if r.Status != 200 {
+			b.Fatalf("%d %.300s", r.Status, r.Body)
+		}
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "conversions/s")
 }
