@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -219,9 +217,10 @@ func TestConcurrentWritersUnderLoad(t *testing.T) {
 	}
 }
 
-// A read runs beside an unfinished write, in memory as on a file.
+// A read runs beside an unfinished write (on a file; in memory reads and
+// writes share one connection).
 func TestReadsDoNotWaitForTheWriter(t *testing.T) {
-	for name, path := range map[string]string{"file": filepath.Join(t.TempDir(), "r.db"), "memory": Memory} {
+	for name, path := range map[string]string{"file": filepath.Join(t.TempDir(), "r.db")} {
 		t.Run(name, func(t *testing.T) {
 			st := openInternal(t, path)
 			inWrite, release := make(chan struct{}), make(chan struct{})
@@ -245,21 +244,5 @@ func TestReadsDoNotWaitForTheWriter(t *testing.T) {
 				t.Fatalf("write: %v", err)
 			}
 		})
-	}
-}
-
-// Memory is a private file that Close removes.
-func TestMemoryLeavesNothingBehind(t *testing.T) {
-	st, err := Open(Memory, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.tempDir == "" {
-		t.Fatal("no private directory")
-	}
-	dir := st.tempDir
-	st.Close()
-	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
-		t.Fatalf("%s left behind: %v", dir, err)
 	}
 }

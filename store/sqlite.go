@@ -4,14 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
-	"syscall"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -39,25 +34,20 @@ func (c *connector) Connect(context.Context) (driver.Conn, error) { return c.dri
 func (c *connector) Driver() driver.Driver                        { return c.driver }
 
 // dsn is the data source name of the database file at path: WAL, foreign
-// keys, the statement cache and the page caches; synchronous NORMAL for a
-// file the user keeps (a commit survives the process being killed; only a
-// power loss may take the last ones), OFF for the private file behind
-// Memory, whose data dies with the process anyway.
-func dsn(path string, durable bool) string {
-	sync := "NORMAL"
-	if !durable {
-		sync = "OFF"
-	}
+// keys, the statement cache and the page caches; synchronous NORMAL (a
+// commit survives the process being killed; only a power loss may take the
+// last ones).
+func dsn(path string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() +
-		"?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=" + sync +
+		"?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL" +
 		"&_stmt_cache_size=" + strconv.Itoa(stmtCacheSize) +
 		"&_cache_size=-" + strconv.Itoa(pageCacheKiB)
 }
 
 // openPools opens the writer (one connection: every write is serialised
 // there) and the readers on the database file at path.
-func (s *Store) openPools(path string, durable bool) error {
-	common := dsn(path, durable)
+func (s *Store) openPools(path string) error {
+	common := dsn(path)
 	s.writer = sql.OpenDB(&connector{common + "&_txlock=immediate", &sqlite3.SQLiteDriver{ConnectHook: s.writerConnected}})
 	s.writer.SetMaxOpenConns(1)
 	s.writer.SetMaxIdleConns(1)
@@ -71,18 +61,13 @@ func (s *Store) openPools(path string, durable bool) error {
 	return nil
 }
 
-// openMemory opens Memory: a private database file in a temporary directory
-// of its own, removed by Close, so that reads run on a pool of connections
-// beside the writer as they do on a file (one in-memory connection would
-// serialise every read behind every write). Where no temporary directory
-// can be written it falls back to one in-memory connection.
+// openMemory opens Memory: one in-memory connection, which every read
+// and write shares and which is never closed while the store is open. (A
+// pool of readers beside the writer, on a private temporary file or
+// SQLite's memdb, was measured: reads gain a little, and the CI shape —
+// many short tests, each creating and resetting a tenant — lost a third
+// to the extra locking and log writes, so memory stays one connection.)
 func (s *Store) openMemory() error {
-	removeStaleMemoryDirs()
-	dir, err := os.MkdirTemp("", memoryDirPrefix+strconv.Itoa(os.Getpid())+"-")
-	if err == nil {
-		s.tempDir = dir
-		return s.openPools(filepath.Join(dir, "memory.db"), false)
-	}
 	db := sql.OpenDB(&connector{"file::memory:?_foreign_keys=on&_txlock=immediate&_stmt_cache_size=" + strconv.Itoa(stmtCacheSize),
 		&sqlite3.SQLiteDriver{ConnectHook: s.writerConnected}})
 	db.SetMaxOpenConns(1)
@@ -91,25 +76,6 @@ func (s *Store) openMemory() error {
 	db.SetConnMaxIdleTime(0)
 	s.writer, s.reader = db, db
 	return nil
-}
-
-// memoryDirPrefix names the temporary directories behind Memory; the
-// process id follows, so that a later start can remove the directories of
-// processes that were killed before their Close.
-const memoryDirPrefix = "vendoremu-memory-"
-
-func removeStaleMemoryDirs() {
-	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), memoryDirPrefix+"*"))
-	for _, d := range dirs {
-		pidText, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(d), memoryDirPrefix), "-")
-		pid, err := strconv.Atoi(pidText)
-		if err != nil || pid == os.Getpid() {
-			continue
-		}
-		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
-			os.RemoveAll(d)
-		}
-	}
 }
 
 // readerConnected prepares a read connection.

@@ -45,8 +45,6 @@ type Store struct {
 	base      context.Context
 	interrupt context.CancelFunc
 	created   bool
-	// tempDir holds the private database file behind Memory.
-	tempDir string
 
 	// wmu is held by the writer whose fn runs; waiting counts the writers
 	// queued for it; group is the open commit group (see commit.go).
@@ -84,7 +82,7 @@ func Open(path string, clock *Clock) (*Store, error) {
 			return nil, err
 		}
 		s.created = created
-		if err := s.openPools(path, true); err != nil {
+		if err := s.openPools(path); err != nil {
 			return nil, err
 		}
 	}
@@ -190,9 +188,6 @@ func (s *Store) Close() error {
 		errs = append(errs, s.writer.Close())
 	}
 	s.interrupt()
-	if s.tempDir != "" {
-		errs = append(errs, os.RemoveAll(s.tempDir))
-	}
 	return errors.Join(errs...)
 }
 

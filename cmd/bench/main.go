@@ -54,7 +54,7 @@ func main() {
 	flag.DurationVar(&o.duration, "d", 2*time.Second, "how long each target runs per round and side")
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds (figures are medians over them)")
 	flag.StringVar(&o.only, "only", "", "run only targets whose name contains this (e.g. keitaro, write)")
-	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of one emulator pass over the targets to this file (client goroutines carry the label side=client)")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of one emulator pass over the targets (with -ci: of the CI shape) to this file (client goroutines carry the label side=client)")
 	flag.BoolVar(&o.ci, "ci", false, "run the CI shape instead of the ratio benchmark")
 	flag.IntVar(&o.tests, "tests", 1000, "CI shape: number of tests")
 	flag.IntVar(&o.workers, "workers", 8, "CI shape: parallel workers")
@@ -101,6 +101,17 @@ func run(o options) error {
 	base := "http://" + srv.Addr()
 	if o.ci {
 		fmt.Printf("database %s\n", o.db)
+		if o.cpuprofile != "" {
+			f, err := os.Create(o.cpuprofile)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return err
+			}
+			defer pprof.StopCPUProfile()
+		}
 		return ciShape(base, o)
 	}
 	fmt.Printf("database %s, %d connections\n", o.db, o.clients)
