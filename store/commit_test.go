@@ -246,3 +246,36 @@ func TestReadsDoNotWaitForTheWriter(t *testing.T) {
 		})
 	}
 }
+
+// Once the store is interrupted, every statement of a running write fails
+// at once (a connection does not look at its context by itself), the
+// write is rolled back, and no read or write begins.
+func TestInterruptStopsARunningWrite(t *testing.T) {
+	st := openInternal(t, filepath.Join(t.TempDir(), "i.db"))
+	err := st.Write(context.Background(), func(tx *Tx) error {
+		if err := insertRow(tx, "before"); err != nil {
+			return err
+		}
+		st.Interrupt()
+		if _, err := tx.Exec(`SELECT 1`); !errors.Is(err, context.Canceled) {
+			t.Errorf("Exec after Interrupt: %v", err)
+		}
+		if _, err := tx.Query(`SELECT 1`); !errors.Is(err, context.Canceled) {
+			t.Errorf("Query after Interrupt: %v", err)
+		}
+		var n int
+		if err := tx.QueryRow(`SELECT 1`).Scan(&n); !errors.Is(err, context.Canceled) {
+			t.Errorf("QueryRow after Interrupt: %v", err)
+		}
+		return insertRow(tx, "after")
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("the write ended with %v", err)
+	}
+	if err := st.Read(context.Background(), func(*Tx) error { return nil }); err == nil {
+		t.Fatal("a read began after Interrupt")
+	}
+	if err := st.Write(context.Background(), func(*Tx) error { return nil }); err == nil {
+		t.Fatal("a write began after Interrupt")
+	}
+}

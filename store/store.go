@@ -244,16 +244,27 @@ func (t *Tx) Now() time.Time { return t.store.clock.Now() }
 
 // Exec runs a statement that returns no rows.
 func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
+	if err := t.ctx.Err(); err != nil {
+		return nil, err // interrupted (a connection does not look at its context)
+	}
 	return t.conn.ExecContext(t.ctx, query, args...)
 }
 
 // Query runs a query that returns rows.
 func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
+	if err := t.ctx.Err(); err != nil {
+		return nil, err
+	}
 	return t.conn.QueryContext(t.ctx, query, args...)
 }
 
 // QueryRow runs a query that returns at most one row.
 func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
+	if t.ctx.Err() != nil {
+		// Only database/sql makes a Row; a pool given a cancelled context
+		// answers with its error before it looks for a connection.
+		return t.store.reader.QueryRowContext(t.ctx, query, args...)
+	}
 	return t.conn.QueryRowContext(t.ctx, query, args...)
 }
 
