@@ -53,6 +53,8 @@ type Limits struct {
 
 // Entry is one exchange. Path is the vendor's own path, without the
 // "/<vendor>" prefix of the shared listener; Query is the raw query string.
+// Fault is the id of the injected fault that answered or changed the
+// exchange (absent when none did).
 type Entry struct {
 	ID             int64             `json:"id"`
 	Time           time.Time         `json:"time"`
@@ -62,10 +64,14 @@ type Entry struct {
 	Path           string            `json:"path"`
 	Query          string            `json:"query"`
 	Status         int               `json:"status"`
+	Fault          int64             `json:"fault,omitempty"`
 	DurationMS     float64           `json:"duration_ms"`
 	RequestHeaders map[string]string `json:"request_headers"`
 	RequestBody    string            `json:"request_body"`
-	ResponseBody   string            `json:"response_body"`
+	// ResponseHeaders are the answer's headers, secrets masked like the
+	// request's (a vendor's Set-Cookie).
+	ResponseHeaders map[string]string `json:"response_headers"`
+	ResponseBody    string            `json:"response_body"`
 
 	size int64 // what the entry counts against Limits.MaxBytes
 }
@@ -113,10 +119,13 @@ func (j *Journal) Add(e Entry) int64 {
 	e.RequestBody = Truncate(e.RequestBody)
 	e.ResponseBody = Truncate(e.ResponseBody)
 	e.RequestHeaders = cutHeaders(e.RequestHeaders)
+	e.ResponseHeaders = cutHeaders(e.ResponseHeaders)
 	e.size = entryOverhead + int64(len(e.Vendor)+len(e.Tenant)+len(e.Method)+len(e.Path)+len(e.Query)+
 		len(e.RequestBody)+len(e.ResponseBody))
-	for k, v := range e.RequestHeaders {
-		e.size += int64(len(k) + len(v))
+	for _, h := range []map[string]string{e.RequestHeaders, e.ResponseHeaders} {
+		for k, v := range h {
+			e.size += int64(len(k) + len(v))
+		}
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -193,7 +202,13 @@ type Filter struct {
 	// Before, when not 0, keeps only entries older than the entry with
 	// that id: the cursor for the next page.
 	Before int64
-	Limit  int // 0 = no limit
+	// After, when not 0, keeps only entries newer than the entry with
+	// that id: what a live view polls for.
+	After int64
+	// StatusMin and StatusMax, when not 0, bound the answer's status
+	// (400 and 499 for "4xx").
+	StatusMin, StatusMax int
+	Limit                int // 0 = no limit
 }
 
 // List returns the entries that match f, newest first.
@@ -203,6 +218,9 @@ func (j *Journal) List(f Filter) []Entry {
 	out := make([]Entry, 0, min(j.n, max(f.Limit, 16)))
 	for i := j.n - 1; i >= 0; i-- {
 		e := j.ring[(j.start+i)%len(j.ring)]
+		if f.After != 0 && e.ID <= f.After {
+			break // older entries only from here on
+		}
 		if f.Before != 0 && e.ID >= f.Before {
 			continue
 		}
@@ -228,6 +246,9 @@ func (f Filter) match(e Entry) bool {
 		return false
 	}
 	if f.Path != "" && !Glob(f.Path, e.Path) {
+		return false
+	}
+	if (f.StatusMin != 0 && e.Status < f.StatusMin) || (f.StatusMax != 0 && e.Status > f.StatusMax) {
 		return false
 	}
 	return true

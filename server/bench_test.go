@@ -9,6 +9,7 @@ import (
 
 	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/internal/vtest"
+	"github.com/vendoremu/vendoremu/journal"
 	"github.com/vendoremu/vendoremu/server"
 	"github.com/vendoremu/vendoremu/store"
 )
@@ -70,6 +71,31 @@ func BenchmarkTenantReset(b *testing.B) {
 		b.StartTimer()
 		if err := srv.Reset(ctx, "notes", "small"); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkConsolePoll is the web console's live poll with a full journal
+// of 10,000 exchanges and nothing new: GET /_emulator/requests?after=<newest>.
+func BenchmarkConsolePoll(b *testing.B) {
+	srv := vtest.Start(b, server.Config{Vendors: []emu.Factory{newNotes}})
+	for range 10000 {
+		srv.Journal().Add(journal.Entry{Vendor: "notes", Method: "GET", Path: "/items", Status: 200, ResponseBody: `{"items":["welcome"]}`})
+	}
+	newest := srv.Journal().List(journal.Filter{Limit: 1})[0].ID
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/_emulator/requests?after=%d&limit=100&vendor=notes", srv.URL, newest), nil)
+	client := &http.Client{}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		resp, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(body) != `{"requests":[]}` {
+			b.Fatalf("%d %s", resp.StatusCode, body)
 		}
 	}
 }

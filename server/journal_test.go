@@ -123,3 +123,67 @@ func TestJournalCapAndBodyLimit(t *testing.T) {
 		t.Fatalf("handler got %d bytes, want %d", len(last), len(big))
 	}
 }
+
+func TestJournalKeepsResponseHeadersHostAndFault(t *testing.T) {
+	srv := start(t)
+	srv.Do("GET", "/notes/items", nil, "X-Tenant", "default", "Host", "acme.localhost:8080")
+	e := requests(t, srv, "?limit=1")[0]
+	if e.RequestHeaders["Host"] != "acme.localhost:8080" {
+		t.Fatalf("request headers %v: the Host the client sent is missing", e.RequestHeaders)
+	}
+	if e.ResponseHeaders["Content-Type"] == "" || e.Fault != 0 {
+		t.Fatalf("unfaulted entry: response headers %v, fault %d", e.ResponseHeaders, e.Fault)
+	}
+	if strings.Contains(srv.Do("GET", "/_emulator/requests?limit=1", nil).Body, `"fault`) {
+		t.Fatal("an unfaulted exchange carries fault fields")
+	}
+
+	srv.Do("POST", "/_emulator/faults", `{"vendor":"notes","path":"/items","status":503,"body":"down","delay_ms":1,"times":1}`)
+	srv.Do("GET", "/notes/items", nil, "X-Tenant", "default")
+	e = requests(t, srv, "?limit=1")[0]
+	if e.Fault != 1 || e.Status != 503 || e.ResponseHeaders["Content-Type"] != "text/plain; charset=utf-8" {
+		t.Fatalf("faulted entry: fault %d, status %d, headers %v", e.Fault, e.Status, e.ResponseHeaders)
+	}
+	srv.Do("POST", "/_emulator/faults", `{"vendor":"notes","delay_ms":1,"times":1}`)
+	srv.Do("GET", "/notes/items", nil, "X-Tenant", "default")
+	if e = requests(t, srv, "?limit=1")[0]; e.Fault != 2 || e.Status != 200 {
+		t.Fatalf("delayed entry: fault %d, status %d", e.Fault, e.Status)
+	}
+}
+
+func TestJournalMasksSecretResponseHeaders(t *testing.T) {
+	h := journal.MaskHeaders(map[string][]string{"Set-Cookie": {"session=abc; HttpOnly"}, "Content-Type": {"text/html"}})
+	if h["Set-Cookie"] != "***" || h["Content-Type"] != "text/html" {
+		t.Fatalf("masked %v", h)
+	}
+}
+
+func TestJournalStatusAndAfterFilters(t *testing.T) {
+	srv := start(t)
+	srv.Do("GET", "/notes/items", nil, "X-Tenant", "default")        // 200
+	srv.Do("POST", "/notes/items", "x", "X-Tenant", "default")       // 201
+	srv.Do("GET", "/notes/nothing-here", nil, "X-Tenant", "default") // 404
+	srv.Do("GET", "/notes/items", nil, "X-Tenant", "nobody")         // 401
+	all := requests(t, srv, "")
+	for q, want := range map[string]int{
+		"?status=2xx": 2, "?status=4xx": 2, "?status=404": 1, "?status=5xx": 0, "?status=201": 1,
+		fmt.Sprintf("?after=%d", all[2].ID):                      2,
+		fmt.Sprintf("?after=%d&status=4xx", all[2].ID):           2,
+		fmt.Sprintf("?after=%d&before=%d", all[3].ID, all[0].ID): 2,
+		fmt.Sprintf("?after=%d", all[0].ID):                      0,
+		"?after=0":                                               4,
+	} {
+		if got := len(requests(t, srv, q)); got != want {
+			t.Errorf("requests%s: %d entries, want %d", q, got, want)
+		}
+	}
+	// A live view polling with after and a small limit learns that it
+	// missed entries from next_before.
+	r := srv.Do("GET", fmt.Sprintf("/_emulator/requests?after=%d&limit=1", all[3].ID), nil)
+	if !strings.Contains(r.Body, fmt.Sprintf(`"next_before":%d`, all[0].ID)) {
+		t.Fatalf("after with more than a page: %s", r.Body)
+	}
+	for _, q := range []string{"status=6xx", "status=0xx", "status=42", "status=abc", "status=", "after=-1", "after=x"} {
+		expectError(t, srv.Do("GET", "/_emulator/requests?"+q, nil), 400, strings.Split(q, "=")[0])
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/faults"
 	"github.com/vendoremu/vendoremu/journal"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -94,23 +95,42 @@ func (s *Server) journalMiddleware(v emu.Vendor) gin.HandlerFunc {
 		c.Writer = w
 		c.Next()
 		e := journal.Entry{
-			Time:           start.UTC(),
-			Vendor:         vendor,
-			Tenant:         emu.TenantOf(c),
-			Method:         r.Method,
-			Path:           r.URL.Path,
-			Query:          r.URL.RawQuery,
-			Status:         w.Status(),
-			DurationMS:     float64(time.Since(start).Microseconds()) / 1000,
-			RequestHeaders: journal.MaskHeaders(r.Header),
-			RequestBody:    string(reqBody),
-			ResponseBody:   w.buf.String(),
+			Time:            start.UTC(),
+			Vendor:          vendor,
+			Tenant:          emu.TenantOf(c),
+			Method:          r.Method,
+			Path:            r.URL.Path,
+			Query:           r.URL.RawQuery,
+			Status:          w.Status(),
+			DurationMS:      float64(time.Since(start).Microseconds()) / 1000,
+			RequestHeaders:  requestHeaders(r),
+			RequestBody:     string(reqBody),
+			ResponseHeaders: journal.MaskHeaders(w.Header()),
+			ResponseBody:    w.buf.String(),
+		}
+		if f, ok := c.Get(faultKey); ok {
+			e.Fault = f.(faults.Fault).ID
 		}
 		s.journal.Add(e)
 		s.log.Debug("request", "vendor", vendor, "tenant", journal.Fingerprint(e.Tenant), "method", e.Method, "path", e.Path,
 			"status", e.Status, "ms", e.DurationMS)
 	}
 }
+
+// requestHeaders are the request's headers for the journal, with the Host
+// the client sent (Go keeps it apart from the header map): JustClick names
+// the account in it, and a replayed request needs it.
+func requestHeaders(r *http.Request) map[string]string {
+	h := journal.MaskHeaders(r.Header)
+	if r.Host != "" {
+		h["Host"] = r.Host
+	}
+	return h
+}
+
+// faultKey is where faultMiddleware leaves the fault that matched, for the
+// journal.
+const faultKey = "vendoremu.fault"
 
 type readCloser struct {
 	io.Reader
@@ -124,6 +144,7 @@ func (s *Server) faultMiddleware(vendor string) gin.HandlerFunc {
 		if !ok {
 			return
 		}
+		c.Set(faultKey, f)
 		if f.Apply(c.Writer, c.Request) {
 			c.Abort()
 		}

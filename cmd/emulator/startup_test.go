@@ -76,18 +76,23 @@ func TestStartupSummary(t *testing.T) {
 		}
 	}
 	second := summaryLine(t, dir, append(env, "EMULATOR_SEED="+seed, "EMULATOR_ADMIN_TOKEN=t")...)
-	for _, want := range []string{"db_state=reused", "seed=applied", "admin_token=on"} {
+	for _, want := range []string{"db_state=reused", `seed="keitaro applied"`, "admin_token=on"} {
 		if !strings.Contains(second, want) {
 			t.Errorf("summary lacks %q:\n%s", want, second)
 		}
+	}
+	// The same seed again on the same database is remembered, not doubled.
+	third := summaryLine(t, dir, append(env, "EMULATOR_SEED="+seed)...)
+	if !strings.Contains(third, `seed="keitaro skipped"`) {
+		t.Errorf("restart with the same seed: summary lacks seed=\"keitaro skipped\":\n%s", third)
 	}
 	tenants := func(line string) int {
 		_, rest, _ := strings.Cut(line, "tenants=")
 		n, _ := strconv.Atoi(strings.Fields(rest)[0])
 		return n
 	}
-	if n1, n2 := tenants(first), tenants(second); n1 < 5 || n2 != n1+1 {
-		t.Errorf("tenants %d then %d (one seeded)", n1, n2)
+	if n1, n2, n3 := tenants(first), tenants(second), tenants(third); n1 < 5 || n2 != n1+1 || n3 != n2 {
+		t.Errorf("tenants %d, %d, then %d (one seeded, once)", n1, n2, n3)
 	}
 }
 
