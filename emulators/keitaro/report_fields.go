@@ -77,9 +77,6 @@ type column struct {
 	name string
 	typ  colType
 	sql  func(s *scope) string
-	// For a part of a datetime column in the report's timezone
-	// (localTime): the stored column and the part's SQL over $t.
-	timeCol, part string
 }
 
 // rounded is expr rounded half away from zero to dp decimals, as a
@@ -94,17 +91,17 @@ func rounded(expr string, dp int) string {
 }
 
 func stored(name string, typ colType) *column {
-	return &column{name: name, typ: typ, sql: func(*scope) string { return "k." + name }}
+	return &column{name, typ, func(*scope) string { return "k." + name }}
 }
 
 func fixed(name string, typ colType, expr string) *column {
-	return &column{name: name, typ: typ, sql: func(*scope) string { return expr }}
+	return &column{name, typ, func(*scope) string { return expr }}
 }
 
 // nameOf is the current name of the object a click refers to ("" when it
 // refers to none, or to one that does not exist).
 func nameOf(name string) *column {
-	return &column{name: name, typ: tString, sql: func(s *scope) string { return s.name(name) }}
+	return &column{name, tString, func(s *scope) string { return s.name(name) }}
 }
 
 // nameTables are, for each name column, the table and the click's id
@@ -124,7 +121,7 @@ var nameTables = map[string][2]string{
 // is SQL over $t, the local "YYYY-MM-DD HH:MM:SS" text (cutting the text is
 // cheaper than a date function per row).
 func localTime(name, col, part string, typ colType) *column {
-	return &column{name: name, typ: typ, timeCol: col, part: part, sql: func(s *scope) string {
+	return &column{name, typ, func(s *scope) string {
 		return strings.ReplaceAll(part, "$t", s.local(col))
 	}}
 }
@@ -191,19 +188,19 @@ var clickColumns = func() []*column {
 		fixed("ip_mask2", tString, `CASE WHEN `+ipv4+` THEN rtrim(rtrim(rtrim(k.ip, '0123456789'), '.'), '0123456789') || '0.0' ELSE '' END`),
 		fixed("label", tString, labelColumn()),
 		fixed("cost", tNumber, rounded("k.cost", 4)),
-		&column{name: "revenue", typ: tNumber, sql: func(s *scope) string {
+		&column{"revenue", tNumber, func(s *scope) string {
 			return rounded(s.total("lead_revenue")+" + "+s.total("sale_revenue"), 4)
 		}},
-		&column{name: "profit", typ: tNumber, sql: func(s *scope) string {
+		&column{"profit", tNumber, func(s *scope) string {
 			return rounded(s.total("lead_revenue")+" + "+s.total("sale_revenue")+" - k.cost", 4)
 		}})
 	for _, n := range clickFlags[:3] {
 		cols = append(cols, stored(n, tBoolean))
 	}
 	cols = append(cols,
-		&column{name: "is_lead", typ: tBoolean, sql: func(s *scope) string { return "(" + s.total("leads") + " > 0)" }},
-		&column{name: "is_sale", typ: tBoolean, sql: func(s *scope) string { return "(" + s.total("sales") + " + " + s.total("rebills") + " > 0)" }},
-		&column{name: "is_rejected", typ: tBoolean, sql: func(s *scope) string { return "(" + s.total("rejected") + " > 0)" }},
+		&column{"is_lead", tBoolean, func(s *scope) string { return "(" + s.total("leads") + " > 0)" }},
+		&column{"is_sale", tBoolean, func(s *scope) string { return "(" + s.total("sales") + " + " + s.total("rebills") + " > 0)" }},
+		&column{"is_rejected", tBoolean, func(s *scope) string { return "(" + s.total("rejected") + " > 0)" }},
 		stored("is_bot", tBoolean), stored("is_using_proxy", tBoolean),
 		fixed("is_empty_referrer", tBoolean, "(k.referrer = '')"),
 		stored("landing_clicked", tBoolean),

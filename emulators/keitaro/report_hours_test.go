@@ -12,11 +12,10 @@ import (
 	"github.com/vendoremu/vendoremu/emulators/keitaro"
 )
 
-// Reports group clicks by their UTC hour first and by the report's own
-// groups second (a million clicks sort much faster that way). The groups
-// and sums must be exactly those of the clicks one by one, across a
-// daylight-saving change, with names of referred objects and per-click
-// columns among the groups: computed here in Go from the clicks as stored.
+// A report's groups and sums are exactly those of the clicks one by one,
+// across a daylight-saving change, with parts of the local time, names of
+// referred objects and per-click columns among the groups: computed here
+// in Go from the clicks as stored.
 func TestGroupsAcrossADaylightSavingChange(t *testing.T) {
 	a := start(t, keitaro.Config{})
 	madrid, err := time.LoadLocation("Europe/Madrid")

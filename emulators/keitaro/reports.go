@@ -424,6 +424,11 @@ func maxTime(a, b time.Time) time.Time {
 // "m_<metric>"…, then for the summary metrics the bases summed over all
 // groups, "s_<base>"….
 func (q *query) grouped(grouping []*column, ms, summary []*metric) (string, []any) {
+	var sel, keys []string
+	for i, g := range grouping {
+		sel = append(sel, g.sql(&q.sc)+` AS "g_`+strconv.Itoa(i)+`"`)
+		keys = append(keys, strconv.Itoa(i+1))
+	}
 	need := []string{"b_clicks"}
 	sums := basesOf(summary)
 	for _, b := range append(basesOf(ms), sums...) {
@@ -431,26 +436,14 @@ func (q *query) grouped(grouping []*column, ms, summary []*metric) (string, []an
 			need = append(need, b)
 		}
 	}
-	var inner string
-	var args []any
-	if len(grouping) > 0 && q.hourly() {
-		inner, args = q.byHour(grouping, need)
-	} else {
-		var sel, keys []string
-		for i, g := range grouping {
-			sel = append(sel, g.sql(&q.sc)+` AS "g_`+strconv.Itoa(i)+`"`)
-			keys = append(keys, strconv.Itoa(i+1))
-		}
-		for _, b := range need {
-			q.sc.useTotals = q.sc.useTotals || bases[b].totals
-			sel = append(sel, bases[b].sql+" AS "+b)
-		}
-		var fromWhere string
-		fromWhere, args = q.filtered()
-		inner = "SELECT " + strings.Join(sel, ", ") + fromWhere
-		if len(keys) > 0 {
-			inner += " GROUP BY " + strings.Join(keys, ", ")
-		}
+	for _, b := range need {
+		q.sc.useTotals = q.sc.useTotals || bases[b].totals
+		sel = append(sel, bases[b].sql+" AS "+b)
+	}
+	fromWhere, args := q.filtered()
+	inner := "SELECT " + strings.Join(sel, ", ") + fromWhere
+	if len(keys) > 0 {
+		inner += " GROUP BY " + strings.Join(keys, ", ")
 	}
 	mid := make([]string, 0, len(grouping)+len(ms))
 	for i := range grouping {
@@ -466,73 +459,6 @@ func (q *query) grouped(grouping []*column, ms, summary []*metric) (string, []an
 		mid = append(mid, "b_clicks")
 	}
 	return "SELECT " + strings.Join(mid, ", ") + " FROM (" + inner + ")", args
-}
-
-// hourly reports whether clicks can be grouped in two steps, by the hour
-// of their stored time first (see byHour): a clicks report whose
-// timezone's offsets, and the instants they change, are whole hours.
-func (q *query) hourly() bool {
-	if q.sc.conversions {
-		return false
-	}
-	for _, seg := range q.sc.zone {
-		if seg.offset%3600 != 0 || seg.start != "" && !strings.HasSuffix(seg.start, ":00:00") {
-			return false
-		}
-	}
-	return true
-}
-
-// hourParts are the parts of the click time that its UTC hour decides,
-// given a timezone of whole hours.
-var hourParts = []string{"year", "month", "week", "weekday", "day", "hour", "day_hour"}
-
-// byHour groups the clicks in two steps, which give the same groups and
-// sums as one GROUP BY but cost a fraction of it over many clicks: SQLite
-// groups by sorting, and sorting a million clicks by arbitrary columns is
-// most of a report's time. The first step groups by the UTC hour of the
-// click (the range scan reads clicks in time order, so this sort is
-// cheap) and the other grouping columns as they are per click; the second
-// sums those groups into the report's. Parts of the click time coarser
-// than an hour are computed in the second step from the hour, once per
-// group instead of once per click, and names of referred objects are
-// joined there by id.
-func (q *query) byHour(grouping []*column, need []string) (string, []any) {
-	first := []string{`substr(k.datetime, 1, 13) || ':00:00' AS t`}
-	keys := []string{"1"}
-	var second, joins, groups []string
-	for i, g := range grouping {
-		gi := `"g_` + strconv.Itoa(i) + `"`
-		groups = append(groups, strconv.Itoa(i+1))
-		if g.timeCol == "k.datetime" && slices.Contains(hourParts, g.name) {
-			second = append(second, strings.ReplaceAll(g.part, "$t", q.sc.local("h.t"))+" AS "+gi)
-			continue
-		}
-		pi := "p_" + strconv.Itoa(i)
-		keys = append(keys, strconv.Itoa(len(first)+1))
-		if t, ok := nameTables[g.name]; ok && g.sql(&scope{}) == "coalesce(n_"+g.name+".name, '')" {
-			first = append(first, "k."+t[1]+" AS "+pi)
-			n := "n2_" + strconv.Itoa(i)
-			joins = append(joins, " LEFT JOIN "+t[0]+" "+n+" ON "+n+".tenant_id = @tenant AND "+n+".id = h."+pi)
-			second = append(second, "coalesce("+n+".name, '') AS "+gi)
-			continue
-		}
-		first = append(first, g.sql(&q.sc)+" AS "+pi)
-		second = append(second, "h."+pi+" AS "+gi)
-	}
-	for _, b := range need {
-		q.sc.useTotals = q.sc.useTotals || bases[b].totals
-		first = append(first, bases[b].sql+" AS "+b)
-		resum := "sum"
-		if strings.HasPrefix(bases[b].sql, "total(") {
-			resum = "total"
-		}
-		second = append(second, resum+"(h."+b+") AS "+b)
-	}
-	fromWhere, args := q.filtered()
-	return "SELECT " + strings.Join(second, ", ") + " FROM (SELECT " + strings.Join(first, ", ") + fromWhere +
-		" GROUP BY " + strings.Join(keys, ", ") + ") h" + strings.Join(joins, "") +
-		" GROUP BY " + strings.Join(groups, ", "), args
 }
 
 // basesOf are the bases the metrics need, each once.
