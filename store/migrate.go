@@ -93,8 +93,10 @@ func (s *Store) Migrate(ctx context.Context, schemas []Schema) ([]Migration, err
 			m.Fresh = true
 			out = append(out, m)
 		}
-		return nil
+		// Tables made anew lost their watch triggers with the old ones.
+		return tx.installWatches()
 	})
+	s.forgetCredentials()
 	if err != nil {
 		return nil, err
 	}
@@ -121,9 +123,10 @@ func (tx *Tx) dropComponent(component string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec(`PRAGMA defer_foreign_keys = ON`); err != nil {
+	if err := tx.deferForeignKeys(); err != nil {
 		return err
 	}
+	defer tx.checkForeignKeys()
 	for _, t := range tables {
 		if _, err := tx.Exec(`DROP TABLE IF EXISTS "` + t + `"`); err != nil {
 			return fmt.Errorf("drop %s: %w", t, err)

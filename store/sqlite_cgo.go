@@ -5,7 +5,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -79,4 +81,56 @@ func backup(ctx context.Context, dst, src *sql.DB) error {
 			}
 		})
 	})
+}
+
+// writerConnected prepares a new write connection: the function the watch
+// triggers call, and the triggers on the tables that exist already (a
+// connection opened again after the first has them at once; the first gets
+// them from installWatches once the tables are made).
+func (s *Store) writerConnected(c *sqlite3.SQLiteConn) error {
+	if err := c.RegisterFunc(changeFunc, s.watchedChanged, false); err != nil {
+		return err
+	}
+	if _, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", mmapBytes), nil); err != nil {
+		return err
+	}
+	for _, t := range s.watchedTables() {
+		rows, err := c.Query(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, []driver.Value{t})
+		if err != nil {
+			return err
+		}
+		n := []driver.Value{int64(0)}
+		err = rows.Next(n)
+		rows.Close()
+		if err != nil {
+			return err
+		}
+		if n[0] == int64(0) {
+			continue
+		}
+		if _, err := c.Exec(watchSQL(t), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readerConnected prepares a read connection.
+func readerConnected(c *sqlite3.SQLiteConn) error {
+	_, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", mmapBytes), nil)
+	return err
+}
+
+// endTransaction rolls back a driver connection left in a transaction,
+// or reports it bad (database/sql then closes it instead of pooling it).
+func endTransaction(dc any) error {
+	c, ok := dc.(*sqlite3.SQLiteConn)
+	if !ok || c.AutoCommit() {
+		return nil
+	}
+	c.Exec("ROLLBACK", nil) //nolint:errcheck // checked below
+	if !c.AutoCommit() {
+		return driver.ErrBadConn
+	}
+	return nil
 }

@@ -5,6 +5,8 @@ package store
 import (
 	"context"
 	"database/sql"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // vendoremu needs cgo: set CGO_ENABLED=1 and install gcc.
@@ -22,3 +24,9 @@ func IsUniqueViolation(err error) bool { return false }
 func IsConstraintViolation(err error) bool { return false }
 
 func backup(ctx context.Context, dst, src *sql.DB) error { return nil }
+
+func (s *Store) writerConnected(*sqlite3.SQLiteConn) error { return nil }
+
+func readerConnected(*sqlite3.SQLiteConn) error { return nil }
+
+func endTransaction(any) error { return nil }

@@ -12,10 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -38,11 +38,21 @@ type Store struct {
 	writer *sql.DB // exactly one connection: every write is serialised here
 	reader *sql.DB // concurrent read-only connections (the writer, in memory)
 	clock  *Clock
-	// base is the parent of every transaction's context; Interrupt
+	// base is the parent of every write transaction's context; Interrupt
 	// cancels it.
 	base      context.Context
 	interrupt context.CancelFunc
 	created   bool
+
+	// wmu is held by the writer whose fn runs; waiting counts the writers
+	// queued for it; group is the open commit group (see commit.go).
+	wmu     sync.Mutex
+	waiting atomic.Int32
+	group   *group
+
+	creds   credentials
+	watchMu sync.Mutex
+	watched []string
 
 	// tables lists, per component, the tables whose name starts with
 	// "<component>_"; tenantTables those of them with a tenant_id column.
@@ -65,41 +75,19 @@ func Open(path string, clock *Clock) (*Store, error) {
 	s := &Store{path: path, clock: clock}
 	s.base, s.interrupt = context.WithCancel(context.Background())
 	if path == Memory || path == "" {
-		// An in-memory database lives in one connection; it must never be
-		// closed while the store is open, and reads share it with writes.
-		db, err := sql.Open("sqlite3", "file::memory:?_foreign_keys=on&_txlock=immediate")
-		if err != nil {
+		s.path = Memory
+		if err := s.openMemory(); err != nil {
 			return nil, err
 		}
-		db.SetMaxOpenConns(1)
-		db.SetMaxIdleConns(1)
-		db.SetConnMaxLifetime(0)
-		db.SetConnMaxIdleTime(0)
-		s.writer, s.reader = db, db
-		s.path = Memory
 	} else {
 		created, err := checkStorage(path)
 		if err != nil {
 			return nil, err
 		}
 		s.created = created
-		common := "file:" + (&url.URL{Path: path}).EscapedPath() +
-			"?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
-		w, err := sql.Open("sqlite3", common+"&_txlock=immediate")
-		if err != nil {
+		if err := s.openPools(path); err != nil {
 			return nil, err
 		}
-		w.SetMaxOpenConns(1)
-		w.SetMaxIdleConns(1)
-		w.SetConnMaxLifetime(0)
-		r, err := sql.Open("sqlite3", common+"&_txlock=deferred&_query_only=true")
-		if err != nil {
-			w.Close()
-			return nil, err
-		}
-		r.SetMaxOpenConns(8)
-		r.SetMaxIdleConns(8)
-		s.writer, s.reader = w, r
 	}
 	if err := s.writer.Ping(); err != nil {
 		s.Close()
@@ -108,6 +96,10 @@ func Open(path string, clock *Clock) (*Store, error) {
 	if err := s.migrateCore(); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if err := s.Write(context.Background(), func(tx *Tx) error { return tx.installWatches() }); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
 	// A database SQLite could only open read-only fails here, at start,
 	// not at the first write a test makes.
@@ -205,70 +197,54 @@ func (s *Store) Close() error {
 
 // Read runs fn in a read-only transaction: a consistent snapshot that never
 // waits for the writer. fn must not call Read or Write itself.
+//
+// A read is not cancellable: it is short, and a cancellable context costs
+// the driver a goroutine or a callback per statement. Once the store is
+// interrupted no read begins.
 func (s *Store) Read(ctx context.Context, fn func(tx *Tx) error) error {
-	return s.run(ctx, s.reader, false, fn)
-}
-
-// Write runs fn in the one write transaction: it commits when fn returns nil
-// and rolls back when fn returns an error or panics, so a handler that
-// validates inside fn never leaves a partial write. Writers queue for the
-// single write connection instead of failing with "database is locked".
-// fn must not call Read or Write itself.
-func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
-	return s.run(ctx, s.writer, true, fn)
-}
-
-func (s *Store) run(ctx context.Context, db *sql.DB, write bool, fn func(tx *Tx) error) error {
-	ctx, cancel := s.detach(ctx)
-	defer cancel()
-	sqlTx, err := db.BeginTx(ctx, nil)
-	if err != nil {
+	if err := s.base.Err(); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	defer sqlTx.Rollback() //nolint:errcheck // a no-op after Commit
-	tx := &Tx{ctx: ctx, tx: sqlTx, store: s, write: write}
+	gen := s.creds.gen.Load()
+	bg := context.Background()
+	conn, err := begin(bg, s.reader, "BEGIN")
+	if err != nil {
+		return err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			control(conn, "ROLLBACK") //nolint:errcheck // release checks the connection
+		}
+		release(conn)
+	}()
+	tx := &Tx{ctx: bg, conn: conn, store: s, gen: gen}
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
+	if err := control(conn, "COMMIT"); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	committed = true
 	for _, fn := range tx.after {
 		fn()
 	}
 	return nil
 }
 
-// detach returns a context of the store's own that is cancelled when ctx
-// is, or when the store is interrupted. database/sql may consult a context after the call that used it has
-// returned (a row set's close watcher), and handlers pass a *gin.Context,
-// which gin recycles for the next request by then; the detached context
-// only ever holds ctx's Done channel, read now.
-func (s *Store) detach(ctx context.Context) (context.Context, context.CancelFunc) {
-	inner, cancel := context.WithCancel(s.base)
-	if done := ctx.Done(); done != nil {
-		go func() {
-			select {
-			case <-done:
-				cancel()
-			case <-inner.Done():
-			}
-		}()
-	}
-	return inner, cancel
-}
-
 // Tx is one transaction. Its query methods take the context given to Read or
 // Write.
 type Tx struct {
 	ctx   context.Context
-	tx    *sql.Tx
+	conn  *sql.Conn // in a transaction begun with BEGIN (see begin)
 	store *Store
 	write bool
 	after []func() // see AfterCommit
+	// gen is the credential cache's generation when a read began.
+	gen uint64
 }
 
-// Context is the context of the request the transaction serves.
+// Context is the context the transaction's statements run with.
 func (t *Tx) Context() context.Context { return t.ctx }
 
 // Now is the emulator clock's current time. Once a request's tenant is
@@ -278,17 +254,28 @@ func (t *Tx) Now() time.Time { return t.store.clock.Now() }
 
 // Exec runs a statement that returns no rows.
 func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(t.ctx, query, args...)
+	if err := t.ctx.Err(); err != nil {
+		return nil, err // interrupted (a connection does not look at its context)
+	}
+	return t.conn.ExecContext(t.ctx, query, args...)
 }
 
 // Query runs a query that returns rows.
 func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(t.ctx, query, args...)
+	if err := t.ctx.Err(); err != nil {
+		return nil, err
+	}
+	return t.conn.QueryContext(t.ctx, query, args...)
 }
 
 // QueryRow runs a query that returns at most one row.
 func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(t.ctx, query, args...)
+	if t.ctx.Err() != nil {
+		// Only database/sql makes a Row; a pool given a cancelled context
+		// answers with its error before it looks for a connection.
+		return t.store.reader.QueryRowContext(t.ctx, query, args...)
+	}
+	return t.conn.QueryRowContext(t.ctx, query, args...)
 }
 
 // Scope returns the view of this transaction that belongs to tenant.
@@ -296,9 +283,10 @@ func (t *Tx) Scope(tenant Tenant) Scoped { return Scoped{tx: t, Tenant: tenant} 
 
 // Scoped is a transaction seen through one tenant. Its queries must say
 // where the tenant goes by writing the placeholder @tenant (typically
-// "WHERE tenant_id = @tenant" or "VALUES (@tenant, ?, …)"); it is replaced by
-// the tenant's id. A query without @tenant is a programming error and
-// panics, so a handler cannot forget the tenant filter and pass its tests.
+// "WHERE tenant_id = @tenant" or "VALUES (@tenant, ?, …)"); it is bound to
+// the tenant's id as a parameter. A query without @tenant is a programming
+// error and panics, so a handler cannot forget the tenant filter and pass
+// its tests. Other parameters are positional ("?"), never numbered or named.
 type Scoped struct {
 	tx *Tx
 	// Tenant is the tenant every query is scoped to.
@@ -308,12 +296,15 @@ type Scoped struct {
 // TenantPlaceholder is the token Scoped replaces by the tenant id.
 const TenantPlaceholder = "@tenant"
 
-func (s Scoped) bind(query string) string {
+// bind turns the query's @tenant placeholders into bound parameters and
+// puts the tenant id among args at their places, so that the text of a
+// scoped query is the same for every tenant and its prepared statement is
+// reused. Queries use positional "?" parameters only.
+func (s Scoped) bind(query string, args []any) (string, []any) {
 	if !strings.Contains(query, TenantPlaceholder) {
 		panic("store: scoped query without " + TenantPlaceholder + ": " + query)
 	}
-	// The id is an integer the store allocated, so inlining it is safe.
-	return strings.ReplaceAll(query, TenantPlaceholder, fmt.Sprint(s.Tenant.ID))
+	return bindTenant(query, args, s.Tenant.ID)
 }
 
 // Tx is the transaction behind the scoped view, for queries that are not
@@ -328,17 +319,20 @@ func (s Scoped) Now() time.Time {
 
 // Exec runs a tenant-scoped statement.
 func (s Scoped) Exec(query string, args ...any) (sql.Result, error) {
-	return s.tx.Exec(s.bind(query), args...)
+	q, a := s.bind(query, args)
+	return s.tx.Exec(q, a...)
 }
 
 // Query runs a tenant-scoped query.
 func (s Scoped) Query(query string, args ...any) (*sql.Rows, error) {
-	return s.tx.Query(s.bind(query), args...)
+	q, a := s.bind(query, args)
+	return s.tx.Query(q, a...)
 }
 
 // QueryRow runs a tenant-scoped query that returns at most one row.
 func (s Scoped) QueryRow(query string, args ...any) *sql.Row {
-	return s.tx.QueryRow(s.bind(query), args...)
+	q, a := s.bind(query, args)
+	return s.tx.QueryRow(q, a...)
 }
 
 func checksum(sqlText string) string {

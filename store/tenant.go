@@ -37,9 +37,23 @@ func (tx *Tx) CreateTenant(vendor, key string) (Tenant, error) {
 	return Tenant{ID: id, Vendor: vendor, Key: key, Created: now}, nil
 }
 
-// Tenant finds the tenant of vendor named key, or ErrNoTenant.
+// Tenant finds the tenant of vendor named key, or ErrNoTenant. Tenants a
+// read found are remembered (see credentials.go), so that most lookups do
+// not query.
 func (tx *Tx) Tenant(vendor, key string) (Tenant, error) {
-	return tx.scanTenant(tx.QueryRow(`SELECT id, vendor, key, created_at FROM tenants WHERE vendor = ? AND key = ?`, vendor, key))
+	k := credentialKey{'t', vendor, key}
+	creds := &tx.store.creds
+	// A write group that changed tenants sees its own changes only in SQL.
+	if !tx.write || !creds.dirty.Load() {
+		if v, ok := creds.get(k); ok {
+			return v.(Tenant), nil
+		}
+	}
+	t, err := tx.scanTenant(tx.QueryRow(`SELECT id, vendor, key, created_at FROM tenants WHERE vendor = ? AND key = ?`, vendor, key))
+	if err == nil && !tx.write {
+		creds.put(k, t, tx.gen)
+	}
+	return t, err
 }
 
 // TenantByID finds a tenant by its id, or ErrNoTenant.
@@ -102,9 +116,10 @@ func (tx *Tx) ClearTenant(t Tenant, keep ...string) error {
 	if !tx.write {
 		return errors.New("store: ClearTenant in a read transaction")
 	}
-	if _, err := tx.Exec(`PRAGMA defer_foreign_keys = ON`); err != nil {
+	if err := tx.deferForeignKeys(); err != nil {
 		return err
 	}
+	defer tx.checkForeignKeys()
 	for _, table := range tx.store.tenantTables[t.Vendor] {
 		if slices.Contains(keep, table) {
 			continue
@@ -132,9 +147,10 @@ func (tx *Tx) ClearVendor(vendor string) error {
 	if !tx.write {
 		return errors.New("store: ClearVendor in a read transaction")
 	}
-	if _, err := tx.Exec(`PRAGMA defer_foreign_keys = ON`); err != nil {
+	if err := tx.deferForeignKeys(); err != nil {
 		return err
 	}
+	defer tx.checkForeignKeys()
 	tables := tx.store.tables[vendor]
 	for _, table := range tables {
 		if _, err := tx.Exec(`DELETE FROM "` + table + `"`); err != nil {
@@ -154,4 +170,18 @@ func (tx *Tx) ClearVendor(vendor string) error {
 	}
 	_, err := tx.Exec(`DELETE FROM tenants WHERE vendor = ?`, vendor)
 	return err
+}
+
+// deferForeignKeys lets a clear delete rows in any order (a clear leaves
+// no row behind that a foreign key would miss). checkForeignKeys, the
+// clear's deferred call, switches immediate checks back on: the SQLite
+// transaction may go on with another writer's work (see commit.go), which
+// must fail at its own statement, not at the group's commit.
+func (tx *Tx) deferForeignKeys() error {
+	_, err := tx.Exec(`PRAGMA defer_foreign_keys = ON`)
+	return err
+}
+
+func (tx *Tx) checkForeignKeys() {
+	tx.Exec(`PRAGMA defer_foreign_keys = OFF`) //nolint:errcheck // a failed pragma leaves the commit to check
 }

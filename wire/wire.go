@@ -5,10 +5,10 @@ package wire
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -69,26 +69,7 @@ func (o Object) Get(key string) (any, bool) {
 
 // MarshalJSON writes the keys in order.
 func (o Object) MarshalJSON() ([]byte, error) {
-	if o == nil {
-		return []byte("{}"), nil
-	}
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, f := range o {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		k, _ := Marshal(f.Key)
-		buf.Write(k)
-		buf.WriteByte(':')
-		v, err := Marshal(f.Value)
-		if err != nil {
-			return nil, fmt.Errorf("key %q: %w", f.Key, err)
-		}
-		buf.Write(v)
-	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return o.appendTo(nil)
 }
 
 // List is a vendor list written as a JSON object keyed "0", "1", … in order,
@@ -103,15 +84,10 @@ func List[T any](items []T, trailing ...Field) Object {
 }
 
 // Marshal encodes v compactly, without escaping <, > and & (vendors do not),
-// and without a trailing newline.
+// and without a trailing newline: exactly encoding/json's bytes, written
+// directly for the values answers are made of.
 func Marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
+	return appendJSON(nil, v)
 }
 
 // PHP re-escapes compact JSON the way PHP's json_encode does with default
@@ -154,13 +130,24 @@ func JSON(w http.ResponseWriter, status int, v any) {
 // cannot be encoded (a bug: a NaN or infinite number, say) it answers
 // through Fail instead.
 func WriteJSON(w http.ResponseWriter, status int, contentType string, v any) {
-	b, err := Marshal(v)
+	bp := answers.Get().(*[]byte)
+	defer answers.Put(bp)
+	b, err := appendJSON((*bp)[:0], v)
 	if err != nil {
 		Fail(w, fmt.Errorf("wire: cannot encode the answer: %w", err))
 		return
 	}
 	Bytes(w, status, contentType, b)
+	if cap(b) <= maxPooled {
+		*bp = b
+	}
 }
+
+// answers are the buffers answers are encoded into (the writer copies
+// them out); one that grew past maxPooled is left to the collector.
+var answers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooled = 64 << 10
 
 // Failer is a ResponseWriter that knows how to answer an internal error:
 // the server gives every vendor handler one that logs the error and
@@ -188,10 +175,11 @@ func Text(w http.ResponseWriter, status int, s string) {
 
 // Bytes writes b verbatim with the given status and content type.
 func Bytes(w http.ResponseWriter, status int, contentType string, b []byte) {
+	h := w.Header()
 	if contentType != "" {
-		w.Header().Set("Content-Type", contentType)
+		h["Content-Type"] = []string{contentType}
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -138,6 +139,10 @@ func run(args []string, getenv func(string) string) error {
 		return err
 	}
 	log.Info("vendoremu started", startSummary(srv, version, cfg.adminToken != "")...)
+	// Start-up (migrations, the vendors' defaults, a seed) leaves garbage
+	// an idle emulator would keep resident until the next collection;
+	// give it back before the wait for the first request.
+	debug.FreeOSMemory()
 	fmt.Printf("vendoremu ready on http://%s\n", srv.Addr())
 
 	<-ctx.Done()

@@ -67,6 +67,8 @@ CREATE TABLE justclick_subscription (
 	PRIMARY KEY (tenant_id, contact_id, rass_id)
 );
 CREATE INDEX justclick_subscription_group ON justclick_subscription (tenant_id, rass_id);
+-- Deleting a contact finds its subscriptions without a scan.
+CREATE INDEX justclick_subscription_contact ON justclick_subscription (contact_id);
 
 -- AddLeadToGroup answers counted against EMULATOR_JUSTCLICK_IP_LIMIT.
 CREATE TABLE justclick_ip_hit (

@@ -60,18 +60,16 @@ func (e *Emulator) authenticate(c *gin.Context) (tenant, error) {
 	if key == "" {
 		return tenant{}, errUnauthorized
 	}
-	var t tenant
-	err := e.deps.Store.Read(c, func(tx *store.Tx) error {
-		var err error
-		t, err = loadTenant(tx, key)
-		return err
-	})
+	// The store remembers the tenant until its settings change, so most
+	// requests authenticate without a query.
+	v, err := e.deps.Store.Credential(c, Name, key, func(tx *store.Tx) (any, error) { return loadTenant(tx, key) })
 	if errors.Is(err, store.ErrNoTenant) {
 		return tenant{}, errUnauthorized
 	}
 	if err != nil {
 		return tenant{}, err
 	}
+	t := v.(tenant)
 	emu.SetTenant(c, key)
 	if t.edition == "starter" {
 		return tenant{}, errEdition

@@ -2,34 +2,44 @@ package keitaro_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/emulators/keitaro"
 	"github.com/vendoremu/vendoremu/internal/vtest"
+	"github.com/vendoremu/vendoremu/server"
 	"github.com/vendoremu/vendoremu/store"
 )
 
 // seed100k stores 100,000 clicks of the default tenant (over 30 days,
 // three campaigns, streams, ten countries, some bots, uniques and landing
 // clicks) and a conversion for every tenth click, in one transaction.
-func seed100k(b *testing.B, srv *vtest.Server) {
+func seed100k(b *testing.B, srv *vtest.Server) { seedClicks(b, srv, 100_000) }
+
+// seedClicks stores n clicks as seed100k does, spread over the same 30
+// days, and a conversion for every tenth.
+func seedClicks(b *testing.B, srv *vtest.Server, n int) {
 	b.Helper()
 	err := srv.Store().Write(context.Background(), func(tx *store.Tx) error {
 		t, err := tx.Tenant(keitaro.Name, keitaro.DefaultTenant)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+		if _, err := tx.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
 			INSERT INTO keitaro_clicks (tenant_id, click_id, sub_id, visitor_code, datetime, campaign_id, stream_id, ts_id,
 				country_code, ip, user_agent, source, cost, is_unique_campaign, is_bot, landing_clicked, landing_clicked_datetime)
 			SELECT ?, i, 'bench' || i, substr(hex(i * 7919), 1, 10),
-				datetime('2017-05-02 00:00:00', '+' || (i * 26) || ' seconds'),
+				datetime('2017-05-02 00:00:00', '+' || (i * 2600000 / ?) || ' seconds'),
 				CASE i % 3 WHEN 0 THEN 2 WHEN 1 THEN 89 ELSE 662 END,
 				CASE i % 3 WHEN 0 THEN 1282 + (i % 2) * 2377 ELSE NULL END, 1,
 				char(65 + i % 10) || char(65 + i % 7), '10.' || (i % 250) || '.' || (i % 200) || '.' || (i % 100), 'UA ' || (i % 40),
 				's' || (i % 25), (i % 7) * 0.013, i % 4 != 0, i % 50 = 0, i % 5 = 0,
-				CASE WHEN i % 5 = 0 THEN datetime('2017-05-02 00:00:00', '+' || (i * 26 + 40) || ' seconds') END
-			FROM n`, t.ID); err != nil {
+				CASE WHEN i % 5 = 0 THEN datetime('2017-05-02 00:00:00', '+' || (i * 2600000 / ? + 40) || ' seconds') END
+			FROM n`, n, t.ID, n, n); err != nil {
 			return err
 		}
 		_, err = tx.Exec(`INSERT INTO keitaro_conversions (tenant_id, conversion_id, click_id, sub_id, status, original_status,
@@ -38,6 +48,12 @@ func seed100k(b *testing.B, srv *vtest.Server) {
 				CASE click_id % 40 WHEN 0 THEN 'sale' WHEN 10 THEN 'rejected' WHEN 20 THEN 'rebill' ELSE 'lead' END,
 				'lead', '', (click_id % 13) * 1.5, 'USD', datetime, '{}'
 			FROM keitaro_clicks WHERE tenant_id = ? AND click_id % 10 = 0`, t.ID)
+		if err != nil {
+			return err
+		}
+		// The id counters continue after the stored clicks and conversions.
+		_, err = tx.Exec(`INSERT INTO keitaro_counters (tenant_id, kind, next) VALUES (?, 'clicks', ?), (?, 'conversions', ?)
+			ON CONFLICT (tenant_id, kind) DO UPDATE SET next = max(next, excluded.next)`, t.ID, n+1, t.ID, n/10+1)
 		return err
 	})
 	if err != nil {
@@ -47,9 +63,16 @@ func seed100k(b *testing.B, srv *vtest.Server) {
 
 // BenchmarkReport100k builds a grouped report with filters, metric filters
 // and a sort over 100,000 stored clicks, through HTTP.
-func BenchmarkReport100k(b *testing.B) {
-	srv := vtest.StartVendors(b, keitaro.New(keitaro.Config{}))
-	seed100k(b, srv)
+func BenchmarkReport100k(b *testing.B) { benchmarkReport(b, 100_000) }
+
+// BenchmarkReport1M is the same report over 1,000,000 clicks and 100,000
+// conversions, on a file database.
+func BenchmarkReport1M(b *testing.B) { benchmarkReport(b, 1_000_000) }
+
+func benchmarkReport(b *testing.B, clicks int) {
+	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emu.Factory{keitaro.New(keitaro.Config{})}})
+	seedClicks(b, srv, clicks)
+	b.ResetTimer()
 	body := map[string]any{
 		"range":    map[string]any{"from": "2017-05-01", "to": "2017-06-30", "timezone": "Europe/Madrid"},
 		"grouping": []any{"campaign", "country_code", "day"},
@@ -86,4 +109,83 @@ func BenchmarkClicksLog100k(b *testing.B) {
 			b.Fatalf("%d %s", r.Status, r.Body)
 		}
 	}
+}
+
+// BenchmarkResetTenant100k resets the default tenant holding 100,000
+// clicks and 10,000 conversions (its sample data is seeded again), on a
+// file database.
+func BenchmarkResetTenant100k(b *testing.B) {
+	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emu.Factory{keitaro.New(keitaro.Config{})}})
+	for b.Loop() {
+		b.StopTimer()
+		seed100k(b, srv)
+		b.StartTimer()
+		if err := srv.Reset(context.Background(), keitaro.Name, keitaro.DefaultTenant); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkClicksHelper records batches of 20,000 clicks through
+// POST /_emulator/keitaro/clicks, on a file database, and reports clicks
+// stored per second.
+func BenchmarkClicksHelper(b *testing.B) {
+	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emu.Factory{keitaro.New(keitaro.Config{})}})
+	const batch = 20_000
+	clicks := make([]any, batch)
+	for i := range clicks {
+		clicks[i] = map[string]any{"campaign_id": []int{2, 89, 662}[i%3], "datetime": fmt.Sprintf("2017-05-%02d %02d:%02d:00", 1+i%28, i%24, i%60),
+			"ip": fmt.Sprintf("10.0.%d.%d", i%200, i%250), "user_agent": "UA", "source": fmt.Sprintf("s%d", i%25),
+			"country_code": "DE", "cost": 0.05, "is_bot": i%50 == 0, "landing_clicked": i%5 == 0}
+	}
+	body, _ := json.Marshal(map[string]any{"clicks": clicks})
+	cpu := cpuTime()
+	for b.Loop() {
+		r := srv.Do("POST", "/_emulator/keitaro/clicks", string(body))
+		if r.Status != 200 {
+			b.Fatalf("%d %.300s", r.Status, r.Body)
+		}
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "clicks/s")
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(batch*b.N)/1e3, "µs-CPU/click")
+}
+
+// BenchmarkConversionsHelper records batches of 10,000 conversions of
+// stored clicks through POST /_emulator/keitaro/conversions and reports
+// conversions stored per second.
+func BenchmarkConversionsHelper(b *testing.B) {
+	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emu.Factory{keitaro.New(keitaro.Config{})}})
+	seed100k(b, srv)
+	const batch = 10_000
+	next := 0
+	var spent time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		convs := make([]any, batch)
+		for i := range convs {
+			next++
+			convs[i] = map[string]any{"sub_id": fmt.Sprintf("bench%d", next), "status": "lead", "revenue": 1.5, "tid": fmt.Sprint(next)}
+		}
+		body, _ := json.Marshal(map[string]any{"conversions": convs})
+		cpu := cpuTime()
+		b.StartTimer()
+		r := srv.Do("POST", "/_emulator/keitaro/conversions", string(body))
+		b.StopTimer()
+		spent += cpuTime() - cpu
+		b.StartTimer()
+		if r.Status != 200 {
+			b.Fatalf("%d %.300s", r.Status, r.Body)
+		}
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "conversions/s")
+	b.ReportMetric(float64(spent)/float64(batch*b.N)/1e3, "µs-CPU/conversion")
+}
+
+// cpuTime is the CPU time the process has used: per row a steadier figure
+// than throughput on a machine that other work shares.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

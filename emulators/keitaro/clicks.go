@@ -2,15 +2,18 @@ package keitaro
 
 import (
 	"crypto/sha1"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"regexp"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
@@ -116,9 +119,72 @@ func itemTime(v any, loc *time.Location) (string, bool) {
 	return "", false
 }
 
+// clickBatch is what the clicks of one helper call or seed section share:
+// the campaigns and offers they name, each read once, and the click id
+// counter, read once and written back once.
+type clickBatch struct {
+	campaigns, offers map[int64]row
+	next              int64 // the next click id
+}
+
+func newClickBatch(c *call) (*clickBatch, error) {
+	b := &clickBatch{campaigns: map[int64]row{}, offers: map[int64]row{}, next: 1}
+	err := c.s.QueryRow(`SELECT next FROM keitaro_counters WHERE tenant_id = @tenant AND kind = 'clicks'`).Scan(&b.next)
+	if err == sql.ErrNoRows {
+		err = nil
+	}
+	return b, err
+}
+
+// load reads an object of e through the batch's cache.
+func (b *clickBatch) load(c *call, e *entity, cache map[int64]row, id int64) (row, error) {
+	if r, ok := cache[id]; ok {
+		return r, nil
+	}
+	r, err := e.load(c, id)
+	if err == nil {
+		cache[id] = r
+	}
+	return r, err
+}
+
+// id gives the click its id: the one it brought (the counter moves past
+// it) or the counter's next, exactly as nextID and reserveID would.
+func (b *clickBatch) id(k clickRecord) {
+	if id, ok := k["click_id"].(int64); ok {
+		b.next = max(b.next, id+1)
+		return
+	}
+	k["click_id"] = b.next
+	b.next++
+}
+
+// store stores a read click. A generated sub_id that another click has
+// (one in 36^12) is drawn again.
+func (b *clickBatch) store(c *call, k clickRecord) error {
+	b.id(k)
+	generated := k["sub_id"] == nil
+	if k["visitor_code"] == nil {
+		k["visitor_code"] = visitorCode(k.text("ip"), k.text("user_agent"))
+	}
+	for {
+		if generated {
+			k["sub_id"] = emu.RandomString(12, emu.LowerAlnum)
+		}
+		err := insertRow(c.s, "keitaro_clicks", k)
+		if generated && store.IsUniqueViolation(err) && strings.Contains(err.Error(), "keitaro_clicks.sub_id") {
+			continue
+		}
+		return err
+	}
+}
+
+// finish writes the click id counter back.
+func (b *clickBatch) finish(c *call) error { return setCounter(c.s, "clicks", b.next) }
+
 // readClickItem reads one click of the helper or a seed (§7.2); at names
 // it in errors ("clicks[2]").
-func readClickItem(c *call, m map[string]any, loc *time.Location, at string) (clickRecord, error) {
+func readClickItem(c *call, b *clickBatch, m map[string]any, loc *time.Location, at string) (clickRecord, error) {
 	names := make([]string, 0, len(m))
 	for k := range m {
 		names = append(names, k)
@@ -138,7 +204,7 @@ func readClickItem(c *call, m map[string]any, loc *time.Location, at string) (cl
 	if !ok {
 		return nil, bad("campaign_id", "must be an integer")
 	}
-	camp, err := campaigns.load(c, id)
+	camp, err := b.load(c, campaigns, b.campaigns, id)
 	if err == errNotFound {
 		return nil, bad("campaign_id", fmt.Sprintf("no campaign %d", id))
 	} else if err != nil {
@@ -169,7 +235,7 @@ func readClickItem(c *call, m map[string]any, loc *time.Location, at string) (cl
 		return nil, err
 	}
 	if _, given := m["affiliate_network_id"]; !given && k["offer_id"] != nil {
-		if offer, err := offers.load(c, k["offer_id"].(int64)); err == nil {
+		if offer, err := b.load(c, offers, b.offers, k["offer_id"].(int64)); err == nil {
 			k["affiliate_network_id"] = offer.nullInt("affiliate_network_id")
 		}
 	}
@@ -264,20 +330,24 @@ func itemList(body []byte, name string) (string, []map[string]any, error) {
 // list in errors ("clicks", "tenants[0].clicks").
 func recordClicks(c *call, items []map[string]any, prefix string) ([]wire.Object, error) {
 	loc, _ := location("", c.t.timezone)
+	b, err := newClickBatch(c)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]wire.Object, 0, len(items))
 	for i, m := range items {
-		k, err := readClickItem(c, m, loc, prefix+"["+strconv.Itoa(i)+"]")
+		k, err := readClickItem(c, b, m, loc, prefix+"["+strconv.Itoa(i)+"]")
 		if err != nil {
 			return nil, err
 		}
-		if err := storeClick(c, k); err != nil {
+		if err := b.store(c, k); err != nil {
 			return nil, err
 		}
 		at, _ := time.Parse(stampLayout, k.text("datetime"))
 		out = append(out, wire.Obj("click_id", k["click_id"], "sub_id", k["sub_id"], "visitor_code", k["visitor_code"],
 			"datetime", at.In(loc).Format(stampLayout)))
 	}
-	return out, nil
+	return out, b.finish(c)
 }
 
 // readCampaignIDs reads the required campaign_ids of clicks/update_costs:

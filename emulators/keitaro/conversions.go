@@ -55,8 +55,11 @@ func applyConversion(c *call, in postbackIn) (row, error) {
 	var cur row
 	if in.status != "rebill" {
 		var err error
+		// "+conversion_id": sorting the click's few conversions beats the
+		// plan SQLite otherwise picks, walking every conversion of the
+		// tenant in id order (62 ms a postback at 100,000 conversions).
 		cur, err = queryOne(c.s, `SELECT * FROM keitaro_conversions WHERE tenant_id = @tenant AND click_id = ? AND tid = ?
-			AND status != 'rebill' ORDER BY conversion_id LIMIT 1`, clickID, in.tid)
+			AND status != 'rebill' ORDER BY +conversion_id LIMIT 1`, clickID, in.tid)
 		if err != nil && err != errNotFound {
 			return nil, err
 		}

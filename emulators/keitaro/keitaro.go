@@ -61,6 +61,10 @@ func New(cfg Config) emu.Factory {
 		if d.Outbound == nil {
 			d.Outbound = outbound.New(nil, d.Log, outbound.Options{})
 		}
+		// Authentication remembers tenants with their settings (auth.go).
+		if d.Store != nil {
+			d.Store.Watch("keitaro_tenant_settings")
+		}
 		return &Emulator{deps: d, dialect: dl}, nil
 	}
 }

@@ -35,6 +35,8 @@ CREATE TABLE mousestats_login_tokens (
 	used_at    TEXT
 );
 CREATE INDEX mousestats_login_tokens_account ON mousestats_login_tokens (tenant_id, account_id);
+-- Deleting an account finds its tokens without a scan.
+CREATE INDEX mousestats_login_tokens_cascade ON mousestats_login_tokens (account_id);
 
 -- Panel sessions opened by doLogin; the id is the cookie value.
 CREATE TABLE mousestats_sessions (
@@ -44,3 +46,5 @@ CREATE TABLE mousestats_sessions (
 	created_at TEXT NOT NULL
 );
 CREATE INDEX mousestats_sessions_account ON mousestats_sessions (tenant_id, account_id);
+-- Deleting an account finds its sessions without a scan.
+CREATE INDEX mousestats_sessions_cascade ON mousestats_sessions (account_id);

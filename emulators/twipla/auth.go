@@ -85,7 +85,7 @@ type keyLookup func(kid string) (*rsa.PublicKey, error)
 
 // verifyToken runs checks 3–9 of §2.1 on a raw JWT, in order, and answers the
 // first failure with its message. The role (check 10) is the caller's.
-func verifyToken(raw string, keyFor keyLookup, clock func(kid string) time.Time, ignoreExpiry bool) (*token, error) {
+func (k *keyring) verifyToken(raw string, keyFor keyLookup, clock func(kid string) time.Time, ignoreExpiry bool) (*token, error) {
 	parts := strings.Split(raw, ".")
 	if len(parts) != 3 {
 		return nil, tokenError("malformed token")
@@ -109,7 +109,7 @@ func verifyToken(raw string, keyFor keyLookup, clock func(kid string) time.Time,
 	}
 	// The checks run in the vendor's order with its messages, so the token is
 	// taken apart here; the signature itself is golang-jwt's RS256.
-	if jwt.SigningMethodRS256.Verify(parts[0]+"."+parts[1], sig, key) != nil {
+	if !k.signed(raw, parts[0]+"."+parts[1], sig, key) {
 		return nil, tokenError("invalid signature")
 	}
 	if id, _ := claims["intp_id"].(string); id != kid {
@@ -194,10 +194,14 @@ func (e *Emulator) authenticate(c *gin.Context) (*intp, error) {
 	}
 	var in *intp
 	keyFor := func(kid string) (*rsa.PublicKey, error) {
-		err := e.deps.Store.Read(c, func(tx *store.Tx) error {
-			var err error
-			in, err = findINTP(tx, kid)
-			return err
+		// The store remembers the INTP until it changes, so most requests
+		// find it without a query; each gets a copy of its own.
+		v, err := e.deps.Store.Credential(c, Name, kid, func(tx *store.Tx) (any, error) {
+			in, err := findINTP(tx, kid)
+			if err != nil {
+				return nil, err
+			}
+			return *in, nil
 		})
 		if errors.Is(err, store.ErrNoTenant) {
 			return nil, tokenError("unknown key id")
@@ -205,9 +209,11 @@ func (e *Emulator) authenticate(c *gin.Context) (*intp, error) {
 		if err != nil {
 			return nil, err
 		}
+		cp := v.(intp)
+		in = &cp
 		return e.keys.publicKey(in.id, in.publicKey)
 	}
-	tok, err := verifyToken(raw, keyFor, e.now, e.cfg.IgnoreExpiry)
+	tok, err := e.keys.verifyToken(raw, keyFor, e.now, e.cfg.IgnoreExpiry)
 	if err != nil {
 		return nil, err
 	}
@@ -226,6 +232,38 @@ type keyring struct {
 
 	mu     sync.RWMutex
 	parsed map[string]parsedKey // by intpId
+
+	// verified remembers, by raw token, the key whose signature check it
+	// passed: a client sends the same token many times, and an RSA check
+	// is most of a request's work. Only a pass with the very key the
+	// token's INTP has now counts.
+	sigMu    sync.Mutex
+	verified map[string]*rsa.PublicKey
+}
+
+// maxVerified bounds the remembered signatures; past it the memory starts
+// again empty.
+const maxVerified = 4096
+
+// signed reports whether sig signs input with key (RS256), remembering
+// the answer for the raw token.
+func (k *keyring) signed(raw, input string, sig []byte, key *rsa.PublicKey) bool {
+	k.sigMu.Lock()
+	known := k.verified[raw] == key
+	k.sigMu.Unlock()
+	if known {
+		return true
+	}
+	if jwt.SigningMethodRS256.Verify(input, sig, key) != nil {
+		return false
+	}
+	k.sigMu.Lock()
+	if k.verified == nil || len(k.verified) >= maxVerified {
+		k.verified = map[string]*rsa.PublicKey{}
+	}
+	k.verified[raw] = key
+	k.sigMu.Unlock()
+	return true
 }
 
 type parsedKey struct {

@@ -564,7 +564,7 @@ func (e *Emulator) dashboardByINTPC(tx *store.Tx, d *dashboard, raw, wid string)
 		}
 		return e.keys.publicKey(in.id, in.publicKey)
 	}
-	tok, err := verifyToken(strings.TrimSpace(raw), keyFor, e.now, e.cfg.IgnoreExpiry)
+	tok, err := e.keys.verifyToken(strings.TrimSpace(raw), keyFor, e.now, e.cfg.IgnoreExpiry)
 	if err != nil {
 		return nil, nil, audience{}, err.Error()
 	}

@@ -62,7 +62,7 @@ func FuzzVerifyToken(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw string, offset int64, ignoreExpiry bool) {
 		offset %= 1 << 40
 		at := fuzzNow.Add(time.Duration(offset) * time.Second)
-		tok, err := verifyToken(raw, keyFor, func(string) time.Time { return at }, ignoreExpiry)
+		tok, err := ring.verifyToken(raw, keyFor, func(string) time.Time { return at }, ignoreExpiry)
 		if err != nil {
 			var ae *apiError
 			if !errors.As(err, &ae) || ae.status != 401 || ae.kind != kindInvalidToken || !messages[ae.message] {

@@ -168,6 +168,8 @@ CREATE TABLE twipla_assignments (
 CREATE INDEX twipla_assignments_tenant ON twipla_assignments (tenant_id, package_seq);
 CREATE INDEX twipla_assignments_customer ON twipla_assignments (customer_seq);
 CREATE INDEX twipla_assignments_website ON twipla_assignments (website_seq);
+-- Deleting a package finds its assignments without a scan.
+CREATE INDEX twipla_assignments_package ON twipla_assignments (package_seq);
 
 -- Visitor sessions recorded through /_emulator/twipla/sessions.
 CREATE TABLE twipla_sessions (

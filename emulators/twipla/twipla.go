@@ -59,6 +59,10 @@ func New(cfg Config) emu.Factory {
 		if err != nil {
 			return nil, err
 		}
+		// Authentication remembers INTPs (auth.go).
+		if d.Store != nil {
+			d.Store.Watch("twipla_intps")
+		}
 		return &Emulator{deps: d, cfg: cfg, keys: keys}, nil
 	}
 }

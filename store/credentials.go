@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// The credential cache keeps in memory what a vendor credential resolves
+// to — the tenant a key names (Tx.Tenant), and whatever a vendor loads
+// with Store.Credential — so that authenticating a request needs no
+// query. It cannot go stale, because it is not told about changes: SQLite
+// tells it. Every table it depends on (tenants, and those vendors name
+// with Watch) carries temporary triggers on the write connection that call
+// back into the store on any insert, update or delete, whoever runs it —
+// a store method, a vendor's own SQL, a seed, a reset, a foreign-key
+// cascade. A change empties the cache at once (for the rest of the write
+// group, lookups in write transactions go to SQL) and again when its
+// transaction ends. The few operations that replace data without row
+// changes (a schema migration, anything that swaps the database file)
+// call forgetCredentials themselves.
+//
+// Loads race with changes only through the generation counter: a value
+// loaded in a snapshot taken before a change is not kept after it.
+type credentials struct {
+	gen atomic.Uint64
+	// dirty is set when the open write group changed a watched table.
+	dirty atomic.Bool
+
+	mu sync.RWMutex
+	m  map[credentialKey]any
+}
+
+type credentialKey struct {
+	kind         byte // 't' a tenant, 'c' a vendor's credential
+	vendor, name string
+}
+
+// maxCredentials bounds the cache; past it, it starts again empty.
+const maxCredentials = 100_000
+
+func (c *credentials) get(k credentialKey) (any, bool) {
+	c.mu.RLock()
+	v, ok := c.m[k]
+	c.mu.RUnlock()
+	return v, ok
+}
+
+// put keeps v unless a watched table changed since gen was read.
+func (c *credentials) put(k credentialKey, v any, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen.Load() != gen {
+		return
+	}
+	if c.m == nil || len(c.m) >= maxCredentials {
+		c.m = map[credentialKey]any{}
+	}
+	c.m[k] = v
+}
+
+// forget empties the cache and rejects every load begun before.
+func (c *credentials) forget() {
+	c.mu.Lock()
+	c.gen.Add(1)
+	c.m = nil
+	c.mu.Unlock()
+}
+
+// forgetCredentials empties the credential cache. Everything that changes
+// the database without row changes on the write connection (dropping and
+// recreating tables, replacing the database file) calls it.
+func (s *Store) forgetCredentials() { s.creds.forget() }
+
+// changeFunc is the SQL function the watch triggers call.
+const changeFunc = "vendoremu_credentials_changed"
+
+// watchedChanged runs inside a statement of the write connection that
+// changed a watched table.
+func (s *Store) watchedChanged() int64 {
+	s.creds.dirty.Store(true)
+	s.creds.forget()
+	return 0
+}
+
+// groupEnded runs after a write group committed or rolled back.
+func (s *Store) groupEnded() {
+	if s.creds.dirty.Swap(false) {
+		s.creds.forget()
+	}
+}
+
+// Watch names tables whose changes invalidate the credential cache, beside
+// tenants: the tables a vendor's Credential loads read. Call it before
+// Migrate (vendors do, when they are built).
+func (s *Store) Watch(tables ...string) {
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	for _, t := range tables {
+		if !slices.Contains(s.watched, t) {
+			s.watched = append(s.watched, t)
+		}
+	}
+}
+
+func (s *Store) watchedTables() []string {
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	return append([]string{"tenants"}, s.watched...)
+}
+
+// watchSQL creates the triggers of one watched table.
+func watchSQL(table string) string {
+	var b []byte
+	for _, op := range []string{"INSERT", "UPDATE", "DELETE"} {
+		b = fmt.Appendf(b, `CREATE TEMP TRIGGER IF NOT EXISTS "vendoremu_watch_%s_%s" AFTER %s ON main."%s" BEGIN SELECT %s(); END;`,
+			table, op, op, table, changeFunc)
+	}
+	return string(b)
+}
+
+// installWatches creates the watch triggers of every watched table that
+// exists (after the tables were made or made anew).
+func (tx *Tx) installWatches() error {
+	for _, t := range tx.store.watchedTables() {
+		var n int
+		if err := tx.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, t).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			continue
+		}
+		if _, err := tx.Exec(watchSQL(t)); err != nil {
+			return fmt.Errorf("watch %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// Credential returns what load finds for a vendor's credential key: from
+// memory when it was loaded before and no watched table (Watch) changed
+// since, else by running load in a read transaction. An error is not kept.
+// load must read only tenants and watched tables, and the value it returns
+// must not depend on the time (check expiry on the value, each time).
+func (s *Store) Credential(ctx context.Context, vendor, key string, load func(tx *Tx) (any, error)) (any, error) {
+	k := credentialKey{'c', vendor, key}
+	if v, ok := s.creds.get(k); ok {
+		return v, nil
+	}
+	gen := s.creds.gen.Load()
+	var v any
+	err := s.Read(ctx, func(tx *Tx) error {
+		var err error
+		v, err = load(tx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.creds.put(k, v, gen)
+	return v, nil
+}

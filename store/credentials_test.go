@@ -1,0 +1,179 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+)
+
+func lookup(t *testing.T, st *Store, key string) error {
+	t.Helper()
+	return st.Read(context.Background(), func(tx *Tx) error {
+		_, err := tx.Tenant("demo", key)
+		return err
+	})
+}
+
+func write(t *testing.T, st *Store, fn func(tx *Tx) error) {
+	t.Helper()
+	if err := st.Write(context.Background(), fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Whatever changes a tenant — a store method or a vendor's own SQL — the
+// next lookup sees it, though the tenant was remembered.
+func TestRememberedTenantsFollowEveryChange(t *testing.T) {
+	st := openInternal(t, filepath.Join(t.TempDir(), "c.db"))
+	if err := lookup(t, st, "a"); err != nil {
+		t.Fatal(err)
+	}
+	write(t, st, func(tx *Tx) error {
+		_, err := tx.Exec(`UPDATE tenants SET key = 'renamed' WHERE key = 'a'`)
+		return err
+	})
+	if err := lookup(t, st, "a"); !errors.Is(err, ErrNoTenant) {
+		t.Fatalf("renamed tenant still found under its old key: %v", err)
+	}
+	if err := lookup(t, st, "renamed"); err != nil {
+		t.Fatal(err)
+	}
+	write(t, st, func(tx *Tx) error {
+		tn, err := tx.Tenant("demo", "renamed")
+		if err != nil {
+			return err
+		}
+		return tx.DeleteTenant(tn)
+	})
+	if err := lookup(t, st, "renamed"); !errors.Is(err, ErrNoTenant) {
+		t.Fatalf("deleted tenant found: %v", err)
+	}
+	write(t, st, func(tx *Tx) error { _, err := tx.CreateTenant("demo", "renamed"); return err })
+	if err := lookup(t, st, "renamed"); err != nil {
+		t.Fatal(err)
+	}
+	write(t, st, func(tx *Tx) error { return tx.ClearVendor("demo") })
+	if err := lookup(t, st, "renamed"); !errors.Is(err, ErrNoTenant) {
+		t.Fatalf("tenant found after a vendor reset: %v", err)
+	}
+}
+
+// A writer sharing a commit group with one that deleted a tenant does not
+// find it.
+func TestGroupSeesItsOwnTenantChanges(t *testing.T) {
+	st := openInternal(t, filepath.Join(t.TempDir(), "c.db"))
+	if err := lookup(t, st, "a"); err != nil {
+		t.Fatal(err)
+	}
+	deleted, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error)
+	go func() {
+		done <- st.Write(context.Background(), func(tx *Tx) error {
+			tn, err := tx.Tenant("demo", "a")
+			if err != nil {
+				return err
+			}
+			err = tx.DeleteTenant(tn)
+			close(deleted)
+			<-release
+			return err
+		})
+	}()
+	<-deleted
+	// A reader still sees the tenant, committed, and remembers it.
+	if err := lookup(t, st, "a"); err != nil {
+		t.Fatal(err)
+	}
+	second := make(chan error)
+	go func() {
+		second <- st.Write(context.Background(), func(tx *Tx) error {
+			_, err := tx.Tenant("demo", "a")
+			return err
+		})
+	}()
+	waitQueued(t, st, 1)
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; !errors.Is(err, ErrNoTenant) {
+		t.Fatalf("the next writer of the group found the deleted tenant: %v", err)
+	}
+}
+
+// Credential loads once, until a watched table or a tenant changes; other
+// tables do not matter. A load that raced with a change is not kept.
+func TestCredentialFollowsWatchedTables(t *testing.T) {
+	st := openInternal(t, filepath.Join(t.TempDir(), "c.db"))
+	ctx := context.Background()
+	write(t, st, func(tx *Tx) error {
+		tn, _ := tx.Tenant("demo", "a")
+		_, err := tx.Scope(tn).Exec(`INSERT INTO demo_keys (tenant_id, secret) VALUES (@tenant, 's1')`)
+		return err
+	})
+	loads := 0
+	var during func()
+	secret := func() string {
+		t.Helper()
+		v, err := st.Credential(ctx, "demo", "a", func(tx *Tx) (any, error) {
+			loads++
+			tn, err := tx.Tenant("demo", "a")
+			if err != nil {
+				return nil, err
+			}
+			var s string
+			err = tx.Scope(tn).QueryRow(`SELECT secret FROM demo_keys WHERE tenant_id = @tenant`).Scan(&s)
+			if during != nil {
+				during()
+			}
+			return s, err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.(string)
+	}
+	if s := secret(); s != "s1" || loads != 1 {
+		t.Fatalf("%s after %d loads", s, loads)
+	}
+	write(t, st, func(tx *Tx) error { return insertRow(tx, "unrelated") })
+	if s := secret(); s != "s1" || loads != 1 {
+		t.Fatalf("an unwatched table's change reloaded: %s, %d loads", s, loads)
+	}
+	write(t, st, func(tx *Tx) error { _, err := tx.Exec(`UPDATE demo_keys SET secret = 's2'`); return err })
+	if s := secret(); s != "s2" || loads != 2 {
+		t.Fatalf("%s after %d loads", s, loads)
+	}
+	// The secret changes while a load reads the old one in its snapshot.
+	write(t, st, func(tx *Tx) error { _, err := tx.Exec(`UPDATE demo_keys SET secret = 's3'`); return err })
+	during = func() {
+		during = nil
+		write(t, st, func(tx *Tx) error { _, err := tx.Exec(`UPDATE demo_keys SET secret = 'racing'`); return err })
+	}
+	if s := secret(); s != "s3" || loads != 3 {
+		t.Fatalf("the racing load read %s (%d loads)", s, loads)
+	}
+	if s := secret(); s != "racing" || loads != 4 {
+		t.Fatalf("a load that raced with a change was kept: %s after %d loads", s, loads)
+	}
+	// Tables made anew by a migration are watched again.
+	if _, err := st.Migrate(ctx, []Schema{{Component: "demo", SQL: internalSchema + "\nCREATE TABLE demo_more (x);"}}); err != nil {
+		t.Fatal(err)
+	}
+	write(t, st, func(tx *Tx) error {
+		tn, err := tx.CreateTenant("demo", "a")
+		if err != nil {
+			return err
+		}
+		_, err = tx.Scope(tn).Exec(`INSERT INTO demo_keys (tenant_id, secret) VALUES (@tenant, 's4')`)
+		return err
+	})
+	if s := secret(); s != "s4" {
+		t.Fatalf("after the migration: %s", s)
+	}
+	write(t, st, func(tx *Tx) error { _, err := tx.Exec(`UPDATE demo_keys SET secret = 's5'`); return err })
+	if s := secret(); s != "s5" {
+		t.Fatalf("the new table is not watched: %s", s)
+	}
+}
