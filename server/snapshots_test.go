@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/emulators/keitaro"
 	"github.com/vendoremu/vendoremu/internal/vtest"
 	"github.com/vendoremu/vendoremu/server"
 )
@@ -68,5 +69,42 @@ func TestSnapshotsThroughTheControlPlane(t *testing.T) {
 		}
 		expectError(t, srv.Do("DELETE", "/_emulator/snapshots/baseline", nil), 404, `no snapshot "baseline"`)
 		expect(t, srv.Do("GET", "/_emulator/snapshots", nil), 200, `{"snapshots":[]}`)
+	}
+}
+
+// A restore replaces pages, not rows, so no change trigger tells the
+// credential cache: a key created after the snapshot and already used
+// (cached) must stop working, and one the snapshot holds must work again.
+func TestRestoreForgetsCachedCredentials(t *testing.T) {
+	for _, db := range []string{"", filepath.Join(t.TempDir(), "emu.db")} {
+		srv := vtest.Start(t, server.Config{Vendors: []emu.Factory{keitaro.New(keitaro.Config{})}, DB: db})
+		campaigns := func(key string) int {
+			return srv.Do("GET", "/keitaro/admin_api/v1/campaigns", nil, "Api-Key", key).Status
+		}
+		srv.Do("POST", "/_emulator/keitaro/tenants", `{"apiKey":"kept"}`)
+		if r := srv.Do("POST", "/_emulator/snapshots", `{"name":"base"}`); r.Status != 201 {
+			t.Fatalf("save: %d %s", r.Status, r.Body)
+		}
+		srv.Do("POST", "/_emulator/keitaro/tenants", `{"apiKey":"later"}`)
+		if s := campaigns("later"); s != 200 {
+			t.Fatalf("new key before restore: %d", s)
+		}
+		if r := srv.Do("POST", "/_emulator/reset?vendor=keitaro", nil); r.Status != 200 {
+			t.Fatalf("vendor reset: %d", r.Status)
+		}
+		if s := campaigns("kept"); s != 401 {
+			t.Fatalf("key removed by the vendor reset: %d", s)
+		}
+		srv.Do("POST", "/_emulator/keitaro/tenants", `{"apiKey":"later"}`)
+		if s := campaigns("later"); s != 200 {
+			t.Fatalf("key created again: %d", s)
+		}
+		expect(t, srv.Do("POST", "/_emulator/snapshots/base/restore", nil), 200, `{"name":"base","status":"ok"}`)
+		if s := campaigns("later"); s != 401 {
+			t.Errorf("key the snapshot does not hold, after restore: %d, want 401", s)
+		}
+		if s := campaigns("kept"); s != 200 {
+			t.Errorf("key the snapshot holds, after restore: %d, want 200", s)
+		}
 	}
 }

@@ -184,8 +184,13 @@ func (s *Store) RestoreSnapshot(ctx context.Context, name string) error {
 		return err
 	}
 	if err := backup(ctx, s.writer, src); err != nil {
+		// A backup that failed half-way may have copied some pages.
+		s.forgetCredentials()
 		return fmt.Errorf("restore snapshot %s: %w", name, err)
 	}
+	// The copy replaces pages, not rows: no watch trigger fires, so the
+	// credential cache is emptied here.
+	s.forgetCredentials()
 	s.generation.Add(1)
 	return nil
 }
