@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -112,7 +113,10 @@ func TestConnectionCapKeepsHealthAnswering(t *testing.T) {
 		t.Cleanup(func() { conn.Close() })
 		return conn, bufio.NewReader(conn)
 	}
-	// max idle keep-alive connections fill the cap ...
+	// max idle keep-alive connections fill the cap ... (A client has its
+	// answer a moment before the server marks the connection idle; each
+	// is seen idle before the next is opened, so idle[0] is the one the
+	// server has seen idle longest.)
 	idle := make([]net.Conn, max)
 	for i := range idle {
 		conn, br := dial()
@@ -120,6 +124,12 @@ func TestConnectionCapKeepsHealthAnswering(t *testing.T) {
 			t.Fatal(resp.Status)
 		}
 		idle[i] = conn
+		for deadline := time.Now().Add(10 * time.Second); server.IdleConns(srv.Server) < i+1; {
+			if time.Now().After(deadline) {
+				t.Fatalf("the server saw %d of %d kept-alive connections go idle", server.IdleConns(srv.Server), i+1)
+			}
+			runtime.Gosched()
+		}
 	}
 	// ... and a new client still gets served: the longest-idle connection
 	// makes room, as many times as needed.
