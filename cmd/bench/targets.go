@@ -77,15 +77,19 @@ func (t *target) startBare() error {
 		return err
 	}
 	t.bare = ln
+	go (&http.Server{Handler: t.bareHandler(), ReadHeaderTimeout: 10 * time.Second}).Serve(ln)
+	return nil
+}
+
+// bareHandler answers every request with the captured answer.
+func (t *target) bareHandler() http.Handler {
 	length := strconv.Itoa(len(t.answer))
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", t.contentType)
 		w.Header().Set("Content-Length", length)
 		w.WriteHeader(t.answerStatus)
 		w.Write(t.answer)
 	})
-	go (&http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}).Serve(ln)
-	return nil
 }
 
 // Default credentials of the vendors (see the README).
