@@ -150,4 +150,6 @@ func (w *discard) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-func (w *discard) WriteString(s string) (int, error) { return io.WriteString(struct{ io.Writer }{w}, s) }
+func (w *discard) WriteString(s string) (int, error) {
+	return io.WriteString(struct{ io.Writer }{w}, s)
+}
