@@ -207,6 +207,9 @@ func (s *Store) Read(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	gen := s.creds.gen.Load()
 	bg := context.Background()
+	if s.reader == s.writer {
+		return s.readAlone(gen, fn)
+	}
 	conn, err := begin(bg, s.reader, "BEGIN")
 	if err != nil {
 		return err
@@ -226,6 +229,26 @@ func (s *Store) Read(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	committed = true
+	for _, fn := range tx.after {
+		fn()
+	}
+	return nil
+}
+
+// readAlone is Read on a database with one connection (Memory): holding
+// that connection is a consistent view already — no write can run until
+// the read gives it back — so the read needs no BEGIN and COMMIT.
+func (s *Store) readAlone(gen uint64, fn func(tx *Tx) error) error {
+	bg := context.Background()
+	conn, err := s.reader.Conn(bg)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer release(conn)
+	tx := &Tx{ctx: bg, conn: conn, store: s, gen: gen}
+	if err := fn(tx); err != nil {
+		return err
+	}
 	for _, fn := range tx.after {
 		fn()
 	}
