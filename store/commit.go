@@ -65,7 +65,7 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 	after, err, panicked := s.runMember(g, fn)
 	if g.over || g.broken || g.members >= maxGroup || s.waiting.Load() == 0 {
 		s.group = nil
-		g.err = g.finish()
+		g.err = s.commits.around(g.finish)
 		s.groupEnded()
 		close(g.done)
 	}

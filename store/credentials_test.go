@@ -151,10 +151,13 @@ func TestCredentialFollowsWatchedTables(t *testing.T) {
 		during = nil
 		write(t, st, func(tx *Tx) error { _, err := tx.Exec(`UPDATE demo_keys SET secret = 'racing'`); return err })
 	}
-	if s := secret(); s != "s3" || loads != 3 {
+	// The load reads s3 in its snapshot, or — when the read ran again
+	// because the change committed between its statements — "racing".
+	if s := secret(); s != "s3" && s != "racing" {
 		t.Fatalf("the racing load read %s (%d loads)", s, loads)
 	}
-	if s := secret(); s != "racing" || loads != 4 {
+	n := loads
+	if s := secret(); s != "racing" || loads != n+1 {
 		t.Fatalf("a load that raced with a change was kept: %s after %d loads", s, loads)
 	}
 	// Tables made anew by a migration are watched again.
