@@ -162,3 +162,32 @@ func (s *Store) Credential(ctx context.Context, vendor, key string, load func(tx
 	s.creds.put(k, v, gen)
 	return v, nil
 }
+
+// Credential is Store.Credential inside a transaction that is open
+// already: what load finds for a vendor's credential key, from memory when
+// it was loaded before and no watched table changed since, else by
+// running load in this transaction. A write transaction that changed a
+// watched table sees its own changes: it loads, and keeps nothing. The
+// same rules as Store.Credential hold for load; ErrNoTenant (or any
+// error) is not kept.
+func (tx *Tx) Credential(vendor, key string, load func(tx *Tx) (any, error)) (any, error) {
+	k := credentialKey{'c', vendor, key}
+	creds := &tx.store.creds
+	if !tx.write || !creds.dirty.Load() {
+		if v, ok := creds.get(k); ok {
+			return v, nil
+		}
+	}
+	gen := tx.gen
+	if tx.write {
+		gen = creds.gen.Load()
+	}
+	v, err := load(tx)
+	if err != nil {
+		return nil, err
+	}
+	if !tx.write || !creds.dirty.Load() {
+		creds.put(k, v, gen)
+	}
+	return v, nil
+}

@@ -180,3 +180,53 @@ func TestCredentialFollowsWatchedTables(t *testing.T) {
 		t.Fatalf("the new table is not watched: %s", s)
 	}
 }
+
+// Tx.Credential remembers like Store.Credential, and a write transaction
+// that changed a watched table sees its own change and keeps nothing.
+func TestTxCredential(t *testing.T) {
+	for _, path := range []string{filepath.Join(t.TempDir(), "c.db"), Memory} {
+		st := openInternal(t, path)
+		ctx := context.Background()
+		write(t, st, func(tx *Tx) error {
+			_, err := tx.Exec(`INSERT INTO demo_keys (tenant_id, secret) SELECT id, 's1' FROM tenants`)
+			return err
+		})
+		loads := 0
+		load := func(tx *Tx) (any, error) {
+			loads++
+			var s string
+			err := tx.QueryRow(`SELECT secret FROM demo_keys`).Scan(&s)
+			return s, err
+		}
+		read := func() any {
+			var v any
+			err := st.Read(ctx, func(tx *Tx) (err error) {
+				v, err = tx.Credential("demo", "a", load)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		if v := read(); v != "s1" || loads != 1 {
+			t.Fatalf("%s: %v after %d loads", path, v, loads)
+		}
+		if v := read(); v != "s1" || loads != 1 {
+			t.Fatalf("%s: not remembered: %v after %d loads", path, v, loads)
+		}
+		write(t, st, func(tx *Tx) error {
+			if _, err := tx.Exec(`UPDATE demo_keys SET secret = 's2'`); err != nil {
+				return err
+			}
+			v, err := tx.Credential("demo", "a", load)
+			if v != "s2" {
+				t.Errorf("%s: the writer does not see its own change: %v", path, v)
+			}
+			return err
+		})
+		if v := read(); v != "s2" {
+			t.Fatalf("%s: %v after the change", path, v)
+		}
+	}
+}
