@@ -125,6 +125,11 @@ func (s *Store) runMember(g *group, fn func(tx *Tx) error) (after []func(), err 
 	}()
 	tx := &Tx{ctx: s.base, conn: g.conn, store: s, write: true}
 	err = fn(tx)
+	if err == nil {
+		// Interrupted after fn's last statement began (a statement runs
+		// to its end, see Tx.Exec): rolled back all the same.
+		err = s.base.Err()
+	}
 	return tx.after, err, nil
 }
 

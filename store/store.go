@@ -360,6 +360,13 @@ func (t *Tx) Context() context.Context { return t.ctx }
 // clock of its own.
 func (t *Tx) Now() time.Time { return t.store.clock.Now() }
 
+// The statements of a transaction run without a context for the driver to
+// watch: a watched context costs the driver a goroutine, a channel and a
+// wake-up per statement. A transaction looks at its own context (the
+// store's, which Interrupt cancels) before each statement instead, so an
+// interrupted transaction fails at its next statement and is rolled back;
+// the statement running at that moment runs to its end.
+
 // Exec runs a statement that returns no rows.
 func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 	if err := t.ctx.Err(); err != nil {
@@ -368,7 +375,7 @@ func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 	if err := t.statement(); err != nil {
 		return nil, err
 	}
-	return t.conn.ExecContext(t.ctx, query, args...)
+	return t.conn.ExecContext(context.Background(), query, args...)
 }
 
 // Query runs a query that returns rows.
@@ -379,7 +386,7 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 	if err := t.statement(); err != nil {
 		return nil, err
 	}
-	return t.conn.QueryContext(t.ctx, query, args...)
+	return t.conn.QueryContext(context.Background(), query, args...)
 }
 
 // QueryRow runs a query that returns at most one row.
@@ -397,7 +404,7 @@ func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
 		cancel()
 		return t.store.reader.QueryRowContext(done, query, args...)
 	}
-	return t.conn.QueryRowContext(t.ctx, query, args...)
+	return t.conn.QueryRowContext(context.Background(), query, args...)
 }
 
 // Scope returns the view of this transaction that belongs to tenant.
