@@ -28,7 +28,10 @@ var consoleAssetOp = &openapi.Op{
 	Summary: "The console's own script and style sheet",
 	Tags:    tags,
 	NoAuth:  true,
-	Params:  []openapi.Param{openapi.PathParam("file", openapi.String().Strings("console.js", "console.css"), "")},
+	Params: []openapi.Param{
+		openapi.PathParam("file", openapi.String().Strings("console.js", "console.css"), ""),
+		openapi.Query("v", openapi.String(), "the assets' version, as the page names them (so a browser never runs another version's cached script); not read"),
+	},
 	Responses: []*openapi.Response{
 		openapi.Answer(http.StatusOK, "the asset",
 			openapi.Media{Type: "text/javascript", Schema: openapi.String()},
