@@ -30,7 +30,7 @@ var consoleAssetOp = &openapi.Op{
 	NoAuth:  true,
 	Params: []openapi.Param{
 		openapi.PathParam("file", openapi.String().Strings("console.js", "console.css"), ""),
-		openapi.Query("v", openapi.String(), "the assets' version, as the page names them (so a browser never runs another version's cached script); not read"),
+		openapi.Query("v", openapi.String(), "the asset's version, which the page adds so that a browser never runs an older script against a newer page"),
 	},
 	Responses: []*openapi.Response{
 		openapi.Answer(http.StatusOK, "the asset",
