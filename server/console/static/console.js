@@ -189,8 +189,7 @@
   }
 
   async function loadClock() {
-    const c = await api('GET', '/clock');
-    st.clock = c;
+    st.clock = await api('GET', '/clock');
     st.clockAt = Date.now();
     if (st.clockScope) await loadTenantClock(st.clockScope);
     renderClock();
