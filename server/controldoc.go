@@ -28,7 +28,10 @@ var consoleAssetOp = &openapi.Op{
 	Summary: "The console's own script and style sheet",
 	Tags:    tags,
 	NoAuth:  true,
-	Params:  []openapi.Param{openapi.PathParam("file", openapi.String().Strings("console.js", "console.css"), "")},
+	Params: []openapi.Param{
+		openapi.PathParam("file", openapi.String().Strings("console.js", "console.css"), ""),
+		openapi.Query("v", openapi.String(), "the asset's version, which the page adds so that a browser never runs an older script against a newer page"),
+	},
 	Responses: []*openapi.Response{
 		openapi.Answer(http.StatusOK, "the asset",
 			openapi.Media{Type: "text/javascript", Schema: openapi.String()},

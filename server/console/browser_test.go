@@ -226,36 +226,6 @@ func TestControls(t *testing.T) {
 		t.Fatalf("server clock %v frozen %v", srv.Clock().Now(), srv.Clock().Frozen())
 	}
 
-	// One tenant's clock where the emulator has them; where it does not,
-	// the card says so and stays on the emulator clock.
-	b.choose("#clock-vendor", "keitaro")
-	b.typeIn("#clock-tenant", "your-api-key\t")
-	b.wait("whose clock the card moves", `document.getElementById('clock-scope-note').textContent !== ''`)
-	note := b.text("#clock-scope-note")
-	b.typeIn("#clock-set-value", "2033-05-05T05:05:05Z")
-	b.click("#clock-set button")
-	switch {
-	case strings.Contains(note, "one clock for every tenant"):
-		b.wait("the emulator clock is set", `document.getElementById('clock').textContent === 'clock 2033-05-05 05:05:05Z (frozen)'`)
-	case strings.Contains(note, "own clock"):
-		b.wait("the tenant's clock is set", `document.getElementById('clock-now').textContent.startsWith('2033-05-05T05:05:05') && document.getElementById('clock-mode').textContent.includes('its own clock')`)
-		if srv.Clock().Now().Year() == 2033 {
-			t.Fatal("setting a tenant's clock moved the emulator clock")
-		}
-		if got := mustCall(t, srv, 200, "GET", "/_emulator/clock?vendor=keitaro&tenant=your-api-key", ""); !strings.Contains(got, `"2033-05-05T05:05:05Z"`) {
-			t.Fatalf("tenant clock: %s", got)
-		}
-		b.click("#clock-real")
-		b.wait("the tenant follows the emulator clock", `document.getElementById('clock-mode').textContent.includes('follows the emulator clock')`)
-	default:
-		t.Fatalf("clock note %q", note)
-	}
-	b.choose("#clock-vendor", "")
-	b.typeIn("#clock-tenant", "\t")
-	b.wait("back on the emulator clock", `document.getElementById('clock-scope-note').textContent === ''`)
-	b.click("#clock-real")
-	b.wait("the clock runs", `document.getElementById('clock-mode').textContent === 'running'`)
-
 	// Faults: add with the form, see it used, delete it.
 	b.choose("#fault-vendor", "keitaro")
 	b.choose("#fault-method", "GET")

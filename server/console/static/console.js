@@ -16,7 +16,7 @@
   const st = {
     vendors: [], entries: [], byId: new Map(), maxId: 0, nextBefore: null, selected: null,
     live: true, polling: false, loginShown: false, started: false,
-    clock: null, clockAt: 0, clockScope: null, tclock: null, tclockAt: 0, faults: [], tenants: new Map(), data: null, kind: null,
+    clock: null, clockAt: 0, clockScope: null, faults: [], faultsSeen: new Map(), snapshots: [], tenants: new Map(), data: null, kind: null,
   };
 
   // el builds an element; string and number children become text nodes.
@@ -143,7 +143,7 @@
     for (const t of document.querySelectorAll('.tab')) t.hidden = t.id !== 'tab-' + tab;
     for (const a of document.querySelectorAll('#tabs a')) a.classList.toggle('active', a.dataset.tab === tab);
     if (tab === 'data') loadData().catch(fail);
-    if (tab === 'controls') { loadFaults().catch(fail); loadClock().catch(fail); }
+    if (tab === 'controls') { loadFaults().catch(fail); loadClock().catch(fail); loadSnapshots().catch(fail); }
   }
 
   // ---- start ----
@@ -172,53 +172,51 @@
   }
 
   // ---- clock ----
-  // st.clock is the emulator clock (the header shows it). The clock card
-  // can work on one tenant's own clock instead (GET/POST
-  // /_emulator/clock?vendor=V&tenant=T) where the emulator has them: an
-  // answer that names the tenant says so. Without them the card stays on
-  // the emulator clock, so a tenant's "set" never moves every tenant's.
+  // st.clock is the emulator clock; the header always shows it. The clock
+  // card works on it, or, with a vendor and a tenant named, on that
+  // tenant's own clock (GET/POST /_emulator/clock?vendor=V&tenant=T). While
+  // the card names a tenant it cannot reach (half named, or unknown) its
+  // controls are off: a "set" meant for one tenant never moves every
+  // tenant's clock.
+
+  // clockScopeOfCard is whose clock the card names: null for the emulator
+  // clock's.
+  function clockScopeOfCard() {
+    const vendor = $('clock-vendor').value, tenant = $('clock-tenant').value.trim();
+    if (!vendor && !tenant) return null;
+    const query = `?vendor=${encodeURIComponent(vendor)}&tenant=${encodeURIComponent(tenant)}`;
+    return {vendor, tenant, query, clock: null, at: 0, error: ''};
+  }
 
   async function loadClock() {
     st.clock = await api('GET', '/clock');
     st.clockAt = Date.now();
-    if (st.clockScope) await loadTenantClock(st.clockScope.vendor, st.clockScope.tenant);
+    if (st.clockScope) await loadTenantClock(st.clockScope);
     renderClock();
   }
 
-  async function loadTenantClock(vendor, tenant) {
-    const q = `?vendor=${encodeURIComponent(vendor)}&tenant=${encodeURIComponent(tenant)}`;
-    const c = await api('GET', '/clock' + q);
-    if (!c || c.tenant !== tenant) {
-      st.clockScope = null;
-      st.tclock = null;
-      return false;
+  // loadTenantClock asks for the tenant's clock; an unknown tenant (its
+  // vendor reset, a snapshot restored) turns the card's controls off.
+  async function loadTenantClock(scope) {
+    if (!scope.vendor || !scope.tenant) {
+      scope.error = scope.vendor ? `Name a tenant of ${scope.vendor} to work on its own clock.`
+        : 'Choose the vendor of that tenant to work on its own clock.';
+      return;
     }
-    st.clockScope = {vendor, tenant, query: q};
-    st.tclock = c;
-    st.tclockAt = Date.now();
-    return true;
+    try {
+      const c = await api('GET', '/clock' + scope.query);
+      Object.assign(scope, {clock: c, at: Date.now(), error: ''});
+    } catch (e) {
+      if (e.status === 401) throw e;
+      Object.assign(scope, {clock: null, error: e.message + ': the controls below are off until the card names one of its tenants.'});
+    }
   }
 
   async function chooseClock() {
-    const vendor = $('clock-vendor').value, tenant = $('clock-tenant').value.trim();
-    const note = $('clock-scope-note');
-    st.clockScope = null;
-    st.tclock = null;
-    if (vendor && tenant) {
-      try {
-        if (!(await loadTenantClock(vendor, tenant))) {
-          note.textContent = 'This emulator keeps one clock for every tenant: the controls below move the emulator clock.';
-        }
-      } catch (e) {
-        note.textContent = e.message;
-      }
-    }
-    if (st.clockScope) {
-      note.textContent = `The controls below move ${vendor} tenant ${tenant}'s own clock; "back to real time" makes it follow the emulator clock again.`;
-    } else if (!(vendor && tenant)) {
-      note.textContent = '';
-    }
-    renderClock();
+    const scope = clockScopeOfCard();
+    st.clockScope = scope;
+    if (scope) await loadTenantClock(scope);
+    if (scope === st.clockScope) renderClock();
   }
 
   function tick(c, at) {
@@ -231,22 +229,40 @@
     if (!st.clock) return;
     const iso = tick(st.clock, st.clockAt);
     $('clock').textContent = 'clock ' + iso.replace('T', ' ') + (st.clock.frozen ? ' (frozen)' : '');
-    const c = st.tclock || st.clock;
-    $('clock-now').textContent = c.frozen ? c.now : tick(c, st.tclock ? st.tclockAt : st.clockAt);
+    const scope = st.clockScope;
+    const usable = !scope || !!scope.clock;
+    for (const f of ['clock-set', 'clock-advance']) for (const x of $(f).elements) x.disabled = !usable;
+    $('clock-real').disabled = !usable;
+    $('clock-real').textContent = scope ? 'Follow the emulator clock' : 'Back to real time';
+    $('clock-scope-note').textContent = !scope ? '' : scope.error ||
+      `The controls below move ${scope.vendor} tenant ${scope.tenant}'s own clock; "Follow the emulator clock" releases it.`;
+    $('clock-emulator-line').hidden = !(scope && scope.clock);
+    $('clock-emulator').textContent = st.clock.frozen ? st.clock.now : iso;
+    if (!usable) {
+      $('clock-now').textContent = '—';
+      $('clock-mode').textContent = '';
+      return;
+    }
+    // A tenant without a clock of its own shows the emulator clock, as it
+    // is now: it follows it.
+    const own = scope && scope.clock.own;
+    const c = own ? scope.clock : st.clock;
+    $('clock-now').textContent = c.frozen ? c.now : own ? tick(c, scope.at) : iso;
     $('clock-mode').textContent = (c.frozen ? 'frozen' : 'running') +
-      (st.tclock ? (st.tclock.own ? ', its own clock' : ', follows the emulator clock') : '');
+      (scope ? (own ? ', its own clock' : ', follows the emulator clock') : '');
     const input = $('clock-set-value');
     if (!input.value && document.activeElement !== input) input.placeholder = iso;
   }
 
   async function clockPost(body, what) {
+    const scope = st.clockScope;
+    if (scope && !scope.clock) { say(scope.error, true); return; }
     try {
-      const scope = st.clockScope;
       const c = await api('POST', '/clock' + (scope ? scope.query : ''), body);
       if (scope) {
-        st.tclock = c;
-        st.tclockAt = Date.now();
-        say(`${scope.vendor} tenant ${scope.tenant}'s clock ${what}: ${c.now}${c.frozen ? ' (frozen)' : ''}`);
+        Object.assign(scope, {clock: c, at: Date.now()});
+        say(c.own ? `${scope.vendor} tenant ${scope.tenant}'s clock ${what}: ${c.now}${c.frozen ? ' (frozen)' : ''}`
+          : `${scope.vendor} tenant ${scope.tenant} follows the emulator clock again.`);
       } else {
         st.clock = c;
         st.clockAt = Date.now();
@@ -367,7 +383,7 @@
       el('td', {class: 'method'}, e.method),
       el('td', {class: 'path', title: e.path + (e.query ? '?' + e.query : '')},
         isOutbound(e) ? el('span', {class: 'badge'}, 'outbound') : null, isOutbound(e) ? ' ' : null, e.path),
-      el('td', {class: 'status ' + statusClass(e.status)}, e.status || 'error',
+      el('td', {class: 'status ' + statusClass(e.status)}, e.status || 'no answer',
         e.fault ? [' ', el('span', {class: 'badge fault'}, 'fault #' + e.fault)] : null),
       el('td', {class: 'ms'}, Math.round(e.duration_ms * 10) / 10));
     const open = () => openExchange(e.id);
@@ -478,25 +494,40 @@
     if (window.matchMedia('(max-width: 860px)').matches) d.scrollIntoView({block: 'start'});
   }
 
+  // What each connection fault does, as a person reads it in the list and
+  // in an exchange's note.
+  const KIND_LABEL = {connection_reset: 'connection reset', empty_response: 'empty response', truncated_body: 'truncated body', malformed_body: 'malformed body'};
+  const KIND_DOES = {
+    connection_reset: 'resets the connection', empty_response: 'sends the status and headers, then closes the connection',
+    truncated_body: 'sends half the body, then closes the connection', malformed_body: 'sends a body no parser reads',
+  };
+
   // describeFault says what a fault does, in the words of its fields.
   function describeFault(f) {
     const parts = [];
-    if (f.tenant) parts.push('tenant ' + f.tenant);
-    if (f.fault) parts.push(f.fault.replace(/_/g, ' '));
-    if (f.status) parts.push('answers ' + f.status);
-    if (f.delay_ms) parts.push(`delays ${f.delay_ms} ms`);
-    if (f.jitter_ms) parts.push(`± ${f.jitter_ms} ms`);
+    if (f.delay_ms || f.jitter_ms) parts.push(`waits ${f.delay_ms}${f.jitter_ms ? '–' + (f.delay_ms + f.jitter_ms) : ''} ms`);
+    if (f.fault) parts.push(KIND_DOES[f.fault] || f.fault);
+    else if (f.status) parts.push('answers ' + f.status);
+    else parts.push("then gives the vendor's own answer");
     return parts.join(', ');
   }
 
-  // describeExchangeFault adds what the fault does while it is active; a
-  // fault used up or deleted is gone from the list, and the answer shown
-  // is what it did.
+  // faultScope names the requests a fault applies to.
+  function faultScope(f, vendor) {
+    return (f.vendor || vendor) + (f.tenant ? ' tenant ' + f.tenant : '') + (f.method ? ' ' + f.method : '') + ' ' + (f.path || '*');
+  }
+
+  // describeExchangeFault adds what the fault does: the console remembers
+  // the faults it has listed, so one used up or deleted since is still
+  // described; one it never saw is only named.
   async function describeExchangeFault(e) {
     let text = `Fault #${e.fault} matched this exchange`;
     try {
       const f = ((await api('GET', '/faults')).faults || []).find((x) => x.id === e.fault);
-      text += f ? `: it ${describeFault(f)} (${e.vendor}${f.method ? ' ' + f.method : ''} ${f.path}).` : ' (it is no longer active).';
+      if (f) st.faultsSeen.set(f.id, f);
+      const seen = f || st.faultsSeen.get(e.fault);
+      text += !seen ? ' (it is no longer active).'
+        : `: it ${describeFault(seen)} (${faultScope(seen, e.vendor)})${f ? '.' : '; it is no longer active.'}`;
     } catch (_) {
       text += '.';
     }
@@ -532,6 +563,8 @@
     const sel = $('d-tenant');
     const want = keepTenant || sel.value;
     const keys = await loadTenants(vendor);
+    // Another vendor chosen meanwhile: its own load fills the list.
+    if (vendor !== $('d-vendor').value) return;
     sel.replaceChildren(...keys.map((k) => el('option', {value: k}, k)));
     if (keys.includes(want)) sel.value = want;
     await loadTenant();
@@ -548,6 +581,7 @@
       return;
     }
     const s = await api('GET', `/state/${encodeURIComponent(vendor)}?tenant=${encodeURIComponent(tenant)}`);
+    if (vendor !== $('d-vendor').value || tenant !== $('d-tenant').value) return; // a later choice won
     const t = ((s && s.tenants) || [])[0] || {};
     const props = {};
     const kinds = new Map();
@@ -627,6 +661,8 @@
       st.tenants.clear();
       if (!$('tab-data').hidden) await loadData();
       if (!$('tab-controls').hidden) await loadFaults();
+      // A reset releases the tenants' own clocks.
+      if (st.clockScope) await loadClock();
     } catch (e) { fail(e); }
   }
 
@@ -667,15 +703,17 @@
   async function loadFaults() {
     const r = await api('GET', '/faults');
     st.faults = r.faults || [];
+    for (const f of st.faults) st.faultsSeen.set(f.id, f);
     const body = $('faults').tBodies[0];
     body.replaceChildren(...st.faults.map((f) => el('tr', {'data-id': f.id},
-      el('td', {}, f.id), el('td', {}, (f.vendor || 'any') + (f.tenant ? ' · tenant ' + f.tenant : '')),
+      el('td', {}, f.id), el('td', {}, f.vendor || 'any'),
+      el('td', {class: 'tenant', title: f.tenant || null}, f.tenant || 'any'),
       el('td', {}, f.method || 'any'),
-      el('td', {class: 'path'}, f.path),
-      el('td', {}, f.fault ? f.fault.replace(/_/g, ' ')
+      el('td', {class: 'path'}, f.path || '*'),
+      el('td', {class: 'answer'}, f.fault ? el('span', {class: 'badge fault'}, KIND_LABEL[f.fault] || f.fault)
         : f.status ? [el('span', {class: 'status ' + statusClass(f.status)}, f.status), f.body ? ' ' + (f.body.length > 40 ? f.body.slice(0, 40) + '…' : f.body) : '']
           : 'delay only'),
-      el('td', {}, f.delay_ms + (f.jitter_ms ? ' ± ' + f.jitter_ms : '')), el('td', {}, f.times || '∞'),
+      el('td', {class: 'delay'}, f.delay_ms + (f.jitter_ms ? ' + 0–' + f.jitter_ms : '')), el('td', {}, f.times || '∞'),
       el('td', {class: 'remaining'}, f.times ? f.remaining : '∞'), el('td', {}, f.parked),
       el('td', {}, el('button', {type: 'button', class: 'danger', onclick: () => deleteFault(f.id)}, 'Delete')))));
     $('faults-empty').hidden = st.faults.length > 0;
@@ -689,19 +727,88 @@
     await loadFaults().catch(fail);
   }
 
+  // faultKindChosen turns off what a broken connection or answer cannot
+  // carry: it breaks the vendor's own answer, so no status or body.
+  function faultKindChosen() {
+    const kind = $('fault-kind').value;
+    for (const id of ['fault-status', 'fault-body', 'fault-ctype']) $(id).disabled = !!kind;
+  }
+
   async function addFault(ev) {
     ev.preventDefault();
     const num = (id) => Number($(id).value || 0);
     const f = {
-      vendor: $('fault-vendor').value, method: $('fault-method').value, path: $('fault-path').value.trim(),
-      status: num('fault-status'), body: $('fault-body').value, content_type: $('fault-ctype').value.trim(),
-      delay_ms: num('fault-delay'), times: num('fault-times'),
+      vendor: $('fault-vendor').value, tenant: $('fault-tenant').value.trim(), method: $('fault-method').value,
+      path: $('fault-path').value.trim(), delay_ms: num('fault-delay'), jitter_ms: num('fault-jitter'), times: num('fault-times'),
     };
+    const kind = $('fault-kind').value;
+    if (kind) f.fault = kind;
+    else Object.assign(f, {status: num('fault-status'), body: $('fault-body').value, content_type: $('fault-ctype').value.trim()});
     try {
       const r = await api('POST', '/faults', f);
       say(`Fault #${r.id} added.`);
     } catch (e) { fail(e); }
     await loadFaults().catch(fail);
+  }
+
+  function byteSize(n) {
+    if (n < 1024) return n + ' B';
+    if (n < 1024 * 1024) return Math.round(n / 1024) + ' KiB';
+    return (n / 1024 / 1024).toFixed(1) + ' MiB';
+  }
+
+  function whenSaved(iso) {
+    const t = new Date(iso);
+    return isNaN(t) ? iso : t.toISOString().slice(0, 19).replace('T', ' ') + 'Z';
+  }
+
+  async function loadSnapshots() {
+    const r = await api('GET', '/snapshots');
+    st.snapshots = r.snapshots || [];
+    $('snapshots').tBodies[0].replaceChildren(...st.snapshots.map((s) => el('tr', {'data-name': s.name},
+      el('td', {class: 'name mono'}, s.name),
+      el('td', {class: 'time', title: s.created_at}, whenSaved(s.created_at)),
+      el('td', {class: 'size'}, byteSize(s.bytes)),
+      el('td', {}, el('div', {class: 'buttons'},
+        el('button', {type: 'button', class: 'restore', onclick: () => restoreSnapshot(s)}, 'Restore…'),
+        el('button', {type: 'button', class: 'danger', onclick: () => deleteSnapshot(s.name)}, 'Delete…'))))));
+    $('snapshots-empty').hidden = st.snapshots.length > 0;
+  }
+
+  async function saveSnapshot(ev) {
+    ev.preventDefault();
+    const name = $('snapshot-name').value.trim();
+    const old = st.snapshots.find((s) => s.name === name);
+    if (old && !(await confirmAction(`Replace snapshot ${name}, saved ${whenSaved(old.created_at)}, with the data as it is now?`))) return;
+    try {
+      const s = await api('POST', '/snapshots', {name});
+      say(`Snapshot ${s.name} saved (${byteSize(s.bytes)}).`);
+      $('snapshot-name').value = '';
+    } catch (e) { fail(e); }
+    await loadSnapshots().catch(fail);
+  }
+
+  async function restoreSnapshot(s) {
+    if (!(await confirmAction(`Restore snapshot ${s.name}? Every vendor's data goes back to how it was at ${whenSaved(s.created_at)}: ` +
+      'what was written since is lost. The clocks, the faults and the journal stay as they are.'))) return;
+    try {
+      await api('POST', `/snapshots/${encodeURIComponent(s.name)}/restore`);
+      say(`Snapshot ${s.name} restored.`);
+      // Tenants may have come or gone with the data.
+      st.tenants.clear();
+      if (!$('tab-data').hidden) await loadData();
+      if (st.clockScope) await loadClock();
+    } catch (e) { fail(e); }
+    await loadSnapshots().catch(fail);
+  }
+
+  async function deleteSnapshot(name) {
+    if (!(await confirmAction(`Delete snapshot ${name}? It cannot be restored afterwards.`))) return;
+    try {
+      await api('DELETE', '/snapshots/' + encodeURIComponent(name));
+      say(`Snapshot ${name} deleted.`);
+    } catch (e) { fail(e); }
+    await loadSnapshots().catch(fail);
   }
 
   async function loadSeed(ev) {
@@ -762,6 +869,16 @@
     });
 
     $('fault-form').addEventListener('submit', addFault);
+    $('fault-kind').addEventListener('change', faultKindChosen);
+    faultKindChosen(); // a reload may keep the choice
+    const faultTenants = async () => {
+      const v = $('fault-vendor').value;
+      const keys = !v ? [] : st.tenants.get(v) || await loadTenants(v).catch(() => []);
+      $('fault-tenants').replaceChildren(...keys.map((k) => el('option', {value: k})));
+    };
+    $('fault-vendor').addEventListener('change', faultTenants);
+    $('fault-tenant').addEventListener('focus', faultTenants);
+    $('snapshot-form').addEventListener('submit', saveSnapshot);
     $('faults-clear').addEventListener('click', async () => {
       if (!(await confirmAction('Delete every fault?'))) return;
       try { await api('DELETE', '/faults'); say('Faults deleted.'); } catch (e) { fail(e); }
@@ -797,11 +914,14 @@
     });
 
     // The clock ticks on screen; the server is asked again now and then,
-    // and the fault counters while the controls are open.
+    // and the fault counters and snapshots while the controls are open.
     setInterval(renderClock, 1000);
     setInterval(() => { if (st.started && !st.loginShown && !document.hidden) loadClock().catch(() => {}); }, 5000);
     setInterval(() => {
-      if (st.started && !st.loginShown && !document.hidden && !$('tab-controls').hidden) loadFaults().catch(() => {});
+      if (st.started && !st.loginShown && !document.hidden && !$('tab-controls').hidden) {
+        loadFaults().catch(() => {});
+        loadSnapshots().catch(() => {});
+      }
     }, 2000);
   }
 
