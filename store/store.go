@@ -68,6 +68,9 @@ type Store struct {
 	// restores (see snapshot.go).
 	snaps      snapshots
 	generation atomic.Int64
+
+	// rerunReads is set by RerunReads, before the store is shared.
+	rerunReads bool
 }
 
 // Open opens (creating if needed) the database at path, or an in-memory
@@ -213,6 +216,9 @@ func (s *Store) Read(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := s.base.Err(); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	if s.rerunReads {
+		fn = twice(fn)
+	}
 	gen := s.creds.gen.Load()
 	if s.reader == s.writer {
 		return s.readAlone(gen, fn)
@@ -222,6 +228,24 @@ func (s *Store) Read(ctx context.Context, fn func(tx *Tx) error) error {
 		err = s.read(s.creds.gen.Load(), fn, false)
 	}
 	return err
+}
+
+// RerunReads makes every Read run its fn twice in a row, as Read does
+// when a write commits during a read on a database file — rarely, and
+// only under concurrent writes, which a vendor's tests seldom make. Tests
+// turn it on (internal/vtest does) so that a read function that cannot run
+// twice — one that consumes or changes its inputs — fails them. Call it
+// before the store is shared.
+func (s *Store) RerunReads() { s.rerunReads = true }
+
+// twice is fn run twice on the same transaction, the first run's outcome
+// (its error, its AfterCommit functions) dropped.
+func twice(fn func(tx *Tx) error) func(tx *Tx) error {
+	return func(tx *Tx) error {
+		_ = fn(tx)
+		tx.after = nil
+		return fn(tx)
+	}
 }
 
 // errSnapshotMoved is what a lazily begun read returns when a write
