@@ -76,8 +76,11 @@ type Entry struct {
 // Journal is a bounded, concurrency-safe ring of entries: adding one drops
 // the oldest while the journal is over either bound.
 type Journal struct {
-	mu       sync.Mutex
+	mu sync.Mutex
+	// ring grows (doubling) up to max slots as entries come: an idle
+	// emulator does not hold the memory of a full journal.
 	ring     []record
+	max      int
 	start    int // index of the oldest entry
 	n        int // entries held
 	bytes    int64
@@ -93,11 +96,11 @@ func New(l Limits) *Journal {
 	if l.MaxBytes <= 0 {
 		l.MaxBytes = DefaultMaxBytes
 	}
-	return &Journal{ring: make([]record, l.MaxEntries), maxBytes: l.MaxBytes}
+	return &Journal{max: l.MaxEntries, maxBytes: l.MaxBytes}
 }
 
 // Capacity is how many entries the journal keeps at most.
-func (j *Journal) Capacity() int { return len(j.ring) }
+func (j *Journal) Capacity() int { return j.max }
 
 // Bytes is the recorded size of the entries held now.
 func (j *Journal) Bytes() int64 {
@@ -158,11 +161,14 @@ func (j *Journal) AddExchange(x *Exchange) int64 {
 func (j *Journal) add(r record) int64 {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	for j.n == len(j.ring) || (j.n > 0 && j.bytes+r.size > j.maxBytes) {
+	for j.n == j.max || (j.n > 0 && j.bytes+r.size > j.maxBytes) {
 		j.bytes -= j.ring[j.start].size
 		j.ring[j.start] = record{}
 		j.start = (j.start + 1) % len(j.ring)
 		j.n--
+	}
+	if j.n == len(j.ring) {
+		j.grow()
 	}
 	j.counter++
 	r.id = j.counter
@@ -170,6 +176,16 @@ func (j *Journal) add(r record) int64 {
 	j.n++
 	j.bytes += r.size
 	return r.id
+}
+
+// grow makes the full ring larger (up to max slots), the entries in order
+// from its start.
+func (j *Journal) grow() {
+	ring := make([]record, min(j.max, max(64, 2*len(j.ring))))
+	for i := range j.n {
+		ring[i] = j.ring[(j.start+i)%len(j.ring)]
+	}
+	j.ring, j.start = ring, 0
 }
 
 // Truncate cuts s to BodyLimit bytes.
@@ -254,8 +270,7 @@ func (f Filter) match(r *record) bool {
 func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	clear(j.ring)
-	j.start, j.n, j.bytes = 0, 0, 0
+	j.ring, j.start, j.n, j.bytes = nil, 0, 0, 0
 }
 
 // Glob reports whether s matches pattern, where "*" matches any run of

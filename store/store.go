@@ -202,6 +202,22 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
+// ReleaseMemory gives back the memory SQLite holds for pages it read and
+// for statements it prepared: the emulator calls it once start-up
+// (migrations, defaults, a seed) is done, so that an idle emulator does
+// not keep start-up's working set. Connections fill their caches again
+// as requests come.
+func (s *Store) ReleaseMemory() {
+	conns := []*sql.DB{s.writer}
+	if s.reader != s.writer {
+		conns = append(conns, s.reader)
+	}
+	for _, db := range conns {
+		db.Exec("PRAGMA shrink_memory") //nolint:errcheck // only memory is at stake
+	}
+	trimCHeap()
+}
+
 // Read runs fn in a read-only transaction: a consistent snapshot that never
 // waits for the writer. fn must not call Read or Write itself.
 //
