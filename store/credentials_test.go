@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"testing"
@@ -227,6 +228,73 @@ func TestTxCredential(t *testing.T) {
 		})
 		if v := read(); v != "s2" {
 			t.Fatalf("%s: %v after the change", path, v)
+		}
+	}
+}
+
+// A new row — a tenant, a key — changes no value the cache holds, so an
+// insert forgets nothing: a CI suite creating a tenant per test keeps the
+// other tests' credentials. A delete forgets; a write group that inserted
+// keeps nothing it loaded itself (it may roll back), and a rolled-back
+// insert is never found.
+func TestCredentialSurvivesInserts(t *testing.T) {
+	for _, path := range []string{filepath.Join(t.TempDir(), "i.db"), Memory} {
+		st := openInternal(t, path)
+		ctx := context.Background()
+		write(t, st, func(tx *Tx) error {
+			_, err := tx.Exec(`INSERT INTO demo_keys (tenant_id, secret) SELECT id, 's1' FROM tenants`)
+			return err
+		})
+		loads := 0
+		secret := func(key string) (any, error) {
+			return st.Credential(ctx, "demo", key, func(tx *Tx) (any, error) {
+				loads++
+				tn, err := tx.Tenant("demo", key)
+				if err != nil {
+					return nil, err
+				}
+				var s string
+				err = tx.Scope(tn).QueryRow(`SELECT secret FROM demo_keys WHERE tenant_id = @tenant`).Scan(&s)
+				return s, err
+			})
+		}
+		if v, err := secret("a"); v != "s1" || err != nil || loads != 1 {
+			t.Fatalf("%s: %v, %v after %d loads", path, v, err, loads)
+		}
+		write(t, st, func(tx *Tx) error {
+			tn, err := tx.CreateTenant("demo", "b")
+			if err != nil {
+				return err
+			}
+			_, err = tx.Scope(tn).Exec(`INSERT INTO demo_keys (tenant_id, secret) VALUES (@tenant, 'b1')`)
+			return err
+		})
+		if v, err := secret("a"); v != "s1" || err != nil || loads != 1 {
+			t.Fatalf("%s: a new tenant and key reloaded a's: %v, %v after %d loads", path, v, err, loads)
+		}
+		if v, err := secret("b"); v != "b1" || err != nil || loads != 2 {
+			t.Fatalf("%s: the new tenant: %v, %v after %d loads", path, v, err, loads)
+		}
+		// A tenant created, looked up in its own write and rolled back.
+		errRollback := errors.New("roll back")
+		err := st.Write(ctx, func(tx *Tx) error {
+			if _, err := tx.CreateTenant("demo", "c"); err != nil {
+				return err
+			}
+			if _, err := tx.Tenant("demo", "c"); err != nil {
+				return err
+			}
+			return errRollback
+		})
+		if !errors.Is(err, errRollback) {
+			t.Fatal(err)
+		}
+		if _, err := secret("c"); !errors.Is(err, ErrNoTenant) {
+			t.Fatalf("%s: a rolled-back tenant was found: %v", path, err)
+		}
+		write(t, st, func(tx *Tx) error { _, err := tx.Exec(`DELETE FROM demo_keys WHERE secret = 'b1'`); return err })
+		if _, err := secret("b"); !errors.Is(err, sql.ErrNoRows) {
+			t.Fatalf("%s: a deleted key was still found: %v", path, err)
 		}
 	}
 }
