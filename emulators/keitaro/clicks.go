@@ -443,6 +443,11 @@ func cleanClicks(c *call) (any, error) {
 		return nil, err
 	}
 	n, _ := res.RowsAffected()
+	if n > 0 {
+		if err := rebuildHours(c.s, from, to); err != nil {
+			return nil, err
+		}
+	}
 	if err := writeLog(c, "system", "Clicks cleaned: "+strconv.FormatInt(n, 10)); err != nil {
 		return nil, err
 	}
@@ -453,4 +458,30 @@ func cleanClicks(c *call) (any, error) {
 // state dump.
 func allClicks(c *call) ([]wire.Object, error) {
 	return dumpTable(c, `SELECT * FROM keitaro_clicks WHERE tenant_id = @tenant ORDER BY click_id`)
+}
+
+// rebuildHours sums the hourly rollups (keitaro_click_hours) of the hours
+// from … to (stored stamps) anew from the clicks and conversions: what a
+// deletion of clicks, which no trigger follows, calls.
+func rebuildHours(s store.Scoped, from, to string) error {
+	first, last := from[:min(13, len(from))]+":00:00", to[:min(13, len(to))]+":59:59"
+	if _, err := s.Exec(`DELETE FROM keitaro_click_hours WHERE tenant_id = @tenant AND hour >= ? AND hour <= ?`, first, last); err != nil {
+		return err
+	}
+	_, err := s.Exec(`INSERT INTO keitaro_click_hours (tenant_id, hour, campaign_id, country_code,
+			campaign_group_id, stream_id, landing_id, offer_id, ts_id, affiliate_network_id,
+			clicks, campaign_unique, stream_unique, global_unique, bots, proxies, empty_referrers, lp_clicks, cost,
+			lcp_sum, lcp_n, leads, sales, rejected, rebills, lead_revenue, sale_revenue, rejected_revenue)
+		SELECT k.tenant_id, substr(k.datetime, 1, 13) || ':00:00', k.campaign_id, k.country_code,
+			ifnull(k.campaign_group_id, ''), ifnull(k.stream_id, ''), ifnull(k.landing_id, ''), ifnull(k.offer_id, ''),
+			ifnull(k.ts_id, ''), ifnull(k.affiliate_network_id, ''),
+			count(*), sum(k.is_unique_campaign), sum(k.is_unique_stream), sum(k.is_unique_global), sum(k.is_bot),
+			sum(k.is_using_proxy), sum(k.referrer = ''), sum(k.landing_clicked), total(k.cost),
+			total(unixepoch(k.landing_clicked_datetime) - unixepoch(k.datetime)), count(k.landing_clicked_datetime),
+			coalesce(sum(v.leads), 0), coalesce(sum(v.sales), 0), coalesce(sum(v.rejected), 0), coalesce(sum(v.rebills), 0),
+			total(v.lead_revenue), total(v.sale_revenue), total(v.rejected_revenue)
+		FROM keitaro_clicks k LEFT JOIN (`+clickTotals+`) v ON v.click_id = k.click_id
+		WHERE k.tenant_id = @tenant AND k.datetime >= ? AND k.datetime <= ?
+		GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10`, first, last)
+	return err
 }
