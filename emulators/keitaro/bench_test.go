@@ -54,7 +54,10 @@ func seedClicks(b *testing.B, srv *vtest.Server, n int) {
 		// The id counters continue after the stored clicks and conversions.
 		_, err = tx.Exec(`INSERT INTO keitaro_counters (tenant_id, kind, next) VALUES (?, 'clicks', ?), (?, 'conversions', ?)
 			ON CONFLICT (tenant_id, kind) DO UPDATE SET next = max(next, excluded.next)`, t.ID, n+1, t.ID, n/10+1)
-		return err
+		if err != nil {
+			return err
+		}
+		return keitaro.RebuildHours(tx, t)
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -29,7 +29,10 @@ func storeClick(c *call, k clickRecord) error {
 	if err := prepareClick(c, k); err != nil {
 		return err
 	}
-	return insertRow(c.s, "keitaro_clicks", k)
+	if err := insertRow(c.s, "keitaro_clicks", k); err != nil {
+		return err
+	}
+	return addClickHours(c.s, []int64{k["click_id"].(int64)})
 }
 
 // prepareClick gives a click what it has not been given: the next
@@ -124,7 +127,8 @@ func itemTime(v any, loc *time.Location) (string, bool) {
 // counter, read once and written back once.
 type clickBatch struct {
 	campaigns, offers map[int64]row
-	next              int64 // the next click id
+	next              int64   // the next click id
+	stored            []int64 // the ids of the clicks stored, for the rollups
 }
 
 func newClickBatch(c *call) (*clickBatch, error) {
@@ -175,12 +179,21 @@ func (b *clickBatch) store(c *call, k clickRecord) error {
 		if generated && store.IsUniqueViolation(err) && strings.Contains(err.Error(), "keitaro_clicks.sub_id") {
 			continue
 		}
+		if err == nil {
+			b.stored = append(b.stored, k["click_id"].(int64))
+		}
 		return err
 	}
 }
 
-// finish writes the click id counter back.
-func (b *clickBatch) finish(c *call) error { return setCounter(c.s, "clicks", b.next) }
+// finish writes the click id counter back and adds the clicks to the
+// hourly rollups.
+func (b *clickBatch) finish(c *call) error {
+	if err := addClickHours(c.s, b.stored); err != nil {
+		return err
+	}
+	return setCounter(c.s, "clicks", b.next)
+}
 
 // readClickItem reads one click of the helper or a seed (§7.2); at names
 // it in errors ("clicks[2]").
@@ -458,30 +471,4 @@ func cleanClicks(c *call) (any, error) {
 // state dump.
 func allClicks(c *call) ([]wire.Object, error) {
 	return dumpTable(c, `SELECT * FROM keitaro_clicks WHERE tenant_id = @tenant ORDER BY click_id`)
-}
-
-// rebuildHours sums the hourly rollups (keitaro_click_hours) of the hours
-// from … to (stored stamps) anew from the clicks and conversions: what a
-// deletion of clicks, which no trigger follows, calls.
-func rebuildHours(s store.Scoped, from, to string) error {
-	first, last := from[:min(13, len(from))]+":00:00", to[:min(13, len(to))]+":59:59"
-	if _, err := s.Exec(`DELETE FROM keitaro_click_hours WHERE tenant_id = @tenant AND hour >= ? AND hour <= ?`, first, last); err != nil {
-		return err
-	}
-	_, err := s.Exec(`INSERT INTO keitaro_click_hours (tenant_id, hour, campaign_id, country_code,
-			campaign_group_id, stream_id, landing_id, offer_id, ts_id, affiliate_network_id,
-			clicks, campaign_unique, stream_unique, global_unique, bots, proxies, empty_referrers, lp_clicks, cost,
-			lcp_sum, lcp_n, leads, sales, rejected, rebills, lead_revenue, sale_revenue, rejected_revenue)
-		SELECT k.tenant_id, substr(k.datetime, 1, 13) || ':00:00', k.campaign_id, k.country_code,
-			ifnull(k.campaign_group_id, ''), ifnull(k.stream_id, ''), ifnull(k.landing_id, ''), ifnull(k.offer_id, ''),
-			ifnull(k.ts_id, ''), ifnull(k.affiliate_network_id, ''),
-			count(*), sum(k.is_unique_campaign), sum(k.is_unique_stream), sum(k.is_unique_global), sum(k.is_bot),
-			sum(k.is_using_proxy), sum(k.referrer = ''), sum(k.landing_clicked), total(k.cost),
-			total(unixepoch(k.landing_clicked_datetime) - unixepoch(k.datetime)), count(k.landing_clicked_datetime),
-			coalesce(sum(v.leads), 0), coalesce(sum(v.sales), 0), coalesce(sum(v.rejected), 0), coalesce(sum(v.rebills), 0),
-			total(v.lead_revenue), total(v.sale_revenue), total(v.rejected_revenue)
-		FROM keitaro_clicks k LEFT JOIN (`+clickTotals+`) v ON v.click_id = k.click_id
-		WHERE k.tenant_id = @tenant AND k.datetime >= ? AND k.datetime <= ?
-		GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10`, first, last)
-	return err
 }

@@ -103,6 +103,9 @@ func applyConversion(c *call, in postbackIn) (row, error) {
 	if err := insertRow(c.s, "keitaro_conversions", vals); err != nil {
 		return nil, err
 	}
+	if err := addConversionHours(c.s, id); err != nil {
+		return nil, err
+	}
 	conv, err := loadConversion(c, id)
 	if err != nil {
 		return nil, err

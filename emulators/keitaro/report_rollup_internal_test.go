@@ -40,11 +40,15 @@ func checkRollups(t *testing.T, seed uint64) {
 			return err
 		}
 		c := &call{t: tenant{Tenant: ten, timezone: "UTC"}, s: tx.Scope(ten)}
+		b, err := newClickBatch(c)
+		if err != nil {
+			return err
+		}
 		base := time.Date(2017, 5, 1, 0, 0, 0, 0, time.UTC)
 		n := 300 + rnd.IntN(300)
 		for i := 1; i <= n; i++ {
 			at := base.Add(time.Duration(rnd.IntN(4*24*3600)) * time.Second)
-			k := map[string]any{"click_id": int64(i), "sub_id": fmt.Sprint("s", i), "visitor_code": "v",
+			k := clickRecord{"click_id": int64(i), "sub_id": fmt.Sprint("s", i), "visitor_code": "v",
 				"datetime": at.Format(stampLayout), "campaign_id": pick(int64(1), int64(2), int64(3)),
 				"stream_id": pick(nil, int64(10), int64(11)), "offer_id": pick(nil, int64(5)), "landing_id": pick(nil, int64(7)),
 				"ts_id": pick(nil, int64(1)), "campaign_group_id": pick(nil, int64(4)), "affiliate_network_id": pick(nil, int64(0), int64(-1)),
@@ -56,15 +60,27 @@ func checkRollups(t *testing.T, seed uint64) {
 				k["landing_clicked"] = int64(1)
 				k["landing_clicked_datetime"] = at.Add(time.Duration(rnd.IntN(600)) * time.Second).Format(stampLayout)
 			}
-			if err := insertRow(c.s, "keitaro_clicks", k); err != nil {
+			// Clicks are stored as the helper stores them (a batch) and as
+			// the click endpoint does (one by one).
+			save := b.store
+			if i%10 == 0 {
+				save = func(c *call, k clickRecord) error { return storeClick(c, k) }
+			}
+			if err := save(c, k); err != nil {
 				return err
 			}
+		}
+		if err := b.finish(c); err != nil {
+			return err
 		}
 		for i := 1; i <= n/2; i++ {
 			cv := map[string]any{"conversion_id": int64(i), "click_id": int64(1 + rnd.IntN(n)), "sub_id": "s",
 				"status": pick("lead", "sale", "rejected", "rebill"), "original_status": "lead", "tid": "",
 				"revenue": pick(0.0, 1.5, 0.07, 12.3), "currency": "USD", "postback_datetime": "2017-05-02 00:00:00", "params": "{}"}
 			if err := insertRow(c.s, "keitaro_conversions", cv); err != nil {
+				return err
+			}
+			if err := addConversionHours(c.s, int64(i)); err != nil {
 				return err
 			}
 		}
@@ -81,7 +97,7 @@ func checkRollups(t *testing.T, seed uint64) {
 			}
 		}
 		c.in = params{"start_date": "2017-05-02 10:30:00", "end_date": "2017-05-02 14:10:00"}
-		_, err := cleanClicks(c)
+		_, err = cleanClicks(c)
 		return err
 	})
 	if err != nil {
