@@ -106,9 +106,13 @@ func applyConversion(c *call, in postbackIn) (row, error) {
 	if err := addConversionHours(c.s, id); err != nil {
 		return nil, err
 	}
-	conv, err := loadConversion(c, id)
-	if err != nil {
-		return nil, err
+	// The stored row, as SELECT * would read it back.
+	conv := row(vals)
+	conv["tenant_id"] = c.t.ID
+	for _, k := range []string{"sale_datetime", "sale_period"} {
+		if _, ok := conv[k]; !ok {
+			conv[k] = nil
+		}
 	}
 	return conv, queuePostbacks(c, in.click, conv)
 }
@@ -285,6 +289,10 @@ func itemClick(c *call, m map[string]any, bad func(string, string) error) (row, 
 // after another; prefix names the list in errors.
 func recordConversions(c *call, items []map[string]any, prefix string) ([]wire.Object, error) {
 	loc, _ := location("", c.t.timezone)
+	if c.objects == nil {
+		c.objects = map[string]row{}
+		defer func() { c.objects = nil }()
+	}
 	out := make([]wire.Object, 0, len(items))
 	for i, m := range items {
 		in, err := readConversionItem(c, m, loc, prefix+"["+strconv.Itoa(i)+"]")

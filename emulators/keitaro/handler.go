@@ -34,6 +34,10 @@ type call struct {
 	seeding bool
 	// outbox are the S2S postbacks to send once the transaction commits.
 	outbox []sentPostback
+	// objects, when set, keeps the objects entity.load read ("table id"):
+	// a batch that changes none of them (the conversions helper) reads
+	// each campaign, offer and traffic source once.
+	objects map[string]row
 }
 
 // A handler answers one route. It returns the answer (built from the value

@@ -174,3 +174,54 @@ func checkRollups(t *testing.T, seed uint64) {
 		t.Errorf("only %d of 60 requests were answered from the rollups", fitted)
 	}
 }
+
+// TestNewConversionRowAsStored checks that the row applyConversion answers
+// for a new conversion (built from what it inserted, not read back) is the
+// row SELECT * reads: postback macros and answers are made from it.
+func TestNewConversionRowAsStored(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(store.Memory, store.NewClock(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx, []store.Schema{{Component: Name, SQL: schema}}); err != nil {
+		t.Fatal(err)
+	}
+	err = st.Write(ctx, func(tx *store.Tx) error {
+		ten, err := tx.CreateTenant(Name, "k")
+		if err != nil {
+			return err
+		}
+		c := &call{t: tenant{Tenant: ten, timezone: "UTC", currency: "EUR"}, s: tx.Scope(ten), now: tx.Now()}
+		if err := storeClick(c, clickRecord{"campaign_id": int64(3), "datetime": "2017-05-01 10:00:00", "sub_id": "abc"}); err != nil {
+			return err
+		}
+		click, err := clickBySubID(c, "abc")
+		if err != nil {
+			return err
+		}
+		revenue := 2.5
+		for _, in := range []postbackIn{
+			{click: click, status: "lead", tid: "t", at: c.now},
+			{click: click, status: "sale", revenue: &revenue, currency: "USD", at: c.now.Add(time.Hour), params: map[string]any{"a": "b"}},
+			{click: click, status: "rebill", revenue: &revenue, at: c.now.Add(2 * time.Hour)},
+		} {
+			got, err := applyConversion(c, in)
+			if err != nil {
+				return err
+			}
+			stored, err := loadConversion(c, got.int("conversion_id"))
+			if err != nil {
+				return err
+			}
+			if fmt.Sprintf("%#v", map[string]any(got)) != fmt.Sprintf("%#v", map[string]any(stored)) {
+				t.Errorf("answered %#v\nstored   %#v", got, stored)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
