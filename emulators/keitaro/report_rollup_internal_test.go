@@ -40,7 +40,7 @@ func checkRollups(t *testing.T, seed uint64) {
 			return err
 		}
 		c := &call{t: tenant{Tenant: ten, timezone: "UTC"}, s: tx.Scope(ten)}
-		b, err := newClickBatch(c)
+		b, err := newClickBatch(c, true)
 		if err != nil {
 			return err
 		}
