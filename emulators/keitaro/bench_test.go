@@ -168,6 +168,30 @@ func BenchmarkClicksHelper(b *testing.B) {
 	b.ReportMetric(float64(cpuTime()-cpu)/float64(batch*b.N)/1e3, "µs-CPU/click")
 }
 
+// BenchmarkSeedClicks loads seed documents of 20,000 clicks each into the
+// default tenant through POST /_emulator/seed, on a file database, and
+// reports clicks stored per second.
+func BenchmarkSeedClicks(b *testing.B) {
+	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emu.Factory{keitaro.New(keitaro.Config{})}})
+	const batch = 20_000
+	clicks := make([]any, batch)
+	for i := range clicks {
+		clicks[i] = map[string]any{"campaign_id": []int{2, 89, 662}[i%3], "datetime": fmt.Sprintf("2017-05-%02d %02d:%02d:00", 1+i%28, i%24, i%60),
+			"ip": fmt.Sprintf("10.0.%d.%d", i%200, i%250), "user_agent": "UA", "source": fmt.Sprintf("s%d", i%25),
+			"country_code": "DE", "cost": 0.05, "is_bot": i%50 == 0, "landing_clicked": i%5 == 0}
+	}
+	doc, _ := json.Marshal(map[string]any{"keitaro": map[string]any{"tenants": []any{
+		map[string]any{"apiKey": keitaro.DefaultTenant, "clicks": clicks}}}})
+	cpu := cpuTime()
+	for b.Loop() {
+		if r := srv.Do("POST", "/_emulator/seed", string(doc)); r.Status != 200 {
+			b.Fatalf("%d %.300s", r.Status, r.Body)
+		}
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "clicks/s")
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(batch*b.N)/1e3, "µs-CPU/click")
+}
+
 // BenchmarkConversionsHelper records batches of 10,000 conversions of
 // stored clicks through POST /_emulator/keitaro/conversions and reports
 // conversions stored per second.
