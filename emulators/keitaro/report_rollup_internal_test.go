@@ -157,7 +157,12 @@ func checkRollups(t *testing.T, seed uint64) {
 				if err != nil {
 					return err
 				}
-				if answers[i], err = wire.Marshal(wire.Obj("rows", rows, "total", total, "summary", sum)); err != nil {
+				// clicks/summary's one object as well.
+				flat, err := runSummary(c, req.rng, zone, req.filters, req.metrics, !raw && hoursFit(req.rng, zone, nil, req.filters))
+				if err != nil {
+					return err
+				}
+				if answers[i], err = wire.Marshal(wire.Obj("rows", rows, "total", total, "summary", sum, "flat", flat)); err != nil {
 					return err
 				}
 			}

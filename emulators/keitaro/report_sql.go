@@ -28,8 +28,9 @@ const clickTotals = `SELECT click_id,
 	FROM keitaro_conversions WHERE tenant_id = @tenant GROUP BY click_id`
 
 // clickHours reads the hourly rollups (keitaro_click_hours) under the
-// names of the click columns they keep: hour as datetime, and the ids ”
-// stands for as NULL. The report's column SQL applies to them unchanged.
+// names of the click columns they keep: hour as datetime, and the empty
+// text an id is kept as when it is unset as NULL. The report's column SQL
+// applies to them unchanged.
 const clickHours = `(SELECT tenant_id, hour AS datetime, campaign_id, country_code,
 	nullif(campaign_group_id, '') AS campaign_group_id, nullif(stream_id, '') AS stream_id,
 	nullif(landing_id, '') AS landing_id, nullif(offer_id, '') AS offer_id, nullif(ts_id, '') AS ts_id,
