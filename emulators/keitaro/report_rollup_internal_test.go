@@ -40,6 +40,15 @@ func checkRollups(t *testing.T, seed uint64) {
 			return err
 		}
 		c := &call{t: tenant{Tenant: ten, timezone: "UTC"}, s: tx.Scope(ten)}
+		// Two campaigns share a name: grouping by name merges them.
+		for id, name := range map[int64]string{1: "Dup", 2: "Dup", 3: "Other"} {
+			if _, err := c.s.Exec(`INSERT INTO keitaro_campaigns (tenant_id, id, alias, name, type, cookies_ttl, position, state,
+				created_at, cost_type, cost_value, cost_currency, cost_auto, token, uniqueness_method, uniqueness_use_cookies,
+				traffic_loss, parameters, postbacks, notes) VALUES (@tenant, ?, ?, ?, 'position', 24, 1, 'active',
+				'2017-01-01 00:00:00', 'CPC', 0, 'USD', 0, '', 'ip', 0, 0, '{}', '[]', '')`, id, fmt.Sprint("a", id), name); err != nil {
+				return err
+			}
+		}
 		b, err := newClickBatch(c, true)
 		if err != nil {
 			return err
@@ -128,6 +137,10 @@ func checkRollups(t *testing.T, seed uint64) {
 		}
 		if rnd.IntN(2) == 0 {
 			filters = append(filters, map[string]any{"name": "stream_id", "operator": pick("IS_NOT_SET", "EQUALS", "IS_SET"), "expression": 10.0})
+		}
+		if rnd.IntN(3) == 0 {
+			filters = append(filters, map[string]any{"name": pick("country_code", "campaign").(string), "operator": pick("MATCH_REGEXP", "NOT_MATCH_REGEXP"),
+				"expression": "/^[du]/i"})
 		}
 		if rnd.IntN(2) == 0 {
 			filters = append(filters, map[string]any{"name": "clicks", "operator": "GREATER_THAN", "expression": float64(rnd.IntN(4))})
