@@ -79,6 +79,11 @@ func applyConversion(c *call, in postbackIn) (row, error) {
 		vals["currency"] = in.currency
 	}
 	if cur != nil {
+		// The update's trigger moves the conversion's figures in the
+		// rollups: they must hold them first.
+		if err := flushHours(c); err != nil {
+			return nil, err
+		}
 		conv, err := updateConversion(c, cur, vals, in.params)
 		if err != nil || cur.str("status") == in.status {
 			return conv, err // the same status again is not forwarded
@@ -103,7 +108,9 @@ func applyConversion(c *call, in postbackIn) (row, error) {
 	if err := insertRow(c.s, "keitaro_conversions", vals); err != nil {
 		return nil, err
 	}
-	if err := addConversionHours(c.s, id); err != nil {
+	if c.newConversions != nil {
+		*c.newConversions = append(*c.newConversions, id)
+	} else if err := addConversionHours(c.s, []int64{id}); err != nil {
 		return nil, err
 	}
 	// The stored row, as SELECT * would read it back.
@@ -293,6 +300,10 @@ func recordConversions(c *call, items []map[string]any, prefix string) ([]wire.O
 		c.objects = map[string]row{}
 		defer func() { c.objects = nil }()
 	}
+	if c.newConversions == nil {
+		c.newConversions = new([]int64)
+		defer func() { c.newConversions = nil }()
+	}
 	out := make([]wire.Object, 0, len(items))
 	for i, m := range items {
 		in, err := readConversionItem(c, m, loc, prefix+"["+strconv.Itoa(i)+"]")
@@ -306,7 +317,18 @@ func recordConversions(c *call, items []map[string]any, prefix string) ([]wire.O
 		out = append(out, wire.Obj("conversion_id", cv.int("conversion_id"), "click_id", cv.int("click_id"),
 			"sub_id", cv.str("sub_id"), "status", cv.str("status")))
 	}
-	return out, nil
+	return out, flushHours(c)
+}
+
+// flushHours adds the conversions a batch has inserted so far to the
+// hourly rollups.
+func flushHours(c *call) error {
+	if c.newConversions == nil || len(*c.newConversions) == 0 {
+		return nil
+	}
+	err := addConversionHours(c.s, *c.newConversions)
+	*c.newConversions = (*c.newConversions)[:0]
+	return err
 }
 
 // allConversions are the tenant's conversions with every column, for the

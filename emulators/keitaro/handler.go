@@ -38,6 +38,9 @@ type call struct {
 	// a batch that changes none of them (the conversions helper) reads
 	// each campaign, offer and traffic source once.
 	objects map[string]row
+	// newConversions, when set, collects the ids of the conversions a batch
+	// inserts, for the hourly rollups to take all at once (flushHours).
+	newConversions *[]int64
 }
 
 // A handler answers one route. It returns the answer (built from the value

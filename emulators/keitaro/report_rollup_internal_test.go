@@ -82,16 +82,23 @@ func checkRollups(t *testing.T, seed uint64) {
 		if err := b.finish(c); err != nil {
 			return err
 		}
-		for i := 1; i <= n/2; i++ {
-			cv := map[string]any{"conversion_id": int64(i), "click_id": int64(1 + rnd.IntN(n)), "sub_id": "s",
-				"status": pick("lead", "sale", "rejected", "rebill"), "original_status": "lead", "tid": "",
-				"revenue": pick(0.0, 1.5, 0.07, 12.3), "currency": "USD", "postback_datetime": "2017-05-02 00:00:00", "params": "{}"}
-			if err := insertRow(c.s, "keitaro_conversions", cv); err != nil {
-				return err
-			}
-			if err := addConversionHours(c.s, int64(i)); err != nil {
-				return err
-			}
+		// Conversions as the helper records them (a batch): some update an
+		// earlier one of the same click and tid, within the batch.
+		var convs []any
+		for range n / 2 {
+			convs = append(convs, map[string]any{"click_id": 1 + rnd.IntN(n), "status": pick("lead", "sale", "rejected", "rebill"),
+				"revenue": pick(0.0, 1.5, 0.07, 12.3), "tid": pick("", "a")})
+		}
+		for range n / 10 { // the same click again, another status
+			convs = append(convs, map[string]any{"click_id": 1 + rnd.IntN(20), "status": pick("lead", "sale", "rejected"), "tid": ""})
+		}
+		js, _ := json.Marshal(map[string]any{"conversions": convs})
+		_, items, err := itemList(js, "conversions")
+		if err != nil {
+			return err
+		}
+		if _, err := recordConversions(c, items, "conversions"); err != nil {
+			return err
 		}
 		// Changes the tracker makes: a status moves, costs are spread, a
 		// landing is clicked; and changes that move a click to other keys.
