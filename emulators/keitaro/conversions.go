@@ -260,6 +260,17 @@ func itemStatus(raw any, s string) (string, error) {
 	return st, nil
 }
 
+// conversionClickColumns are the columns of its click a conversion reads
+// (applyConversion, queuePostbacks and its macros): a helper item reads
+// only these, a third of the click.
+var conversionClickColumns = func() string {
+	cols := []string{"click_id", "sub_id", "datetime", "campaign_id", "offer_id", "ts_id", "external_id"}
+	for i := 1; i <= 15; i++ {
+		cols = append(cols, "sub_id_"+strconv.Itoa(i))
+	}
+	return strings.Join(cols, ", ")
+}()
+
 // itemClick finds the click a helper item names by click_id or sub_id.
 func itemClick(c *call, m map[string]any, bad func(string, string) error) (row, error) {
 	var click row
@@ -270,7 +281,7 @@ func itemClick(c *call, m map[string]any, bad func(string, string) error) (row, 
 		if !ok {
 			return nil, bad("click_id", "must be an integer")
 		}
-		click, err = queryOne(c.s, `SELECT * FROM keitaro_clicks WHERE tenant_id = @tenant AND click_id = ?`, id)
+		click, err = queryOne(c.s, `SELECT `+conversionClickColumns+` FROM keitaro_clicks WHERE tenant_id = @tenant AND click_id = ?`, id)
 		if err == errNotFound {
 			return nil, bad("click_id", fmt.Sprintf("no click %d", id))
 		}
@@ -282,7 +293,7 @@ func itemClick(c *call, m map[string]any, bad func(string, string) error) (row, 
 		if !ok {
 			return nil, bad("sub_id", "must be a string")
 		}
-		click, err = clickBySubID(c, sub)
+		click, err = queryOne(c.s, `SELECT `+conversionClickColumns+` FROM keitaro_clicks WHERE tenant_id = @tenant AND sub_id = ?`, sub)
 		if err == errNotFound {
 			return nil, bad("sub_id", fmt.Sprintf("no click %q", sub))
 		}
