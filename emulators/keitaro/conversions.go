@@ -1,6 +1,7 @@
 package keitaro
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -90,8 +91,12 @@ func applyConversion(c *call, in postbackIn) (row, error) {
 		}
 		return conv, queuePostbacks(c, in.click, conv)
 	}
-	id, err := nextID(c.s, "conversions")
-	if err != nil {
+	var id int64
+	var err error
+	if c.nextConversion != nil {
+		id = *c.nextConversion
+		*c.nextConversion++
+	} else if id, err = nextID(c.s, "conversions"); err != nil {
 		return nil, err
 	}
 	vals["conversion_id"], vals["click_id"], vals["sub_id"] = id, clickID, in.click.str("sub_id")
@@ -315,6 +320,15 @@ func recordConversions(c *call, items []map[string]any, prefix string) ([]wire.O
 		c.newConversions = new([]int64)
 		defer func() { c.newConversions = nil }()
 	}
+	if c.nextConversion == nil {
+		next := int64(1)
+		err := c.s.QueryRow(`SELECT next FROM keitaro_counters WHERE tenant_id = @tenant AND kind = 'conversions'`).Scan(&next)
+		if err != nil && err != sql.ErrNoRows {
+			return nil, err
+		}
+		c.nextConversion = &next
+		defer func() { c.nextConversion = nil }()
+	}
 	out := make([]wire.Object, 0, len(items))
 	for i, m := range items {
 		in, err := readConversionItem(c, m, loc, prefix+"["+strconv.Itoa(i)+"]")
@@ -328,7 +342,10 @@ func recordConversions(c *call, items []map[string]any, prefix string) ([]wire.O
 		out = append(out, wire.Obj("conversion_id", cv.int("conversion_id"), "click_id", cv.int("click_id"),
 			"sub_id", cv.str("sub_id"), "status", cv.str("status")))
 	}
-	return out, flushHours(c)
+	if err := flushHours(c); err != nil {
+		return nil, err
+	}
+	return out, setCounter(c.s, "conversions", *c.nextConversion)
 }
 
 // flushHours adds the conversions a batch has inserted so far to the

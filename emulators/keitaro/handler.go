@@ -41,6 +41,9 @@ type call struct {
 	// newConversions, when set, collects the ids of the conversions a batch
 	// inserts, for the hourly rollups to take all at once (flushHours).
 	newConversions *[]int64
+	// nextConversion, when set, is the next conversion id of a batch, which
+	// reads the counter once and writes it back at its end.
+	nextConversion *int64
 }
 
 // A handler answers one route. It returns the answer (built from the value

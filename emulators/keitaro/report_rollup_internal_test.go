@@ -100,6 +100,14 @@ func checkRollups(t *testing.T, seed uint64) {
 		if _, err := recordConversions(c, items, "conversions"); err != nil {
 			return err
 		}
+		// The batch drew its ids from the counter, which goes on after them.
+		var last int64
+		if err := c.s.QueryRow(`SELECT max(conversion_id) FROM keitaro_conversions WHERE tenant_id = @tenant`).Scan(&last); err != nil {
+			return err
+		}
+		if next, err := nextID(c.s, "conversions"); err != nil || next != last+1 {
+			t.Errorf("next conversion id %d (%v) after %d", next, err, last)
+		}
 		// Changes the tracker makes: a status moves, costs are spread, a
 		// landing is clicked; and changes that move a click to other keys.
 		for _, q := range []string{
