@@ -192,6 +192,8 @@ func (s *Store) RestoreSnapshot(ctx context.Context, name string) error {
 	// credential cache is emptied here.
 	s.forgetCredentials()
 	s.generation.Add(1)
+	// The snapshot may hold tenants retired before it was taken.
+	s.sweep.wake()
 	return nil
 }
 
