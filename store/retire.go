@@ -35,9 +35,16 @@ import (
 // vendor = RetiredPrefix + vendor.
 const RetiredPrefix = "-"
 
-// sweepBatch is how many rows one janitor transaction deletes: a few
-// milliseconds of work, so that a writer waiting behind it barely notices.
-const sweepBatch = 1000
+// The janitor deletes sweepChunk rows at a time (a few milliseconds), and
+// goes on in the same transaction while no other writer waits, for up to
+// sweepSpan: every commit rewrites the index pages its deletes touched,
+// and a tenant's rows are spread over most pages of its indexes (random
+// sub_ids, IPs), so few large transactions cost far less than many small
+// ones — when nobody else wants to write.
+const (
+	sweepChunk = 500
+	sweepSpan  = 50 * time.Millisecond
+)
 
 // RetireTenant gives tenant t a new, empty internal id, as a reset wants
 // it: the rows of the tables named in keep move to the new id, every other
@@ -213,16 +220,18 @@ func (j *janitor) step() (more bool, err error) {
 			}
 		}
 		more = true
-		budget := int64(sweepBatch)
+		start := time.Now()
 		for len(j.tables) > 0 {
-			n, err := tx.deleteSome(j.tables[0], j.cur, budget)
+			n, err := tx.deleteSome(j.tables[0], j.cur, sweepChunk)
 			if err != nil {
 				return err
 			}
-			if budget -= n; budget <= 0 {
+			if n < sweepChunk {
+				j.tables = j.tables[1:]
+			}
+			if j.store.waiting.Load() > 0 || time.Since(start) > sweepSpan {
 				return nil
 			}
-			j.tables = j.tables[1:]
 		}
 		if _, err := tx.Exec(`DELETE FROM tenants WHERE id = ? AND substr(vendor, 1, 1) = ?`, j.cur, RetiredPrefix); err != nil {
 			return err
