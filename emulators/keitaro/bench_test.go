@@ -200,3 +200,32 @@ func cpuTime() time.Duration {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkResetTenantSmall resets a tenant holding what a CI test leaves
+// (an offer, a campaign, a group), on a file database; the janitor runs
+// beside it as it would.
+func BenchmarkResetTenantSmall(b *testing.B) {
+	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emu.Factory{keitaro.New(keitaro.Config{})}})
+	if r := srv.Do("POST", "/_emulator/keitaro/tenants", map[string]any{"apiKey": "small"}); r.Status != 201 {
+		b.Fatalf("%d %s", r.Status, r.Body)
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		for _, c := range []struct{ path, body string }{
+			{"/offers", `{"name":"Offer","url":"http://offer.example.com/"}`},
+			{"/campaigns", `{"name":"Launch","alias":"launch"}`},
+			{"/groups", `{"name":"G","type":"campaigns"}`},
+		} {
+			var body map[string]any
+			json.Unmarshal([]byte(c.body), &body)
+			if r := srv.Do("POST", "/keitaro/admin_api/v1"+c.path, body, "Api-Key", "small"); r.Status != 200 {
+				b.Fatalf("%s: %d %s", c.path, r.Status, r.Body)
+			}
+		}
+		b.StartTimer()
+		if err := srv.Reset(ctx, keitaro.Name, "small"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
