@@ -115,7 +115,7 @@ func (s *Store) Migrate(ctx context.Context, schemas []Schema) ([]Migration, err
 		return nil, err
 	}
 	// Tenants retired before the last stop still have rows to delete.
-	s.sweep.wake()
+	s.sweep.rescan()
 	return out, nil
 }
 

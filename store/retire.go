@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -116,9 +117,19 @@ type janitor struct {
 	idle chan struct{}
 
 	// cur is the retired tenant being swept and its tables in the order
-	// they are emptied; only the janitor's goroutine uses them.
-	cur    int64
-	tables []string
+	// they are emptied; order keeps that order by vendor. Only the
+	// janitor's goroutine uses them; orderStale, set when the tables may
+	// have changed (a migration, a restore), makes it read them again.
+	cur        int64
+	tables     []string
+	order      map[string][]string
+	orderStale atomic.Bool
+}
+
+// rescan tells the janitor that the tables may have changed, and wakes it.
+func (j *janitor) rescan() {
+	j.orderStale.Store(true)
+	j.wake()
 }
 
 // wake starts the janitor if needed and tells it to look for work.
@@ -214,10 +225,19 @@ func (j *janitor) step() (more bool, err error) {
 			if err != nil {
 				return err
 			}
-			if j.tables, err = tx.sweepOrder(strings.TrimPrefix(vendor, RetiredPrefix)); err != nil {
-				j.cur = 0
-				return err
+			vendor = strings.TrimPrefix(vendor, RetiredPrefix)
+			if j.orderStale.Swap(false) || j.order == nil {
+				j.order = map[string][]string{}
 			}
+			if _, ok := j.order[vendor]; !ok {
+				order, err := tx.sweepOrder(vendor)
+				if err != nil {
+					j.cur = 0
+					return err
+				}
+				j.order[vendor] = order
+			}
+			j.tables = j.order[vendor]
 		}
 		more = true
 		start := time.Now()
@@ -240,7 +260,7 @@ func (j *janitor) step() (more bool, err error) {
 		return nil
 	})
 	if err != nil {
-		j.cur, j.tables = 0, nil
+		j.cur, j.tables, j.order = 0, nil, nil
 	}
 	return more, err
 }

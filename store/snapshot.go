@@ -193,7 +193,7 @@ func (s *Store) RestoreSnapshot(ctx context.Context, name string) error {
 	s.forgetCredentials()
 	s.generation.Add(1)
 	// The snapshot may hold tenants retired before it was taken.
-	s.sweep.wake()
+	s.sweep.rescan()
 	return nil
 }
 
