@@ -95,6 +95,23 @@ func (tx *Tx) RetireTenant(t Tenant, keep ...string) (Tenant, error) {
 	return t, nil
 }
 
+// Reclaim deletes the rows of retired tenants (which no lookup sees, and
+// the janitor has not deleted yet) whose column holds value: a value unique
+// across tenants that a client may choose again — a Keitaro sub_id, a
+// website id a dump restores — is free again the moment its tenant was
+// reset. Rows that reference them go as their foreign keys say.
+func (tx *Tx) Reclaim(table, column string, value any) error {
+	if !tx.write {
+		return errors.New("store: Reclaim in a read transaction")
+	}
+	_, err := tx.Exec(`DELETE FROM "`+table+`" WHERE "`+column+`" = ?
+		AND tenant_id IN (SELECT id FROM tenants WHERE substr(vendor, 1, 1) = ?)`, value, RetiredPrefix)
+	if err != nil {
+		return fmt.Errorf("reclaim %s.%s: %w", table, column, err)
+	}
+	return nil
+}
+
 // RetiredTenants counts the retired tenants whose rows the janitor has not
 // deleted yet.
 func (tx *Tx) RetiredTenants() (int, error) {

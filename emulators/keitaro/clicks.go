@@ -78,8 +78,7 @@ func visitorCode(ip, ua string) string {
 // that the janitor has not deleted yet gives its sub_id up at once.
 func subIDTaken(c *call, sub string) (bool, error) {
 	tx := c.s.Tx()
-	if _, err := tx.Exec(`DELETE FROM keitaro_clicks WHERE sub_id = ?
-		AND tenant_id IN (SELECT id FROM tenants WHERE vendor = ?)`, sub, store.RetiredPrefix+Name); err != nil {
+	if err := tx.Reclaim("keitaro_clicks", "sub_id", sub); err != nil {
 		return false, err
 	}
 	var n int
