@@ -20,8 +20,8 @@ import (
 // (its vendor becomes "-" + vendor, and no vendor name begins with "-"),
 // so that the foreign keys of its rows stay valid; the rows the reset
 // keeps (credentials, settings) move to the new id; and the janitor
-// deletes the old id's rows afterwards, a batch per write transaction so
-// that other writers are not held up, then the old tenants row. It starts
+// deletes the old id's rows afterwards, in batches that make way for
+// other writers, then the old tenants row. It starts
 // again at every start-up (Migrate) and after a snapshot is restored.
 //
 // Every scoped query filters by tenant_id, so the old rows are invisible
@@ -31,9 +31,7 @@ import (
 // which a retired tenant's row no longer has.
 
 // RetiredPrefix begins the vendor name of a retired tenant's row:
-// "-keitaro" is a Keitaro tenant a reset retired. Lookups across tenants
-// that must reclaim a value a retired row still holds name its rows with
-// vendor = RetiredPrefix + vendor.
+// "-keitaro" is a Keitaro tenant a reset retired (see also Reclaim).
 const RetiredPrefix = "-"
 
 // The janitor deletes sweepChunk rows at a time (a few milliseconds), and
