@@ -39,7 +39,11 @@ const RetiredPrefix = "-"
 // sweepSpan: every commit rewrites the index pages its deletes touched,
 // and a tenant's rows are spread over most pages of its indexes (random
 // sub_ids, IPs), so few large transactions cost far less than many small
-// ones — when nobody else wants to write.
+// ones. After each transaction it rests as long as the transaction took,
+// so that it never holds the writer more than half the time: measured
+// with a client writing one request after another during a 100k-click
+// sweep, its p50 stayed 0.28 ms and p99 went from 100-190 ms to 8-10 ms;
+// the sweep took 4 s instead of 3-4.5 s (BenchmarkWritesDuringSweep).
 const (
 	sweepChunk = 500
 	sweepSpan  = 50 * time.Millisecond
@@ -197,6 +201,7 @@ func (j *janitor) run() {
 				return
 			default:
 			}
+			began := time.Now()
 			more, err := j.step()
 			if err != nil {
 				// Left for the next wake (a reset, a start, a restore):
@@ -210,6 +215,13 @@ func (j *janitor) run() {
 				j.idle = make(chan struct{})
 				j.mu.Unlock()
 				break
+			}
+			select {
+			case <-j.stop:
+				return
+			case <-j.store.base.Done():
+				return
+			case <-time.After(time.Since(began)):
 			}
 		}
 	}
