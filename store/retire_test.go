@@ -2,10 +2,13 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"testing"
 	"time"
+
+	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/vendoremu/vendoremu/store"
 )
@@ -223,5 +226,38 @@ func TestRestoredSnapshotRevivesARetiredID(t *testing.T) {
 	}
 	if r, n := rowsOf(t, st, "ret_rows", old.ID), rowsOf(t, st, "ret_notes", old.ID); r != 20000 || n != 10000 {
 		t.Fatalf("restored tenant a holds %d rows, %d notes; want 20000, 10000", r, n)
+	}
+}
+
+// A snapshot saved before tenants had their origin column still restores
+// into a store that reads it.
+func TestRestoreOfASnapshotWithoutOrigin(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	st := openRetire(t, path)
+	ctx := context.Background()
+	fillRetire(t, st, 10)
+	if _, err := st.SaveSnapshot(ctx, "old"); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := sql.Open("sqlite3", "file:"+path+".snapshots/old.sqlite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := snap.Exec(`ALTER TABLE tenants DROP COLUMN origin`); err != nil {
+		t.Fatal(err)
+	}
+	snap.Close()
+	if err := st.RestoreSnapshot(ctx, "old"); err != nil {
+		t.Fatal(err)
+	}
+	err = st.Read(ctx, func(tx *store.Tx) error {
+		ts, err := tx.Tenants("ret")
+		if err == nil && len(ts) != 3 {
+			t.Errorf("tenants after the restore: %+v", ts)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
