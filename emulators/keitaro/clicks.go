@@ -4,6 +4,8 @@ import (
 	"crypto/sha1"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -29,7 +31,10 @@ func storeClick(c *call, k clickRecord) error {
 	if err := prepareClick(c, k); err != nil {
 		return err
 	}
-	return insertRow(c.s, "keitaro_clicks", k)
+	if err := insertRow(c.s, "keitaro_clicks", k); err != nil {
+		return err
+	}
+	return addClickHours(c.s, []int64{k["click_id"].(int64)})
 }
 
 // prepareClick gives a click what it has not been given: the next
@@ -129,11 +134,23 @@ func itemTime(v any, loc *time.Location) (string, bool) {
 // counter, read once and written back once.
 type clickBatch struct {
 	campaigns, offers map[int64]row
-	next              int64 // the next click id
+	next              int64   // the next click id
+	stored            []int64 // the ids of the clicks stored, for the rollups
+	// bulk keeps the clicks (pending) until finish stores them, a few
+	// statements for the whole batch; see errBulk.
+	bulk    bool
+	pending []clickRecord
 }
 
-func newClickBatch(c *call) (*clickBatch, error) {
-	b := &clickBatch{campaigns: map[int64]row{}, offers: map[int64]row{}, next: 1}
+// errBulk is finish's answer when the batch's clicks could not be stored
+// all at once (a sub_id or click_id taken twice within the batch, or a
+// generated sub_id drawn twice): nothing of them is stored, and the batch
+// is read and stored again one click at a time, which finds the item to
+// blame as it always did.
+var errBulk = errors.New("clicks: store the batch one by one")
+
+func newClickBatch(c *call, bulk bool) (*clickBatch, error) {
+	b := &clickBatch{campaigns: map[int64]row{}, offers: map[int64]row{}, next: 1, bulk: bulk}
 	err := c.s.QueryRow(`SELECT next FROM keitaro_counters WHERE tenant_id = @tenant AND kind = 'clicks'`).Scan(&b.next)
 	if err == sql.ErrNoRows {
 		err = nil
@@ -172,6 +189,13 @@ func (b *clickBatch) store(c *call, k clickRecord) error {
 	if k["visitor_code"] == nil {
 		k["visitor_code"] = visitorCode(k.text("ip"), k.text("user_agent"))
 	}
+	if b.bulk {
+		if generated {
+			k["sub_id"] = emu.RandomString(12, emu.LowerAlnum)
+		}
+		b.pending = append(b.pending, k)
+		return nil
+	}
 	for {
 		if generated {
 			k["sub_id"] = emu.RandomString(12, emu.LowerAlnum)
@@ -180,12 +204,70 @@ func (b *clickBatch) store(c *call, k clickRecord) error {
 		if generated && store.IsUniqueViolation(err) && strings.Contains(err.Error(), "keitaro_clicks.sub_id") {
 			continue
 		}
+		if err == nil {
+			b.stored = append(b.stored, k["click_id"].(int64))
+		}
 		return err
 	}
 }
 
-// finish writes the click id counter back.
-func (b *clickBatch) finish(c *call) error { return setCounter(c.s, "clicks", b.next) }
+// finish writes the click id counter back and adds the clicks to the
+// hourly rollups.
+func (b *clickBatch) finish(c *call) error {
+	if err := b.flush(c); err != nil {
+		return err
+	}
+	if err := addClickHours(c.s, b.stored); err != nil {
+		return err
+	}
+	return setCounter(c.s, "clicks", b.next)
+}
+
+// flush stores the pending clicks: those that set the same columns with
+// one INSERT … SELECT over a JSON array of their values, which SQLite
+// reads at a fraction of the cost of a statement per click.
+func (b *clickBatch) flush(c *call) error {
+	shapes := map[string][]clickRecord{}
+	var order []string
+	for _, k := range b.pending {
+		shape := strings.Join(sortedKeys(k), ",")
+		if _, ok := shapes[shape]; !ok {
+			order = append(order, shape)
+		}
+		shapes[shape] = append(shapes[shape], k)
+	}
+	for _, shape := range order {
+		cols := strings.Split(shape, ",")
+		vals := make([][]any, len(shapes[shape]))
+		for i, k := range shapes[shape] {
+			vals[i] = make([]any, len(cols))
+			for j, col := range cols {
+				vals[i][j] = k[col]
+			}
+		}
+		data, err := json.Marshal(vals)
+		if err != nil {
+			return err
+		}
+		sel := make([]string, len(cols))
+		for j := range cols {
+			sel[j] = "value ->> " + strconv.Itoa(j)
+		}
+		_, err = c.s.Exec(`INSERT INTO keitaro_clicks (tenant_id, "`+strings.Join(cols, `", "`)+`")
+			SELECT @tenant, `+strings.Join(sel, ", ")+` FROM json_each(?)`, string(data))
+		if store.IsConstraintViolation(err) {
+			return errBulk
+		}
+		if err != nil {
+			return err
+		}
+		for _, k := range shapes[shape] {
+			b.stored = append(b.stored, k["click_id"].(int64))
+		}
+	}
+	b.pending = nil
+	return nil
+}
 
 // readClickItem reads one click of the helper or a seed (§7.2); at names
 // it in errors ("clicks[2]").
@@ -334,8 +416,18 @@ func itemList(body []byte, name string) (string, []map[string]any, error) {
 // recordClicks stores a batch of helper or seed clicks; prefix names the
 // list in errors ("clicks", "tenants[0].clicks").
 func recordClicks(c *call, items []map[string]any, prefix string) ([]wire.Object, error) {
+	out, err := recordClickBatch(c, items, prefix, true)
+	if err == errBulk {
+		return recordClickBatch(c, items, prefix, false)
+	}
+	return out, err
+}
+
+// recordClickBatch is recordClicks, storing the clicks at the end (bulk)
+// or one by one.
+func recordClickBatch(c *call, items []map[string]any, prefix string, bulk bool) ([]wire.Object, error) {
 	loc, _ := location("", c.t.timezone)
-	b, err := newClickBatch(c)
+	b, err := newClickBatch(c, bulk)
 	if err != nil {
 		return nil, err
 	}
@@ -448,6 +540,11 @@ func cleanClicks(c *call) (any, error) {
 		return nil, err
 	}
 	n, _ := res.RowsAffected()
+	if n > 0 {
+		if err := rebuildHours(c.s, from, to); err != nil {
+			return nil, err
+		}
+	}
 	if err := writeLog(c, "system", "Clicks cleaned: "+strconv.FormatInt(n, 10)); err != nil {
 		return nil, err
 	}

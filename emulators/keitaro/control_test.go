@@ -58,6 +58,11 @@ func TestClicksHelper(t *testing.T) {
 		{"?tenant=madrid", []any{map[string]any{"campaign_id": 1, "sub_id": "MySub1"}}, `clicks[0].sub_id: \"MySub1\" is taken`},
 		{"?tenant=madrid", []any{map[string]any{"campaign_id": 1, "sub_id": "has space"}}, `clicks[0].sub_id: must be 1-64 characters [A-Za-z0-9]`},
 		{"?tenant=madrid", []any{map[string]any{"campaign_id": 1, "click_id": 10}}, `clicks[0].click_id: click 10 exists`},
+		// Taken within the batch itself (stored together, found one by one).
+		{"?tenant=madrid", []any{map[string]any{"campaign_id": 1, "sub_id": "Twice"}, map[string]any{"campaign_id": 1},
+			map[string]any{"campaign_id": 1, "sub_id": "Twice"}}, `clicks[2].sub_id: \"Twice\" is taken`},
+		{"?tenant=madrid", []any{map[string]any{"campaign_id": 1, "click_id": 500}, map[string]any{"campaign_id": 1, "click_id": 500}},
+			`clicks[1].click_id: click 500 exists`},
 		{"?tenant=madrid", []any{map[string]any{"campaign_id": 1, "cost": "free"}}, `clicks[0].cost: must be a decimal`},
 		{"?tenant=madrid", []any{map[string]any{"campaign_id": 1, "is_bot": "perhaps"}}, `clicks[0].is_bot: must be a boolean`},
 		{"?tenant=madrid", []any{map[string]any{"campaign_id": 1, "stream_id": "x"}}, `clicks[0].stream_id: must be an integer or null`},

@@ -1,6 +1,7 @@
 package keitaro
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -79,14 +80,23 @@ func applyConversion(c *call, in postbackIn) (row, error) {
 		vals["currency"] = in.currency
 	}
 	if cur != nil {
+		// The update's trigger moves the conversion's figures in the
+		// rollups: they must hold them first.
+		if err := flushHours(c); err != nil {
+			return nil, err
+		}
 		conv, err := updateConversion(c, cur, vals, in.params)
 		if err != nil || cur.str("status") == in.status {
 			return conv, err // the same status again is not forwarded
 		}
 		return conv, queuePostbacks(c, in.click, conv)
 	}
-	id, err := nextID(c.s, "conversions")
-	if err != nil {
+	var id int64
+	var err error
+	if c.nextConversion != nil {
+		id = *c.nextConversion
+		*c.nextConversion++
+	} else if id, err = nextID(c.s, "conversions"); err != nil {
 		return nil, err
 	}
 	vals["conversion_id"], vals["click_id"], vals["sub_id"] = id, clickID, in.click.str("sub_id")
@@ -103,9 +113,18 @@ func applyConversion(c *call, in postbackIn) (row, error) {
 	if err := insertRow(c.s, "keitaro_conversions", vals); err != nil {
 		return nil, err
 	}
-	conv, err := loadConversion(c, id)
-	if err != nil {
+	if c.newConversions != nil {
+		*c.newConversions = append(*c.newConversions, id)
+	} else if err := addConversionHours(c.s, []int64{id}); err != nil {
 		return nil, err
+	}
+	// The stored row, as SELECT * would read it back.
+	conv := row(vals)
+	conv["tenant_id"] = c.t.ID
+	for _, k := range []string{"sale_datetime", "sale_period"} {
+		if _, ok := conv[k]; !ok {
+			conv[k] = nil
+		}
 	}
 	return conv, queuePostbacks(c, in.click, conv)
 }
@@ -246,6 +265,17 @@ func itemStatus(raw any, s string) (string, error) {
 	return st, nil
 }
 
+// conversionClickColumns are the columns of its click a conversion reads
+// (applyConversion, queuePostbacks and its macros): a helper item reads
+// only these, a third of the click.
+var conversionClickColumns = func() string {
+	cols := []string{"click_id", "sub_id", "datetime", "campaign_id", "offer_id", "ts_id", "external_id"}
+	for i := 1; i <= 15; i++ {
+		cols = append(cols, "sub_id_"+strconv.Itoa(i))
+	}
+	return strings.Join(cols, ", ")
+}()
+
 // itemClick finds the click a helper item names by click_id or sub_id.
 func itemClick(c *call, m map[string]any, bad func(string, string) error) (row, error) {
 	var click row
@@ -256,7 +286,7 @@ func itemClick(c *call, m map[string]any, bad func(string, string) error) (row, 
 		if !ok {
 			return nil, bad("click_id", "must be an integer")
 		}
-		click, err = queryOne(c.s, `SELECT * FROM keitaro_clicks WHERE tenant_id = @tenant AND click_id = ?`, id)
+		click, err = queryOne(c.s, `SELECT `+conversionClickColumns+` FROM keitaro_clicks WHERE tenant_id = @tenant AND click_id = ?`, id)
 		if err == errNotFound {
 			return nil, bad("click_id", fmt.Sprintf("no click %d", id))
 		}
@@ -268,7 +298,7 @@ func itemClick(c *call, m map[string]any, bad func(string, string) error) (row, 
 		if !ok {
 			return nil, bad("sub_id", "must be a string")
 		}
-		click, err = clickBySubID(c, sub)
+		click, err = queryOne(c.s, `SELECT `+conversionClickColumns+` FROM keitaro_clicks WHERE tenant_id = @tenant AND sub_id = ?`, sub)
 		if err == errNotFound {
 			return nil, bad("sub_id", fmt.Sprintf("no click %q", sub))
 		}
@@ -282,6 +312,23 @@ func itemClick(c *call, m map[string]any, bad func(string, string) error) (row, 
 // after another; prefix names the list in errors.
 func recordConversions(c *call, items []map[string]any, prefix string) ([]wire.Object, error) {
 	loc, _ := location("", c.t.timezone)
+	if c.objects == nil {
+		c.objects = map[string]row{}
+		defer func() { c.objects = nil }()
+	}
+	if c.newConversions == nil {
+		c.newConversions = new([]int64)
+		defer func() { c.newConversions = nil }()
+	}
+	if c.nextConversion == nil {
+		next := int64(1)
+		err := c.s.QueryRow(`SELECT next FROM keitaro_counters WHERE tenant_id = @tenant AND kind = 'conversions'`).Scan(&next)
+		if err != nil && err != sql.ErrNoRows {
+			return nil, err
+		}
+		c.nextConversion = &next
+		defer func() { c.nextConversion = nil }()
+	}
 	out := make([]wire.Object, 0, len(items))
 	for i, m := range items {
 		in, err := readConversionItem(c, m, loc, prefix+"["+strconv.Itoa(i)+"]")
@@ -295,7 +342,21 @@ func recordConversions(c *call, items []map[string]any, prefix string) ([]wire.O
 		out = append(out, wire.Obj("conversion_id", cv.int("conversion_id"), "click_id", cv.int("click_id"),
 			"sub_id", cv.str("sub_id"), "status", cv.str("status")))
 	}
-	return out, nil
+	if err := flushHours(c); err != nil {
+		return nil, err
+	}
+	return out, setCounter(c.s, "conversions", *c.nextConversion)
+}
+
+// flushHours adds the conversions a batch has inserted so far to the
+// hourly rollups.
+func flushHours(c *call) error {
+	if c.newConversions == nil || len(*c.newConversions) == 0 {
+		return nil
+	}
+	err := addConversionHours(c.s, *c.newConversions)
+	*c.newConversions = (*c.newConversions)[:0]
+	return err
 }
 
 // allConversions are the tenant's conversions with every column, for the

@@ -2,6 +2,7 @@ package keitaro
 
 import (
 	"slices"
+	"strconv"
 
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -25,7 +26,18 @@ func (e *entity) names() []string {
 
 // load finds one object of the entity by id (any state).
 func (e *entity) load(c *call, id int64) (row, error) {
-	return queryOne(c.s, `SELECT * FROM `+e.table+` WHERE tenant_id = @tenant AND id = ?`, id)
+	if c.objects == nil {
+		return queryOne(c.s, `SELECT * FROM `+e.table+` WHERE tenant_id = @tenant AND id = ?`, id)
+	}
+	key := e.table + " " + strconv.FormatInt(id, 10)
+	if r, ok := c.objects[key]; ok {
+		return r, nil
+	}
+	r, err := queryOne(c.s, `SELECT * FROM `+e.table+` WHERE tenant_id = @tenant AND id = ?`, id)
+	if err == nil {
+		c.objects[key] = r
+	}
+	return r, err
 }
 
 // loadIn finds one object of the entity by id whose state is one of states.

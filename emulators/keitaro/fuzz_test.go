@@ -163,3 +163,35 @@ func FuzzTraffic(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHelpers sends arbitrary bodies to the clicks and conversions helpers
+// (stored in bulk, and one by one when a batch clashes with itself): every
+// answer is 200 or the helper's 400, never a 500, in JSON.
+func FuzzHelpers(f *testing.F) {
+	srv := vtest.StartVendors(f, keitaro.New(keitaro.Config{}))
+	seeds := []string{
+		`{"clicks":[{"campaign_id":2,"sub_id":"f1","datetime":"2017-05-01 10:00:00","cost":0.5,"is_bot":true},{"campaign_id":89,"stream_id":null}]}`,
+		`[{"campaign_id":2,"sub_id":"f2"},{"campaign_id":2,"sub_id":"f2"}]`,
+		`[{"campaign_id":2,"click_id":900},{"campaign_id":2,"click_id":900,"keyword":"a\u0000b"}]`,
+		`{"conversions":[{"sub_id":"f1","status":"sale","revenue":"1.5","tid":"t"},{"click_id":1,"status":"rebill"}]}`,
+		`{"apiKey":"your-api-key","clicks":[{"campaign_id":2,"landing_clicked":true,"landing_clicked_datetime":null}]}`,
+	}
+	for i, s := range seeds {
+		f.Add(uint8(i), []byte(s))
+	}
+	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
+		path := []string{"/_emulator/keitaro/clicks", "/_emulator/keitaro/conversions"}[int(which)%2]
+		resp, err := http.Post(srv.URL+path, "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 && resp.StatusCode != 400 && resp.StatusCode != 404 {
+			t.Fatalf("%s %q: %d %s", path, body, resp.StatusCode, b)
+		}
+		if !json.Valid(b) {
+			t.Fatalf("%s %q: not JSON: %s", path, body, b)
+		}
+	})
+}

@@ -34,6 +34,16 @@ type call struct {
 	seeding bool
 	// outbox are the S2S postbacks to send once the transaction commits.
 	outbox []sentPostback
+	// objects, when set, keeps the objects entity.load read ("table id"):
+	// a batch that changes none of them (the conversions helper) reads
+	// each campaign, offer and traffic source once.
+	objects map[string]row
+	// newConversions, when set, collects the ids of the conversions a batch
+	// inserts, for the hourly rollups to take all at once (flushHours).
+	newConversions *[]int64
+	// nextConversion, when set, is the next conversion id of a batch, which
+	// reads the counter once and writes it back at its end.
+	nextConversion *int64
 }
 
 // A handler answers one route. It returns the answer (built from the value

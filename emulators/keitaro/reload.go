@@ -140,6 +140,9 @@ func reloadConversions(c *call, items []map[string]any, where string) error {
 			return emu.BadRequest("%s: %v", at, err)
 		}
 		id, _ := asInt(m["conversion_id"])
+		if err := addConversionHours(c.s, []int64{id}); err != nil {
+			return err
+		}
 		if err := reserveID(c.s, "conversions", id); err != nil {
 			return err
 		}

@@ -51,6 +51,7 @@ type scope struct {
 	zone        zoneShift
 	conversions bool     // rows are conversions: cv joined to its click k
 	useTotals   bool     // some expression reads v
+	hours       bool     // k is the hourly rollups (clickHours), not the clicks
 	names       []string // the name columns expressions read, each joined as n_<column>
 }
 
@@ -319,6 +320,34 @@ var bases = map[string]base{
 	"b_sale_revenue":           {"total(v.sale_revenue)", true},
 	"b_rejected_revenue":       {"total(v.rejected_revenue)", true},
 }
+
+// hourBases are the bases over the hourly rollups: sums of their sums.
+var hourBases = map[string]string{
+	"b_clicks":                 "coalesce(sum(k.clicks), 0)",
+	"b_campaign_unique_clicks": "coalesce(sum(k.campaign_unique), 0)",
+	"b_stream_unique_clicks":   "coalesce(sum(k.stream_unique), 0)",
+	"b_global_unique_clicks":   "coalesce(sum(k.global_unique), 0)",
+	"b_bots":                   "coalesce(sum(k.bots), 0)",
+	"b_proxies":                "coalesce(sum(k.proxies), 0)",
+	"b_empty_referrers":        "coalesce(sum(k.empty_referrers), 0)",
+	"b_lp_clicks":              "coalesce(sum(k.lp_clicks), 0)",
+	"b_cost":                   "total(k.cost)",
+	"b_lcp_sum":                "total(k.lcp_sum)",
+	"b_lcp_n":                  "coalesce(sum(k.lcp_n), 0)",
+	"b_leads":                  "coalesce(sum(k.leads), 0)",
+	"b_sales":                  "coalesce(sum(k.sales), 0)",
+	"b_rejected":               "coalesce(sum(k.rejected), 0)",
+	"b_rebills":                "coalesce(sum(k.rebills), 0)",
+	"b_lead_revenue":           "total(k.lead_revenue)",
+	"b_sale_revenue":           "total(k.sale_revenue)",
+	"b_rejected_revenue":       "total(k.rejected_revenue)",
+}
+
+// hourColumns are the click columns the hourly rollups keep: a report
+// naming only these (and metrics) can be answered from them.
+var hourColumns = []string{"campaign_id", "campaign_group_id", "landing_id", "offer_id", "ts_id", "stream_id",
+	"affiliate_network_id", "campaign", "campaign_group", "landing", "offer", "ts", "stream", "affiliate_network",
+	"country_code", "year", "month", "week", "weekday", "day", "hour", "day_hour"}
 
 // ratio is a / b, 0 when b is 0 (SQLite divides by zero to NULL).
 func ratio(a, b string) string { return "ifnull((" + a + ") * 1.0 / (" + b + "), 0)" }

@@ -27,6 +27,18 @@ const clickTotals = `SELECT click_id,
 	total(CASE WHEN status = 'rejected' THEN revenue END) AS rejected_revenue
 	FROM keitaro_conversions WHERE tenant_id = @tenant GROUP BY click_id`
 
+// clickHours reads the hourly rollups (keitaro_click_hours) under the
+// names of the click columns they keep: hour as datetime, and the empty
+// text an id is kept as when it is unset as NULL. The report's column SQL
+// applies to them unchanged.
+const clickHours = `(SELECT tenant_id, hour AS datetime, campaign_id, country_code,
+	nullif(campaign_group_id, '') AS campaign_group_id, nullif(stream_id, '') AS stream_id,
+	nullif(landing_id, '') AS landing_id, nullif(offer_id, '') AS offer_id, nullif(ts_id, '') AS ts_id,
+	nullif(affiliate_network_id, '') AS affiliate_network_id,
+	clicks, campaign_unique, stream_unique, global_unique, bots, proxies, empty_referrers, lp_clicks, cost,
+	lcp_sum, lcp_n, leads, sales, rejected, rebills, lead_revenue, sale_revenue, rejected_revenue
+	FROM keitaro_click_hours)`
+
 // query is the relation one request reads: the tenant's clicks (or, for
 // the conversions log, conversions with their click) in the range, with
 // the column filters as conditions.
@@ -41,6 +53,18 @@ type query struct {
 
 func newQuery(s store.Scoped, rng reportRange, zone zoneShift, conversions bool) *query {
 	q := &query{s: s, sc: scope{zone: zone, conversions: conversions}}
+	return q.in(rng)
+}
+
+// newHoursQuery is newQuery over the hourly rollups (hoursFit holds).
+func newHoursQuery(s store.Scoped, rng reportRange, zone zoneShift) *query {
+	q := &query{s: s, sc: scope{zone: zone, hours: true}}
+	return q.in(rng)
+}
+
+// in adds the tenant and the range to the query's conditions.
+func (q *query) in(rng reportRange) *query {
+	conversions := q.sc.conversions
 	at := "k.datetime"
 	q.conds = []string{"k.tenant_id = @tenant"}
 	if conversions {
@@ -62,6 +86,9 @@ func newQuery(s store.Scoped, rng reportRange, zone zoneShift, conversions bool)
 // only once an expression has asked for them.
 func (q *query) from() string {
 	f := "keitaro_clicks k"
+	if q.sc.hours {
+		f = clickHours + " k"
+	}
 	if q.sc.conversions {
 		f = "keitaro_conversions cv JOIN keitaro_clicks k ON k.tenant_id = cv.tenant_id AND k.click_id = cv.click_id"
 	}

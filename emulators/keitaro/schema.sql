@@ -379,6 +379,166 @@ CREATE TABLE keitaro_conversions (
 CREATE INDEX keitaro_conversions_click ON keitaro_conversions (tenant_id, click_id, tid);
 CREATE INDEX keitaro_conversions_postback ON keitaro_conversions (tenant_id, postback_datetime);
 
+-- Hourly rollups of the clicks (and of the conversions they had), so that
+-- a report whose grouping and filters name only these dimensions, and
+-- whose range and timezone fall on whole hours, sums a few rows an hour
+-- instead of every click (reports.go, hoursFit). Id dimensions hold ''
+-- for a click without one (a key column cannot be NULL); the report reads
+-- them back as NULL. Inserts add to them in Go (addClickHours,
+-- addConversionHours): an INSERT trigger would make every INSERT
+-- statement of the table three times as dear, even an empty one. Updates
+-- of clicks and conversions are followed by the triggers below. Deleting
+-- clicks leaves the rollups to the deleter: clicks/clean rebuilds the
+-- hours it touched (rebuildHours), a tenant reset deletes the tenant's
+-- rows like any other.
+CREATE TABLE keitaro_click_hours (
+	tenant_id            INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+	hour                 TEXT NOT NULL,     -- "YYYY-MM-DD HH:00:00", UTC
+	campaign_id          INTEGER NOT NULL,
+	country_code         TEXT NOT NULL,
+	campaign_group_id    NOT NULL,  -- '' when the clicks have none
+	stream_id            NOT NULL,
+	landing_id           NOT NULL,
+	offer_id             NOT NULL,
+	ts_id                NOT NULL,
+	affiliate_network_id NOT NULL,
+	clicks               INTEGER NOT NULL,
+	campaign_unique      INTEGER NOT NULL,
+	stream_unique        INTEGER NOT NULL,
+	global_unique        INTEGER NOT NULL,
+	bots                 INTEGER NOT NULL,
+	proxies              INTEGER NOT NULL,
+	empty_referrers      INTEGER NOT NULL,
+	lp_clicks            INTEGER NOT NULL,
+	cost                 REAL NOT NULL,
+	lcp_sum              REAL NOT NULL,     -- seconds from click to landing click
+	lcp_n                INTEGER NOT NULL,  -- clicks with a landing click time
+	leads                INTEGER NOT NULL DEFAULT 0,
+	sales                INTEGER NOT NULL DEFAULT 0,
+	rejected             INTEGER NOT NULL DEFAULT 0,
+	rebills              INTEGER NOT NULL DEFAULT 0,
+	lead_revenue         REAL NOT NULL DEFAULT 0,
+	sale_revenue         REAL NOT NULL DEFAULT 0,  -- sales and rebills
+	rejected_revenue     REAL NOT NULL DEFAULT 0,
+	PRIMARY KEY (tenant_id, hour, campaign_id, country_code, campaign_group_id, stream_id, landing_id, offer_id, ts_id, affiliate_network_id)
+) WITHOUT ROWID;
+
+-- A changed click (its cost, its landing click) whose key stays.
+CREATE TRIGGER keitaro_click_hours_click_change AFTER UPDATE ON keitaro_clicks
+	WHEN substr(old.datetime, 1, 13) = substr(new.datetime, 1, 13) AND old.campaign_id IS new.campaign_id AND old.country_code IS new.country_code
+	AND old.campaign_group_id IS new.campaign_group_id AND old.stream_id IS new.stream_id AND
+	old.landing_id IS new.landing_id AND old.offer_id IS new.offer_id AND old.ts_id IS new.ts_id AND
+	old.affiliate_network_id IS new.affiliate_network_id BEGIN
+	UPDATE keitaro_click_hours SET clicks = clicks + (1) - (1),
+		campaign_unique = campaign_unique + (new.is_unique_campaign) - (old.is_unique_campaign),
+		stream_unique = stream_unique + (new.is_unique_stream) - (old.is_unique_stream),
+		global_unique = global_unique + (new.is_unique_global) - (old.is_unique_global),
+		bots = bots + (new.is_bot) - (old.is_bot), proxies = proxies + (new.is_using_proxy) - (old.is_using_proxy),
+		empty_referrers = empty_referrers + (new.referrer = '') - (old.referrer = ''),
+		lp_clicks = lp_clicks + (new.landing_clicked) - (old.landing_clicked), cost = cost + (new.cost) - (old.cost),
+		lcp_sum = lcp_sum + (ifnull(unixepoch(new.landing_clicked_datetime) - unixepoch(new.datetime), 0))
+		- (ifnull(unixepoch(old.landing_clicked_datetime) - unixepoch(old.datetime), 0)),
+		lcp_n = lcp_n + (new.landing_clicked_datetime IS NOT NULL) - (old.landing_clicked_datetime IS NOT NULL)
+	WHERE (tenant_id, hour, campaign_id, country_code, campaign_group_id, stream_id, landing_id, offer_id, ts_id,
+		affiliate_network_id) = (old.tenant_id, substr(old.datetime, 1, 13) || ':00:00', old.campaign_id, old.country_code,
+		ifnull(old.campaign_group_id, ''), ifnull(old.stream_id, ''), ifnull(old.landing_id, ''), ifnull(old.offer_id, ''),
+		ifnull(old.ts_id, ''), ifnull(old.affiliate_network_id, ''));
+END;
+
+-- A click moved to another key takes its conversions along.
+CREATE TRIGGER keitaro_click_hours_click_move AFTER UPDATE ON keitaro_clicks
+	WHEN NOT (substr(old.datetime, 1, 13) = substr(new.datetime, 1, 13) AND old.campaign_id IS new.campaign_id AND old.country_code IS new.country_code
+	AND old.campaign_group_id IS new.campaign_group_id AND old.stream_id IS new.stream_id AND
+	old.landing_id IS new.landing_id AND old.offer_id IS new.offer_id AND old.ts_id IS new.ts_id AND
+	old.affiliate_network_id IS new.affiliate_network_id) BEGIN
+	UPDATE keitaro_click_hours SET clicks = clicks - (1), campaign_unique = campaign_unique - (old.is_unique_campaign),
+		stream_unique = stream_unique - (old.is_unique_stream), global_unique = global_unique - (old.is_unique_global),
+		bots = bots - (old.is_bot), proxies = proxies - (old.is_using_proxy),
+		empty_referrers = empty_referrers - (old.referrer = ''), lp_clicks = lp_clicks - (old.landing_clicked),
+		cost = cost - (old.cost),
+		lcp_sum = lcp_sum - (ifnull(unixepoch(old.landing_clicked_datetime) - unixepoch(old.datetime), 0)),
+		lcp_n = lcp_n - (old.landing_clicked_datetime IS NOT NULL),
+		leads = leads - ((SELECT count(*) FROM keitaro_conversions c WHERE c.tenant_id = old.tenant_id AND
+		c.click_id = old.click_id AND c.status = 'lead')),
+		sales = sales - ((SELECT count(*) FROM keitaro_conversions c WHERE c.tenant_id = old.tenant_id AND
+		c.click_id = old.click_id AND c.status = 'sale')),
+		rejected = rejected - ((SELECT count(*) FROM keitaro_conversions c WHERE c.tenant_id = old.tenant_id AND
+		c.click_id = old.click_id AND c.status = 'rejected')),
+		rebills = rebills - ((SELECT count(*) FROM keitaro_conversions c WHERE c.tenant_id = old.tenant_id AND
+		c.click_id = old.click_id AND c.status = 'rebill')),
+		lead_revenue = lead_revenue - ((SELECT total(c.revenue) FROM keitaro_conversions c WHERE c.tenant_id = old.tenant_id
+		AND c.click_id = old.click_id AND c.status = 'lead')),
+		sale_revenue = sale_revenue - ((SELECT total(c.revenue) FROM keitaro_conversions c WHERE c.tenant_id = old.tenant_id
+		AND c.click_id = old.click_id AND c.status IN ('sale', 'rebill'))),
+		rejected_revenue = rejected_revenue - ((SELECT total(c.revenue) FROM keitaro_conversions c WHERE c.tenant_id = old.tenant_id
+		AND c.click_id = old.click_id AND c.status = 'rejected'))
+	WHERE (tenant_id, hour, campaign_id, country_code, campaign_group_id, stream_id, landing_id, offer_id, ts_id,
+		affiliate_network_id) = (old.tenant_id, substr(old.datetime, 1, 13) || ':00:00', old.campaign_id, old.country_code,
+		ifnull(old.campaign_group_id, ''), ifnull(old.stream_id, ''), ifnull(old.landing_id, ''), ifnull(old.offer_id, ''),
+		ifnull(old.ts_id, ''), ifnull(old.affiliate_network_id, ''));
+	DELETE FROM keitaro_click_hours WHERE (tenant_id, hour, campaign_id, country_code, campaign_group_id, stream_id,
+		landing_id, offer_id, ts_id, affiliate_network_id) = (old.tenant_id, substr(old.datetime, 1, 13) || ':00:00',
+		old.campaign_id, old.country_code, ifnull(old.campaign_group_id, ''), ifnull(old.stream_id, ''),
+		ifnull(old.landing_id, ''), ifnull(old.offer_id, ''), ifnull(old.ts_id, ''), ifnull(old.affiliate_network_id, ''))
+		AND clicks = 0;
+	INSERT INTO keitaro_click_hours (tenant_id, hour, campaign_id, country_code, campaign_group_id, stream_id, landing_id
+		, offer_id, ts_id, affiliate_network_id, clicks, campaign_unique, stream_unique, global_unique, bots, proxies,
+		empty_referrers, lp_clicks, cost, lcp_sum, lcp_n)
+	VALUES (new.tenant_id, substr(new.datetime, 1, 13) || ':00:00', new.campaign_id, new.country_code,
+		ifnull(new.campaign_group_id, ''), ifnull(new.stream_id, ''), ifnull(new.landing_id, ''), ifnull(new.offer_id, ''),
+		ifnull(new.ts_id, ''), ifnull(new.affiliate_network_id, ''), 1, new.is_unique_campaign, new.is_unique_stream,
+		new.is_unique_global, new.is_bot, new.is_using_proxy, new.referrer = '', new.landing_clicked, new.cost,
+		ifnull(unixepoch(new.landing_clicked_datetime) - unixepoch(new.datetime), 0),
+		new.landing_clicked_datetime IS NOT NULL)
+	ON CONFLICT DO UPDATE SET clicks = clicks + excluded.clicks,
+		campaign_unique = campaign_unique + excluded.campaign_unique, stream_unique = stream_unique + excluded.stream_unique
+		, global_unique = global_unique + excluded.global_unique, bots = bots + excluded.bots,
+		proxies = proxies + excluded.proxies, empty_referrers = empty_referrers + excluded.empty_referrers,
+		lp_clicks = lp_clicks + excluded.lp_clicks, cost = cost + excluded.cost, lcp_sum = lcp_sum + excluded.lcp_sum,
+		lcp_n = lcp_n + excluded.lcp_n;
+	UPDATE keitaro_click_hours SET leads = leads + ((SELECT count(*) FROM keitaro_conversions c WHERE c.tenant_id = new.tenant_id
+		AND c.click_id = new.click_id AND c.status = 'lead')),
+		sales = sales + ((SELECT count(*) FROM keitaro_conversions c WHERE c.tenant_id = new.tenant_id AND
+		c.click_id = new.click_id AND c.status = 'sale')),
+		rejected = rejected + ((SELECT count(*) FROM keitaro_conversions c WHERE c.tenant_id = new.tenant_id AND
+		c.click_id = new.click_id AND c.status = 'rejected')),
+		rebills = rebills + ((SELECT count(*) FROM keitaro_conversions c WHERE c.tenant_id = new.tenant_id AND
+		c.click_id = new.click_id AND c.status = 'rebill')),
+		lead_revenue = lead_revenue + ((SELECT total(c.revenue) FROM keitaro_conversions c WHERE c.tenant_id = new.tenant_id
+		AND c.click_id = new.click_id AND c.status = 'lead')),
+		sale_revenue = sale_revenue + ((SELECT total(c.revenue) FROM keitaro_conversions c WHERE c.tenant_id = new.tenant_id
+		AND c.click_id = new.click_id AND c.status IN ('sale', 'rebill'))),
+		rejected_revenue = rejected_revenue + ((SELECT total(c.revenue) FROM keitaro_conversions c WHERE c.tenant_id = new.tenant_id
+		AND c.click_id = new.click_id AND c.status = 'rejected'))
+	WHERE (tenant_id, hour, campaign_id, country_code, campaign_group_id, stream_id, landing_id, offer_id, ts_id,
+		affiliate_network_id) = (new.tenant_id, substr(new.datetime, 1, 13) || ':00:00', new.campaign_id, new.country_code,
+		ifnull(new.campaign_group_id, ''), ifnull(new.stream_id, ''), ifnull(new.landing_id, ''), ifnull(new.offer_id, ''),
+		ifnull(new.ts_id, ''), ifnull(new.affiliate_network_id, ''));
+END;
+
+CREATE TRIGGER keitaro_click_hours_conversion_change AFTER UPDATE OF click_id, status, revenue ON keitaro_conversions BEGIN
+	UPDATE keitaro_click_hours SET leads = leads - (old.status = 'lead'), sales = sales - (old.status = 'sale'),
+		rejected = rejected - (old.status = 'rejected'), rebills = rebills - (old.status = 'rebill'),
+		lead_revenue = lead_revenue - (iif(old.status = 'lead', old.revenue, 0)),
+		sale_revenue = sale_revenue - (iif(old.status IN ('sale', 'rebill'), old.revenue, 0)),
+		rejected_revenue = rejected_revenue - (iif(old.status = 'rejected', old.revenue, 0))
+	WHERE (tenant_id, hour, campaign_id, country_code, campaign_group_id, stream_id, landing_id, offer_id, ts_id,
+		affiliate_network_id) = (SELECT k.tenant_id, substr(k.datetime, 1, 13) || ':00:00', k.campaign_id, k.country_code,
+		ifnull(k.campaign_group_id, ''), ifnull(k.stream_id, ''), ifnull(k.landing_id, ''), ifnull(k.offer_id, ''),
+		ifnull(k.ts_id, ''), ifnull(k.affiliate_network_id, '') FROM keitaro_clicks k WHERE k.tenant_id = old.tenant_id AND
+		k.click_id = old.click_id);
+	UPDATE keitaro_click_hours SET leads = leads + (new.status = 'lead'), sales = sales + (new.status = 'sale'),
+		rejected = rejected + (new.status = 'rejected'), rebills = rebills + (new.status = 'rebill'),
+		lead_revenue = lead_revenue + (iif(new.status = 'lead', new.revenue, 0)),
+		sale_revenue = sale_revenue + (iif(new.status IN ('sale', 'rebill'), new.revenue, 0)),
+		rejected_revenue = rejected_revenue + (iif(new.status = 'rejected', new.revenue, 0))
+	WHERE (tenant_id, hour, campaign_id, country_code, campaign_group_id, stream_id, landing_id, offer_id, ts_id,
+		affiliate_network_id) = (SELECT k.tenant_id, substr(k.datetime, 1, 13) || ':00:00', k.campaign_id, k.country_code,
+		ifnull(k.campaign_group_id, ''), ifnull(k.stream_id, ''), ifnull(k.landing_id, ''), ifnull(k.offer_id, ''),
+		ifnull(k.ts_id, ''), ifnull(k.affiliate_network_id, '') FROM keitaro_clicks k WHERE k.tenant_id = new.tenant_id AND
+		k.click_id = new.click_id);
+END;
+
 -- Labels (§4.11.7): one value of one click column, within one campaign,
 -- marked whitelist or blacklist.
 CREATE TABLE keitaro_labels (

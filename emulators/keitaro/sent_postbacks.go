@@ -95,6 +95,9 @@ func queuePostbacks(c *call, click, conv row) error {
 			targets = append(targets, target{http.MethodGet, ts.str("postback_url")})
 		}
 	}
+	if len(targets) == 0 {
+		return nil
+	}
 	expand := postbackMacros(click, conv, camp)
 	for _, tg := range targets {
 		d := outbound.Delivery{Vendor: Name, Tenant: c.t.Key, Method: tg.method, URL: expand(tg.url)}

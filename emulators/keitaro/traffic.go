@@ -178,6 +178,9 @@ func recordVisit(c *call, camp row, v *visitor) (trafficAnswer, error) {
 		if err := insertRow(c.s, "keitaro_clicks", k); err != nil {
 			return trafficAnswer{}, err
 		}
+		if err := addClickHours(c.s, []int64{k["click_id"].(int64)}); err != nil {
+			return trafficAnswer{}, err
+		}
 		line := fmt.Sprintf("Click %s in campaign #%d: no stream", k["sub_id"], camp.int("id"))
 		if st != nil {
 			line = fmt.Sprintf("Click %s in campaign #%d: stream #%d", k["sub_id"], camp.int("id"), st.int("id"))

@@ -339,11 +339,11 @@ func (e *Emulator) recordSessions(c *gin.Context) (int, any, error) {
 		if w.sub.status == statusInactive {
 			return emu.BadRequest("website %q is inactive", wid)
 		}
+		if err := insertSessions(s, w, list); err != nil {
+			return err
+		}
 		recorded := make([]wire.Object, len(list))
 		for i, ss := range list {
-			if err := insertSession(s, w, ss); err != nil {
-				return err
-			}
 			recorded[i] = ss.wire(allDimensions())
 		}
 		if err := storeCounters(s, w); err != nil {
@@ -420,27 +420,41 @@ func readSession(f fields, now time.Time) (*session, error) {
 	return ss, nil
 }
 
-// insertSession stores a session and counts its touchpoints (§6.4).
-func insertSession(s store.Scoped, w *website, ss *session) error {
-	args := []any{w.seq, ss.id, ss.visitorID, ss.startedAt, ss.duration, ss.pageViews, ss.events, ss.recorded,
-		ss.heatmapIncrements, ss.pollAnswers, ss.surveyAnswers, ss.funnelMatches}
-	for _, d := range ss.dims {
-		args = append(args, d)
+// insertSessions stores sessions of a website, in order, and counts them
+// into its consumption: one INSERT … SELECT over a JSON array of their
+// values (a statement per session cost twice as much).
+func insertSessions(s store.Scoped, w *website, list []*session) error {
+	if len(list) == 0 {
+		return nil
 	}
-	_, err := s.Exec(`INSERT INTO twipla_sessions (tenant_id, website_seq, `+sessionCols+`)
-		VALUES (@tenant, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+	rows := make([][]any, len(list))
+	for i, ss := range list {
+		r := []any{ss.id, ss.visitorID, ss.startedAt.String(), ss.duration, ss.pageViews, ss.events, ss.recorded,
+			ss.heatmapIncrements, ss.pollAnswers, ss.surveyAnswers, ss.funnelMatches}
+		for _, d := range ss.dims {
+			r = append(r, d)
+		}
+		rows[i] = r
+		recordings := int64(0)
+		if ss.recorded {
+			recordings = 1
+		}
+		for i, n := range [len(counters)]int64{1, ss.events, recordings, ss.heatmapIncrements, ss.pollAnswers,
+			ss.surveyAnswers, ss.funnelMatches} {
+			w.consumed[i] += n * stpRate
+		}
+	}
+	data, err := json.Marshal(rows)
 	if err != nil {
 		return err
 	}
-	recordings := int64(0)
-	if ss.recorded {
-		recordings = 1
+	sel := make([]string, len(rows[0]))
+	for i := range sel {
+		sel[i] = "value ->> " + strconv.Itoa(i)
 	}
-	for i, n := range [len(counters)]int64{1, ss.events, recordings, ss.heatmapIncrements, ss.pollAnswers,
-		ss.surveyAnswers, ss.funnelMatches} {
-		w.consumed[i] += n * stpRate
-	}
-	return nil
+	_, err = s.Exec(`INSERT INTO twipla_sessions (tenant_id, website_seq, `+sessionCols+`)
+		SELECT @tenant, ?, `+strings.Join(sel, ", ")+` FROM json_each(?)`, w.seq, string(data))
+	return err
 }
 
 // storeCounters writes a website's counters.
