@@ -210,7 +210,8 @@ func (s *Server) build(ctx context.Context) error {
 	}
 	s.info.DB, s.info.DBCreated = s.store.Path(), s.store.Created()
 	err = s.store.Read(ctx, func(tx *store.Tx) error {
-		return tx.QueryRow(`SELECT count(*) FROM tenants`).Scan(&s.info.Tenants)
+		// Not the tenants a reset retired (see store.RetireTenant).
+		return tx.QueryRow(`SELECT count(*) FROM tenants WHERE substr(vendor, 1, 1) != ?`, store.RetiredPrefix).Scan(&s.info.Tenants)
 	})
 	if err != nil {
 		return err

@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS tenants (
 	vendor     TEXT NOT NULL,
 	key        TEXT NOT NULL,
 	created_at TEXT NOT NULL,
+	origin     INTEGER, -- the id the tenant was created with, once a reset gave it another (retire.go)
 	UNIQUE (vendor, key)
 );
 `
@@ -34,6 +35,16 @@ func (s *Store) migrateCore() error {
 	_, err := s.writer.Exec(coreSchema)
 	if err != nil {
 		return fmt.Errorf("apply core schema: %w", err)
+	}
+	// A database made before tenant resets retired ids lacks the column.
+	var n int
+	if err := s.writer.QueryRow(`SELECT count(*) FROM pragma_table_info('tenants') WHERE name = 'origin'`).Scan(&n); err != nil {
+		return fmt.Errorf("apply core schema: %w", err)
+	}
+	if n == 0 {
+		if _, err := s.writer.Exec(`ALTER TABLE tenants ADD COLUMN origin INTEGER`); err != nil {
+			return fmt.Errorf("apply core schema: %w", err)
+		}
 	}
 	return nil
 }
@@ -103,6 +114,8 @@ func (s *Store) Migrate(ctx context.Context, schemas []Schema) ([]Migration, err
 	if err := s.loadTables(ctx, schemas); err != nil {
 		return nil, err
 	}
+	// Tenants retired before the last stop still have rows to delete.
+	s.sweep.rescan()
 	return out, nil
 }
 
@@ -132,7 +145,7 @@ func (tx *Tx) dropComponent(component string) error {
 			return fmt.Errorf("drop %s: %w", t, err)
 		}
 	}
-	_, err = tx.Exec(`DELETE FROM tenants WHERE vendor = ?`, component)
+	_, err = tx.Exec(`DELETE FROM tenants WHERE vendor IN (?, ?)`, component, RetiredPrefix+component)
 	return err
 }
 

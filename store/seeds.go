@@ -68,7 +68,7 @@ func (tx *Tx) SeedSection(vendor string) (rec SeedSection, ok bool, err error) {
 	rec.Vendor = vendor
 	rec.AppliedAt, _ = time.Parse(time.RFC3339Nano, at)
 	rows, err := tx.Query(`SELECT t.key, s.created FROM seed_tenants s JOIN tenants t ON t.id = s.tenant_id
-		WHERE t.vendor = ? ORDER BY t.id`, vendor)
+		WHERE t.vendor = ? ORDER BY coalesce(t.origin, t.id)`, vendor)
 	if err != nil {
 		return rec, false, err
 	}

@@ -192,6 +192,12 @@ func (s *Store) RestoreSnapshot(ctx context.Context, name string) error {
 	// credential cache is emptied here.
 	s.forgetCredentials()
 	s.generation.Add(1)
+	// A snapshot an older version saved lacks the store's newer columns.
+	if err := s.migrateCore(); err != nil {
+		return fmt.Errorf("restore snapshot %s: %w", name, err)
+	}
+	// The snapshot may hold tenants retired before it was taken.
+	s.sweep.rescan()
 	return nil
 }
 

@@ -71,6 +71,9 @@ type Store struct {
 
 	// rerunReads is set by RerunReads, before the store is shared.
 	rerunReads bool
+
+	// sweep deletes retired tenants' rows (see retire.go).
+	sweep janitor
 }
 
 // Open opens (creating if needed) the database at path, or an in-memory
@@ -80,6 +83,7 @@ func Open(path string, clock *Clock) (*Store, error) {
 		clock = NewClock(nil)
 	}
 	s := &Store{path: path, clock: clock}
+	s.sweep.store = s
 	s.base, s.interrupt = context.WithCancel(context.Background())
 	if path == Memory || path == "" {
 		s.path = Memory
@@ -185,6 +189,7 @@ func (s *Store) Interrupt() { s.interrupt() }
 
 // Close checkpoints the write-ahead log and closes the database.
 func (s *Store) Close() error {
+	s.sweep.halt()
 	var errs []error
 	if s.path != Memory && s.writer != nil {
 		if _, err := s.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {

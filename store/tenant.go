@@ -56,9 +56,11 @@ func (tx *Tx) Tenant(vendor, key string) (Tenant, error) {
 	return t, err
 }
 
-// TenantByID finds a tenant by its id, or ErrNoTenant.
+// TenantByID finds a tenant by its id, or ErrNoTenant. A retired id (one
+// a reset replaced, see retire.go) names no tenant.
 func (tx *Tx) TenantByID(id int64) (Tenant, error) {
-	return tx.scanTenant(tx.QueryRow(`SELECT id, vendor, key, created_at FROM tenants WHERE id = ?`, id))
+	return tx.scanTenant(tx.QueryRow(`SELECT id, vendor, key, created_at FROM tenants WHERE id = ? AND substr(vendor, 1, 1) != ?`,
+		id, RetiredPrefix))
 }
 
 func (tx *Tx) scanTenant(row *sql.Row) (Tenant, error) {
@@ -75,9 +77,10 @@ func (tx *Tx) scanTenant(row *sql.Row) (Tenant, error) {
 	return t, nil
 }
 
-// Tenants lists vendor's tenants, oldest first.
+// Tenants lists vendor's tenants, oldest first (a reset keeps a tenant's
+// place).
 func (tx *Tx) Tenants(vendor string) ([]Tenant, error) {
-	rows, err := tx.Query(`SELECT id, vendor, key, created_at FROM tenants WHERE vendor = ? ORDER BY id`, vendor)
+	rows, err := tx.Query(`SELECT id, vendor, key, created_at FROM tenants WHERE vendor = ? ORDER BY coalesce(origin, id)`, vendor)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +171,7 @@ func (tx *Tx) ClearVendor(vendor string) error {
 			}
 		}
 	}
-	_, err := tx.Exec(`DELETE FROM tenants WHERE vendor = ?`, vendor)
+	_, err := tx.Exec(`DELETE FROM tenants WHERE vendor IN (?, ?)`, vendor, RetiredPrefix+vendor)
 	return err
 }
 

@@ -229,13 +229,16 @@ func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
 	if err != nil {
 		return err
 	}
+	// The data goes with the tenant's retired id (store.RetireTenant):
+	// nothing in JustClick finds a row across tenants.
 	if t.Key == DefaultTenant {
-		if err := tx.ClearTenant(t); err != nil {
+		if _, err := tx.RetireTenant(t); err != nil {
 			return err
 		}
 		return applyTenant(tx, defaultTenant())
 	}
-	return tx.ClearTenant(t, "justclick_account", "justclick_domain")
+	_, err = tx.RetireTenant(t, "justclick_account", "justclick_domain")
+	return err
 }
 
 var (

@@ -193,7 +193,8 @@ func (m macros) value(name string) (string, bool) {
 // are unique across the emulator), with a call for that tenant.
 func clickAnywhere(tx *store.Tx, sub string) (*call, row, error) {
 	var tenantID int64
-	if err := tx.QueryRow(`SELECT tenant_id FROM keitaro_clicks WHERE sub_id = ?`, sub).Scan(&tenantID); err != nil {
+	if err := tx.QueryRow(`SELECT c.tenant_id FROM keitaro_clicks c JOIN tenants t ON t.id = c.tenant_id AND t.vendor = ?
+		WHERE c.sub_id = ?`, Name, sub).Scan(&tenantID); err != nil {
 		return nil, nil, notFoundOr(err)
 	}
 	t, err := tenantByID(tx, tenantID)

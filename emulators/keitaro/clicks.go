@@ -79,10 +79,15 @@ func visitorCode(ip, ua string) string {
 }
 
 // subIDTaken reports whether a sub_id is in use (by any tenant: sub_ids
-// are unique across the emulator).
+// are unique across the emulator). A click of a tenant a reset retired
+// that the janitor has not deleted yet gives its sub_id up at once.
 func subIDTaken(c *call, sub string) (bool, error) {
+	tx := c.s.Tx()
+	if err := tx.Reclaim("keitaro_clicks", "sub_id", sub); err != nil {
+		return false, err
+	}
 	var n int
-	err := c.s.Tx().QueryRow(`SELECT count(*) FROM keitaro_clicks WHERE sub_id = ?`, sub).Scan(&n)
+	err := tx.QueryRow(`SELECT count(*) FROM keitaro_clicks WHERE sub_id = ?`, sub).Scan(&n)
 	return n > 0, err
 }
 

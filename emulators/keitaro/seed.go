@@ -225,13 +225,16 @@ func (e *Emulator) Defaults(tx *store.Tx) error {
 }
 
 // ResetTenant implements emu.Vendor: the tenant's data goes, its
-// settings stay, and it gets its admin user (and sample data) back.
+// settings stay, and it gets its admin user (and sample data) back. The
+// data goes by retiring the tenant's id (store.RetireTenant), so a reset
+// takes as long with a million clicks as with none; lookups across tenants
+// (a click by sub_id, a campaign by alias) skip retired ids.
 func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
 	t, err := loadTenant(tx, key)
 	if err != nil {
 		return err
 	}
-	if err := tx.ClearTenant(t.Tenant, "keitaro_tenant_settings"); err != nil {
+	if t.Tenant, err = tx.RetireTenant(t.Tenant, "keitaro_tenant_settings"); err != nil {
 		return err
 	}
 	return e.populate(tx, t)

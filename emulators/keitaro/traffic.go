@@ -96,8 +96,8 @@ func tenantByID(tx *store.Tx, id int64) (tenant, error) {
 // (§4.13.1). A disabled one is not found.
 func campaignByAlias(tx *store.Tx, alias string) (*call, row, error) {
 	var tenantID, id int64
-	err := tx.QueryRow(`SELECT tenant_id, id FROM keitaro_campaigns WHERE alias = ? AND state != 'deleted'
-		ORDER BY tenant_id LIMIT 1`, alias).Scan(&tenantID, &id)
+	err := tx.QueryRow(`SELECT c.tenant_id, c.id FROM keitaro_campaigns c JOIN tenants t ON t.id = c.tenant_id AND t.vendor = ?
+		WHERE c.alias = ? AND c.state != 'deleted' ORDER BY coalesce(t.origin, t.id) LIMIT 1`, Name, alias).Scan(&tenantID, &id)
 	if err != nil {
 		return nil, nil, notFoundOr(err)
 	}

@@ -149,7 +149,7 @@ func useToken(c *gin.Context, tx *store.Tx, token string) (string, error) {
 	var expires string
 	var used sql.NullString
 	err := tx.QueryRow(`SELECT tenant_id, account_id, expires_at, used_at FROM mousestats_login_tokens
-		WHERE token = ?`, token).Scan(&tenantID, &accountID, &expires, &used)
+		WHERE token = ? AND tenant_id IN (SELECT id FROM tenants WHERE vendor = ?)`, token, Name).Scan(&tenantID, &accountID, &expires, &used)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -228,7 +228,8 @@ func sessionLogin(c *gin.Context, tx *store.Tx) (string, error) {
 	var tenantID int64
 	var email string
 	err = tx.QueryRow(`SELECT s.tenant_id, a.email FROM mousestats_sessions s
-		JOIN mousestats_accounts a ON a.id = s.account_id WHERE s.id = ?`, cookie.Value).Scan(&tenantID, &email)
+		JOIN mousestats_accounts a ON a.id = s.account_id JOIN tenants t ON t.id = s.tenant_id AND t.vendor = ?
+		WHERE s.id = ?`, Name, cookie.Value).Scan(&tenantID, &email)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

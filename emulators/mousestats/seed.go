@@ -46,7 +46,9 @@ func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
 	if err != nil {
 		return err
 	}
-	if err := tx.ClearTenant(partner, "mousestats_partners"); err != nil {
+	// The data goes with the partner's retired id (store.RetireTenant);
+	// the token and session lookups, which cross partners, skip it.
+	if partner, err = tx.RetireTenant(partner, "mousestats_partners"); err != nil {
 		return err
 	}
 	return defaultAccounts(tx.Scope(partner))

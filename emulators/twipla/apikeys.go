@@ -170,9 +170,9 @@ func findAPIKey(tx *store.Tx, secret string) (*keyHolder, error) {
 		(SELECT s.status FROM twipla_subscriptions s WHERE (s.type = 'website' AND s.website_seq = w.seq)
 			OR (s.type = 'intpc' AND s.customer_seq = w.customer_seq))
 		FROM twipla_api_keys k
-		JOIN tenants t ON t.id = k.tenant_id
+		JOIN tenants t ON t.id = k.tenant_id AND t.vendor = ?
 		JOIN twipla_websites w ON w.seq = k.website_seq
-		WHERE k.api_key = ?`, secret).
+		WHERE k.api_key = ?`, Name, secret).
 		Scan(&k.tenant.ID, &k.tenant.Key, &k.seq, &k.websiteSeq, &k.websiteID, &k.expiresAt, &k.websiteStatus)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, keyError("invalid api key")

@@ -618,8 +618,8 @@ func (e *Emulator) dashboardByWebsiteToken(tx *store.Tx, d *dashboard, refresh s
 	var intpID, expires string
 	var websiteSeq int64
 	err := tx.QueryRow(`SELECT t.key, k.website_seq, l.refresh_expires_at FROM twipla_login_tokens l
-		JOIN twipla_api_keys k ON k.seq = l.api_key_seq JOIN tenants t ON t.id = l.tenant_id
-		WHERE l.refresh_token = ?`, refresh).Scan(&intpID, &websiteSeq, &expires)
+		JOIN twipla_api_keys k ON k.seq = l.api_key_seq JOIN tenants t ON t.id = l.tenant_id AND t.vendor = ?
+		WHERE l.refresh_token = ?`, Name, refresh).Scan(&intpID, &websiteSeq, &expires)
 	// The token expires on the clock of the INTP it names.
 	if err != nil || expires <= fmtTime(e.now(intpID)) {
 		return nil, nil, audience{}, "invalid website token"

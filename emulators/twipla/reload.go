@@ -192,6 +192,10 @@ func reloadINTP(s store.Scoped, in *intp, f fields) error {
 				}
 			}
 		}
+		// A website id a reset left behind is free again (store.Reclaim).
+		if err := s.Tx().Reclaim("twipla_websites", "id", id); err != nil {
+			return err
+		}
 		res, err := s.Exec(`INSERT INTO twipla_websites (tenant_id, id, customer_seq, intp_website_id, domain, created_at,
 			consumed_visit, consumed_visit_event, consumed_session_recording, consumed_heatmap_increment,
 			consumed_poll_answer, consumed_survey_answer, consumed_funnel_match)
@@ -288,6 +292,9 @@ func reloadINTP(s store.Scoped, in *intp, f fields) error {
 		}
 		site, err := ref(kf, "intpWebsiteId", websiteSeq)
 		if err != nil {
+			return err
+		}
+		if err := s.Tx().Reclaim("twipla_api_keys", "api_key", k.key); err != nil {
 			return err
 		}
 		res, err := s.Exec(`INSERT INTO twipla_api_keys (tenant_id, id, website_seq, api_key, name, comment, expires_at, created_at)
@@ -407,6 +414,11 @@ func reloadINTP(s store.Scoped, in *intp, f fields) error {
 		refreshExpires, err := dumpTime(tf, "refreshExpiresAt")
 		if err != nil {
 			return err
+		}
+		for column, v := range map[string]string{"token": token, "refresh_token": refresh} {
+			if err := s.Tx().Reclaim("twipla_login_tokens", column, v); err != nil {
+				return err
+			}
 		}
 		if _, err := s.Exec(`INSERT INTO twipla_login_tokens (tenant_id, api_key_seq, token, refresh_token,
 			token_expires_at, refresh_expires_at) VALUES (@tenant, ?, ?, ?, ?, ?)`, key, token, refresh, expires, refreshExpires); err != nil {

@@ -88,7 +88,10 @@ func (e *Emulator) ResetTenant(tx *store.Tx, key string) error {
 	if err != nil {
 		return err
 	}
-	if err := tx.ClearTenant(in.tenant, "twipla_intps", "twipla_initial_packages"); err != nil {
+	// The data goes with the INTP's retired id (store.RetireTenant): the
+	// API-key and login-token lookups, which cross INTPs, skip it, and ids
+	// and keys a dump restores are reclaimed from it.
+	if in.tenant, err = tx.RetireTenant(in.tenant, "twipla_intps", "twipla_initial_packages"); err != nil {
 		return err
 	}
 	return restorePackageSet(tx.Scope(in.tenant))
@@ -452,6 +455,9 @@ func seedAPIKeys(s store.Scoped, w *website, f fields) error {
 		}
 		if !seedKeyPattern.MatchString(secret) {
 			return badRequest("%s must be twpl- followed by 8 to 64 letters or digits", kf.name("apiKey"))
+		}
+		if err := s.Tx().Reclaim("twipla_api_keys", "api_key", secret); err != nil {
+			return err
 		}
 		_, err = s.Exec(`INSERT INTO twipla_api_keys (tenant_id, id, website_seq, api_key, name, comment, expires_at, created_at)
 			VALUES (@tenant, ?, ?, ?, ?, ?, ?, ?)`, newUUID(), w.seq, secret, name, comment, expires, stamp{nowSecond(s.Now())})
