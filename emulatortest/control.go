@@ -37,7 +37,7 @@ func (e *Emulator) control(method, path string, body any, want int) []byte {
 		e.fail("%s %s: %v", method, path, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := e.client.Do(req)
 	if err != nil {
 		e.fail("%s %s: %v", method, path, err)
 	}

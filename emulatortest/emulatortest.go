@@ -28,6 +28,7 @@ package emulatortest
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -53,6 +54,12 @@ type Emulator struct {
 	Journal *journal.Journal
 	// Server is the server itself.
 	Server *server.Server
+
+	// client sends the helpers' control-plane requests. It keeps a
+	// connection per test running in parallel: http.DefaultClient keeps
+	// two, and parallel tests would dial (and leave in TIME_WAIT) a new
+	// one for most of their helpers' requests.
+	client *http.Client
 
 	// t is the test a helper fails; nil for an emulator from New, whose
 	// helpers panic instead.
@@ -143,6 +150,7 @@ func New(opts ...Option) (*Emulator, error) {
 		Clock:      srv.Clock(),
 		Journal:    srv.Journal(),
 		Server:     srv,
+		client:     &http.Client{Transport: &http.Transport{MaxIdleConns: 64, MaxIdleConnsPerHost: 64}},
 		check:      check,
 	}, nil
 }
@@ -151,6 +159,7 @@ func New(opts ...Option) (*Emulator, error) {
 func (e *Emulator) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	e.client.CloseIdleConnections()
 	return e.Server.Shutdown(ctx)
 }
 

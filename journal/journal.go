@@ -6,7 +6,6 @@ package journal
 
 import (
 	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -72,15 +71,16 @@ type Entry struct {
 	// request's (a vendor's Set-Cookie).
 	ResponseHeaders map[string]string `json:"response_headers"`
 	ResponseBody    string            `json:"response_body"`
-
-	size int64 // what the entry counts against Limits.MaxBytes
 }
 
 // Journal is a bounded, concurrency-safe ring of entries: adding one drops
 // the oldest while the journal is over either bound.
 type Journal struct {
-	mu       sync.Mutex
-	ring     []Entry
+	mu sync.Mutex
+	// ring grows (doubling) up to max slots as entries come: an idle
+	// emulator does not hold the memory of a full journal.
+	ring     []record
+	max      int
 	start    int // index of the oldest entry
 	n        int // entries held
 	bytes    int64
@@ -96,11 +96,11 @@ func New(l Limits) *Journal {
 	if l.MaxBytes <= 0 {
 		l.MaxBytes = DefaultMaxBytes
 	}
-	return &Journal{ring: make([]Entry, l.MaxEntries), maxBytes: l.MaxBytes}
+	return &Journal{max: l.MaxEntries, maxBytes: l.MaxBytes}
 }
 
 // Capacity is how many entries the journal keeps at most.
-func (j *Journal) Capacity() int { return len(j.ring) }
+func (j *Journal) Capacity() int { return j.max }
 
 // Bytes is the recorded size of the entries held now.
 func (j *Journal) Bytes() int64 {
@@ -112,35 +112,80 @@ func (j *Journal) Bytes() int64 {
 // Add records e, assigning its id, and returns the id. Every field is cut
 // to its limit first.
 func (j *Journal) Add(e Entry) int64 {
-	e.Tenant = cut(e.Tenant, PathLimit)
-	e.Method = cut(e.Method, PathLimit)
-	e.Path = cut(e.Path, PathLimit)
-	e.Query = cut(e.Query, QueryLimit)
-	e.RequestBody = Truncate(e.RequestBody)
-	e.ResponseBody = Truncate(e.ResponseBody)
-	e.RequestHeaders = cutHeaders(e.RequestHeaders)
-	e.ResponseHeaders = cutHeaders(e.ResponseHeaders)
-	e.size = entryOverhead + int64(len(e.Vendor)+len(e.Tenant)+len(e.Method)+len(e.Path)+len(e.Query)+
-		len(e.RequestBody)+len(e.ResponseBody))
-	for _, h := range []map[string]string{e.RequestHeaders, e.ResponseHeaders} {
-		for k, v := range h {
-			e.size += int64(len(k) + len(v))
-		}
+	var b recordBuilder
+	b.begin(e.Vendor, e.Tenant, e.Method, e.Path, e.Query, e.RequestBody, e.ResponseBody)
+	b.headerMap(e.RequestHeaders, 1)
+	b.r.reqHeaders = uint32(len(b.r.text))
+	b.headerMap(e.ResponseHeaders, 2)
+	b.r.unixNano, b.r.status, b.r.fault, b.r.durationMS = e.Time.UnixNano(), e.Status, e.Fault, e.DurationMS
+	if e.Time.IsZero() {
+		b.r.unixNano = zeroTime
 	}
+	return j.add(b.r)
+}
+
+// Exchange is one exchange with a vendor as the server saw it, for
+// AddExchange: the headers as they were sent (AddExchange flattens and
+// masks them as MaskHeaders does) and the bodies as bytes.
+type Exchange struct {
+	Time       time.Time
+	Vendor     string
+	Tenant     string
+	Method     string
+	Path       string
+	Query      string
+	Status     int
+	Fault      int64
+	DurationMS float64
+	// Host, when not empty, is recorded among the request headers (Go
+	// keeps the Host a client sent apart from the header map).
+	Host            string
+	RequestHeaders  http.Header
+	RequestBody     []byte
+	ResponseHeaders http.Header
+	ResponseBody    []byte
+}
+
+// AddExchange records x like Add records the Entry it describes, without
+// building the Entry: a request costs the journal one allocation.
+func (j *Journal) AddExchange(x *Exchange) int64 {
+	var b recordBuilder
+	b.begin(x.Vendor, x.Tenant, x.Method, x.Path, x.Query, bytesString(x.RequestBody), bytesString(x.ResponseBody))
+	b.header(x.RequestHeaders, x.Host)
+	b.r.reqHeaders = uint32(len(b.r.text))
+	b.header(x.ResponseHeaders, "")
+	b.r.unixNano, b.r.status, b.r.fault, b.r.durationMS = x.Time.UnixNano(), x.Status, x.Fault, x.DurationMS
+	return j.add(b.r)
+}
+
+func (j *Journal) add(r record) int64 {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	for j.n == len(j.ring) || (j.n > 0 && j.bytes+e.size > j.maxBytes) {
+	for j.n == j.max || (j.n > 0 && j.bytes+r.size > j.maxBytes) {
 		j.bytes -= j.ring[j.start].size
-		j.ring[j.start] = Entry{}
+		j.ring[j.start] = record{}
 		j.start = (j.start + 1) % len(j.ring)
 		j.n--
 	}
+	if j.n == len(j.ring) {
+		j.grow()
+	}
 	j.counter++
-	e.ID = j.counter
-	j.ring[(j.start+j.n)%len(j.ring)] = e
+	r.id = j.counter
+	j.ring[(j.start+j.n)%len(j.ring)] = r
 	j.n++
-	j.bytes += e.size
-	return e.ID
+	j.bytes += r.size
+	return r.id
+}
+
+// grow makes the full ring larger (up to max slots), the entries in order
+// from its start.
+func (j *Journal) grow() {
+	ring := make([]record, min(j.max, max(64, 2*len(j.ring))))
+	for i := range j.n {
+		ring[i] = j.ring[(j.start+i)%len(j.ring)]
+	}
+	j.ring, j.start = ring, 0
 }
 
 // Truncate cuts s to BodyLimit bytes.
@@ -157,39 +202,6 @@ func cut(s string, limit int) string {
 		i--
 	}
 	return s[:i]
-}
-
-// cutHeaders bounds each value and, in name order, the set as a whole.
-func cutHeaders(h map[string]string) map[string]string {
-	total := 0
-	for k, v := range h {
-		total += len(k) + len(v)
-	}
-	if total <= HeadersLimit {
-		over := false
-		for _, v := range h {
-			over = over || len(v) > HeaderValueLimit
-		}
-		if !over {
-			return h
-		}
-	}
-	names := make([]string, 0, len(h))
-	for k := range h {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	out := make(map[string]string, len(h))
-	room := HeadersLimit
-	for _, k := range names {
-		v := cut(h[k], HeaderValueLimit)
-		if len(k) > HeaderValueLimit || len(k)+len(v) > room {
-			continue
-		}
-		out[k] = v
-		room -= len(k) + len(v)
-	}
-	return out
 }
 
 // Filter selects entries. Empty fields match everything; Path may contain
@@ -217,17 +229,17 @@ func (j *Journal) List(f Filter) []Entry {
 	defer j.mu.Unlock()
 	out := make([]Entry, 0, min(j.n, max(f.Limit, 16)))
 	for i := j.n - 1; i >= 0; i-- {
-		e := j.ring[(j.start+i)%len(j.ring)]
-		if f.After != 0 && e.ID <= f.After {
+		r := &j.ring[(j.start+i)%len(j.ring)]
+		if f.After != 0 && r.id <= f.After {
 			break // older entries only from here on
 		}
-		if f.Before != 0 && e.ID >= f.Before {
+		if f.Before != 0 && r.id >= f.Before {
 			continue
 		}
-		if !f.match(e) {
+		if !f.match(r) {
 			continue
 		}
-		out = append(out, e)
+		out = append(out, r.entry())
 		if f.Limit > 0 && len(out) == f.Limit {
 			break
 		}
@@ -235,20 +247,20 @@ func (j *Journal) List(f Filter) []Entry {
 	return out
 }
 
-func (f Filter) match(e Entry) bool {
-	if f.Vendor != "" && !strings.EqualFold(f.Vendor, e.Vendor) {
+func (f Filter) match(r *record) bool {
+	if f.Vendor != "" && !strings.EqualFold(f.Vendor, r.field(fieldVendor)) {
 		return false
 	}
-	if f.Method != "" && !strings.EqualFold(f.Method, e.Method) {
+	if f.Method != "" && !strings.EqualFold(f.Method, r.field(fieldMethod)) {
 		return false
 	}
-	if f.Tenant != "" && f.Tenant != e.Tenant {
+	if f.Tenant != "" && f.Tenant != r.field(fieldTenant) {
 		return false
 	}
-	if f.Path != "" && !Glob(f.Path, e.Path) {
+	if f.Path != "" && !Glob(f.Path, r.field(fieldPath)) {
 		return false
 	}
-	if (f.StatusMin != 0 && e.Status < f.StatusMin) || (f.StatusMax != 0 && e.Status > f.StatusMax) {
+	if (f.StatusMin != 0 && r.status < f.StatusMin) || (f.StatusMax != 0 && r.status > f.StatusMax) {
 		return false
 	}
 	return true
@@ -258,8 +270,7 @@ func (f Filter) match(e Entry) bool {
 func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	clear(j.ring)
-	j.start, j.n, j.bytes = 0, 0, 0
+	j.ring, j.start, j.n, j.bytes = nil, 0, 0, 0
 }
 
 // Glob reports whether s matches pattern, where "*" matches any run of
@@ -301,21 +312,31 @@ var secretHeaders = map[string]bool{
 // replaced by "***".
 func MaskHeaders(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
-	names := make([]string, 0, len(h))
-	for k := range h {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		v := strings.Join(h[k], ", ")
-		if secretHeaders[http.CanonicalHeaderKey(k)] && v != "" {
-			if scheme, _, ok := strings.Cut(v, " "); ok && (strings.EqualFold(scheme, "bearer") || strings.EqualFold(scheme, "basic")) {
-				v = scheme + " ***"
-			} else {
-				v = "***"
-			}
-		}
-		out[k] = v
+	for k, vs := range h {
+		out[k] = string(maskedValue(nil, k, vs))
 	}
 	return out
+}
+
+// maskedValue appends the journal's value of header k: its values joined,
+// or the mask of a secret.
+func maskedValue(dst []byte, k string, vs []string) []byte {
+	secret := secretHeaders[k] || secretHeaders[http.CanonicalHeaderKey(k)]
+	if !secret {
+		for i, v := range vs {
+			if i > 0 {
+				dst = append(dst, ", "...)
+			}
+			dst = append(dst, v...)
+		}
+		return dst
+	}
+	if len(vs) == 0 || len(vs) == 1 && vs[0] == "" {
+		return dst
+	}
+	if scheme, _, ok := strings.Cut(vs[0], " "); ok && (strings.EqualFold(scheme, "bearer") || strings.EqualFold(scheme, "basic")) {
+		dst = append(dst, scheme...)
+		return append(dst, " ***"...)
+	}
+	return append(dst, "***"...)
 }

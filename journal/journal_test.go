@@ -146,3 +146,29 @@ func TestFingerprintAndMaskQuery(t *testing.T) {
 		t.Fatalf("masked query %q", q)
 	}
 }
+
+// The ring grows as entries come (an idle journal holds no full ring), and
+// keeps them in order while it grows and while the byte bound drops the
+// oldest in the middle of a growth.
+func TestRingGrowsInOrder(t *testing.T) {
+	j := journal.New(journal.Limits{MaxEntries: 300, MaxBytes: 40 << 10})
+	for i := range 1000 {
+		body := ""
+		if i%7 == 0 {
+			body = strings.Repeat("x", 2<<10) // some entries push the byte bound
+		}
+		j.Add(journal.Entry{Path: "/" + strconv.Itoa(i), RequestBody: body})
+		got := j.List(journal.Filter{})
+		if len(got) == 0 || len(got) > 300 || got[0].Path != "/"+strconv.Itoa(i) {
+			t.Fatalf("after %d: %d entries, newest %v", i, len(got), got[0].Path)
+		}
+		for k := 1; k < len(got); k++ {
+			if got[k].ID != got[k-1].ID-1 {
+				t.Fatalf("after %d: entry %d is id %d after id %d", i, k, got[k].ID, got[k-1].ID)
+			}
+		}
+	}
+	if j.Capacity() != 300 {
+		t.Fatalf("capacity %d", j.Capacity())
+	}
+}

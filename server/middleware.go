@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -70,49 +71,47 @@ func (h *vendorHandler) serve(w http.ResponseWriter, r *http.Request, prefix str
 // journaled journals the exchange around fault injection and the vendor.
 func (h *vendorHandler) journaled(w http.ResponseWriter, r *http.Request, x *emu.Exchange) {
 	start := time.Now()
-	var reqBody []byte
+	rec := recorders.Get().(*recorder)
+	rec.ResponseWriter = w
+	defer rec.release()
 	if r.Body != nil && r.Body != http.NoBody {
 		// Keep the head for the journal and give the handler the whole body.
-		head, _ := io.ReadAll(io.LimitReader(r.Body, journal.BodyLimit))
-		reqBody = head
-		r.Body = readCloser{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
+		rec.req.ReadFrom(io.LimitReader(r.Body, journal.BodyLimit)) //nolint:errcheck // the handler sees the error
+		r.Body = readCloser{io.MultiReader(bytes.NewReader(rec.req.Bytes()), r.Body), r.Body}
 	}
-	rec := &recorder{ResponseWriter: w}
 	closeConn := h.s.serveFaults(rec, r, x, h.v.Name(), h.engine)
-	e := journal.Entry{
-		Time:           start.UTC(),
-		Vendor:         h.v.Name(),
-		Tenant:         x.Tenant,
-		Method:         r.Method,
-		Path:           r.URL.Path,
-		Query:          r.URL.RawQuery,
-		Status:         rec.status,
-		Fault:          x.Fault,
-		DurationMS:     float64(time.Since(start).Microseconds()) / 1000,
-		RequestHeaders: requestHeaders(r),
-		RequestBody:    string(reqBody),
+	e := &rec.entry
+	*e = journal.Exchange{
+		Time:       start.UTC(),
+		Vendor:     h.v.Name(),
+		Tenant:     x.Tenant,
+		Method:     r.Method,
+		Path:       r.URL.Path,
+		Query:      r.URL.RawQuery,
+		Status:     rec.status,
+		Fault:      x.Fault,
+		DurationMS: float64(time.Since(start).Microseconds()) / 1000,
+		// The Host the client sent: JustClick names the account in it, and
+		// a replayed request needs it.
+		Host:           r.Host,
+		RequestHeaders: r.Header,
+		RequestBody:    rec.req.Bytes(),
 		// Taken after the exchange: a fault's answer has its own.
-		ResponseHeaders: journal.MaskHeaders(rec.Header()),
-		ResponseBody:    rec.buf.String(),
+		ResponseHeaders: rec.Header(),
+		ResponseBody:    rec.buf.Bytes(),
 	}
-	h.s.journal.Add(e)
-	h.s.log.Debug("request", "vendor", e.Vendor, "tenant", journal.Fingerprint(e.Tenant), "method", e.Method, "path", e.Path,
-		"status", e.Status, "ms", e.DurationMS)
+	h.s.journal.AddExchange(e)
+	if h.s.log.Enabled(r.Context(), slog.LevelDebug) {
+		h.s.log.Debug("request", "vendor", e.Vendor, "tenant", journal.Fingerprint(e.Tenant), "method", e.Method, "path", e.Path,
+			"status", e.Status, "ms", e.DurationMS)
+	}
 	if closeConn != nil {
 		closeConn()
 	}
 }
 
-// requestHeaders are the request's headers for the journal, with the Host
-// the client sent (Go keeps it apart from the header map): JustClick names
-// the account in it, and a replayed request needs it.
-func requestHeaders(r *http.Request) map[string]string {
-	h := journal.MaskHeaders(r.Header)
-	if r.Host != "" {
-		h["Host"] = r.Host
-	}
-	return h
-}
+// recorders are recorders to reuse, with their buffers.
+var recorders = sync.Pool{New: func() any { return new(recorder) }}
 
 type readCloser struct {
 	io.Reader
@@ -120,11 +119,28 @@ type readCloser struct {
 }
 
 // recorder keeps the status and the start of the body for the journal.
-// status stays 0 when nothing was sent (a connection reset).
+// status stays 0 when nothing was sent (a connection reset). It is reused
+// (see recorders): req holds the head of the request body, entry is what
+// the journal is given.
 type recorder struct {
 	http.ResponseWriter
 	status int
 	buf    bytes.Buffer
+	req    bytes.Buffer
+	entry  journal.Exchange
+}
+
+// release gives the recorder back for another exchange. Buffers that grew
+// past what most exchanges need are dropped, not kept for ever.
+func (w *recorder) release() {
+	if w.buf.Cap() > 64<<10 || w.req.Cap() > 64<<10 {
+		return
+	}
+	w.ResponseWriter, w.status = nil, 0
+	w.buf.Reset()
+	w.req.Reset()
+	w.entry = journal.Exchange{}
+	recorders.Put(w)
 }
 
 func (w *recorder) WriteHeader(code int) {

@@ -103,8 +103,9 @@ func (n *notes) tenant(c *gin.Context, tx *store.Tx) (store.Scoped, error) {
 }
 
 func (n *notes) list(c *gin.Context) {
-	items := []string{}
+	var items []string
 	err := n.deps.Store.Read(c, func(tx *store.Tx) error {
+		items = []string{} // a read may run twice
 		s, err := n.tenant(c, tx)
 		if err != nil {
 			return err

@@ -279,3 +279,26 @@ func TestInterruptStopsARunningWrite(t *testing.T) {
 		t.Fatal("a write began after Interrupt")
 	}
 }
+
+// ReleaseMemory empties caches only: the data and later statements are as
+// before, in memory and on a file.
+func TestReleaseMemoryKeepsData(t *testing.T) {
+	for _, path := range []string{filepath.Join(t.TempDir(), "r.db"), Memory} {
+		st := openInternal(t, path)
+		write(t, st, func(tx *Tx) error {
+			_, err := tx.Exec(`INSERT INTO demo_keys (tenant_id, secret) SELECT id, 'kept' FROM tenants`)
+			return err
+		})
+		st.ReleaseMemory()
+		var s string
+		if err := st.Read(context.Background(), func(tx *Tx) error {
+			return tx.QueryRow(`SELECT secret FROM demo_keys`).Scan(&s)
+		}); err != nil || s != "kept" {
+			t.Fatalf("%s: %q, %v after ReleaseMemory", path, s, err)
+		}
+		write(t, st, func(tx *Tx) error {
+			_, err := tx.Exec(`UPDATE demo_keys SET secret = 'again'`)
+			return err
+		})
+	}
+}

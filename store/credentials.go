@@ -16,18 +16,25 @@ import (
 // with Watch) carries temporary triggers on the write connection that call
 // back into the store on any insert, update or delete, whoever runs it —
 // a store method, a vendor's own SQL, a seed, a reset, a foreign-key
-// cascade. A change empties the cache at once (for the rest of the write
-// group, lookups in write transactions go to SQL) and again when its
-// transaction ends. The few operations that replace data without row
-// changes (a schema migration, anything that swaps the database file)
-// call forgetCredentials themselves.
+// cascade. An update or a delete empties the cache at once and again when
+// its transaction ends. An insert empties nothing: what the cache holds
+// was loaded from rows that existed, and a lookup that found no row is not
+// kept, so a new row (a new tenant, a new token) changes no value held —
+// and a CI suite that creates a tenant per test keeps the credentials of
+// the tests running beside it. After any change, for the rest of the
+// write group, lookups in write transactions go to SQL and keep nothing
+// (the group may still roll back). The few operations that replace data
+// without row changes (a schema migration, anything that swaps the
+// database file) call forgetCredentials themselves.
 //
 // Loads race with changes only through the generation counter: a value
 // loaded in a snapshot taken before a change is not kept after it.
 type credentials struct {
 	gen atomic.Uint64
-	// dirty is set when the open write group changed a watched table.
-	dirty atomic.Bool
+	// dirty is set when the open write group changed a watched table;
+	// stale when it updated or deleted rows of one (emptying the cache
+	// again when the group ends).
+	dirty, stale atomic.Bool
 
 	mu sync.RWMutex
 	m  map[credentialKey]any
@@ -78,16 +85,21 @@ func (s *Store) forgetCredentials() { s.creds.forget() }
 const changeFunc = "vendoremu_credentials_changed"
 
 // watchedChanged runs inside a statement of the write connection that
-// changed a watched table.
-func (s *Store) watchedChanged() int64 {
+// changed a watched table: inserted rows (changed 0), or updated or
+// deleted them (changed 1).
+func (s *Store) watchedChanged(changed int64) int64 {
 	s.creds.dirty.Store(true)
-	s.creds.forget()
+	if changed != 0 {
+		s.creds.stale.Store(true)
+		s.creds.forget()
+	}
 	return 0
 }
 
 // groupEnded runs after a write group committed or rolled back.
 func (s *Store) groupEnded() {
-	if s.creds.dirty.Swap(false) {
+	s.creds.dirty.Store(false)
+	if s.creds.stale.Swap(false) {
 		s.creds.forget()
 	}
 }
@@ -114,9 +126,9 @@ func (s *Store) watchedTables() []string {
 // watchSQL creates the triggers of one watched table.
 func watchSQL(table string) string {
 	var b []byte
-	for _, op := range []string{"INSERT", "UPDATE", "DELETE"} {
-		b = fmt.Appendf(b, `CREATE TEMP TRIGGER IF NOT EXISTS "vendoremu_watch_%s_%s" AFTER %s ON main."%s" BEGIN SELECT %s(); END;`,
-			table, op, op, table, changeFunc)
+	for i, op := range []string{"INSERT", "UPDATE", "DELETE"} {
+		b = fmt.Appendf(b, `CREATE TEMP TRIGGER IF NOT EXISTS "vendoremu_watch_%s_%s" AFTER %s ON main."%s" BEGIN SELECT %s(%d); END;`,
+			table, op, op, table, changeFunc, min(i, 1))
 	}
 	return string(b)
 }
@@ -143,7 +155,10 @@ func (tx *Tx) installWatches() error {
 // memory when it was loaded before and no watched table (Watch) changed
 // since, else by running load in a read transaction. An error is not kept.
 // load must read only tenants and watched tables, and the value it returns
-// must not depend on the time (check expiry on the value, each time).
+// must not depend on the time (check expiry on the value, each time) nor
+// on rows that do not exist: an insert into those tables does not forget
+// what was kept (see credentials), so a value must be found from existing
+// rows by their keys — a lookup, not a count or a list.
 func (s *Store) Credential(ctx context.Context, vendor, key string, load func(tx *Tx) (any, error)) (any, error) {
 	k := credentialKey{'c', vendor, key}
 	if v, ok := s.creds.get(k); ok {
@@ -160,5 +175,34 @@ func (s *Store) Credential(ctx context.Context, vendor, key string, load func(tx
 		return nil, err
 	}
 	s.creds.put(k, v, gen)
+	return v, nil
+}
+
+// Credential is Store.Credential inside a transaction that is open
+// already: what load finds for a vendor's credential key, from memory when
+// it was loaded before and no watched table changed since, else by
+// running load in this transaction. A write transaction that changed a
+// watched table sees its own changes: it loads, and keeps nothing. The
+// same rules as Store.Credential hold for load; ErrNoTenant (or any
+// error) is not kept.
+func (tx *Tx) Credential(vendor, key string, load func(tx *Tx) (any, error)) (any, error) {
+	k := credentialKey{'c', vendor, key}
+	creds := &tx.store.creds
+	if !tx.write || !creds.dirty.Load() {
+		if v, ok := creds.get(k); ok {
+			return v, nil
+		}
+	}
+	gen := tx.gen
+	if tx.write {
+		gen = creds.gen.Load()
+	}
+	v, err := load(tx)
+	if err != nil {
+		return nil, err
+	}
+	if !tx.write || !creds.dirty.Load() {
+		creds.put(k, v, gen)
+	}
 	return v, nil
 }

@@ -183,7 +183,7 @@ func (s *Store) RestoreSnapshot(ctx context.Context, name string) error {
 	if err := s.sameSchemas(ctx, src); err != nil {
 		return err
 	}
-	if err := backup(ctx, s.writer, src); err != nil {
+	if err := s.commits.around(func() error { return backup(ctx, s.writer, src) }); err != nil {
 		// A backup that failed half-way may have copied some pages.
 		s.forgetCredentials()
 		return fmt.Errorf("restore snapshot %s: %w", name, err)

@@ -60,10 +60,17 @@ type Store struct {
 	tables       map[string][]string
 	tenantTables map[string][]string
 
+	// commits counts the commits of the write connection, for lazy reads
+	// (see Tx.statement).
+	commits commitCounter
+
 	// snaps are the snapshots of an in-memory database; generation counts
 	// restores (see snapshot.go).
 	snaps      snapshots
 	generation atomic.Int64
+
+	// rerunReads is set by RerunReads, before the store is shared.
+	rerunReads bool
 
 	// sweep deletes retired tenants' rows (see retire.go).
 	sweep janitor
@@ -200,8 +207,28 @@ func (s *Store) Close() error {
 	return errors.Join(errs...)
 }
 
+// ReleaseMemory gives back the memory SQLite holds for pages it read and
+// for statements it prepared: the emulator calls it once start-up
+// (migrations, defaults, a seed) is done, so that an idle emulator does
+// not keep start-up's working set. Connections fill their caches again
+// as requests come.
+func (s *Store) ReleaseMemory() {
+	conns := []*sql.DB{s.writer}
+	if s.reader != s.writer {
+		conns = append(conns, s.reader)
+	}
+	for _, db := range conns {
+		db.Exec("PRAGMA shrink_memory") //nolint:errcheck // only memory is at stake
+	}
+	trimCHeap()
+}
+
 // Read runs fn in a read-only transaction: a consistent snapshot that never
 // waits for the writer. fn must not call Read or Write itself.
+//
+// fn may run twice: when its statements could have seen two states of the
+// database (see Tx.statement), the read is run again from the start, so fn
+// must set the variables it fills, not add to what they held.
 //
 // A read is not cancellable: it is short, and a cancellable context costs
 // the driver a goroutine or a callback per statement. Once the store is
@@ -210,43 +237,164 @@ func (s *Store) Read(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := s.base.Err(); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	gen := s.creds.gen.Load()
-	bg := context.Background()
-	conn, err := begin(bg, s.reader, "BEGIN")
-	if err != nil {
-		return err
+	if s.rerunReads {
+		fn = twice(fn)
 	}
-	committed := false
+	gen := s.creds.gen.Load()
+	if s.reader == s.writer {
+		return s.readAlone(gen, fn)
+	}
+	err := s.read(gen, fn, true)
+	if errors.Is(err, errSnapshotMoved) {
+		err = s.read(s.creds.gen.Load(), fn, false)
+	}
+	return err
+}
+
+// RerunReads makes every Read run its fn twice in a row, as Read does
+// when a write commits during a read on a database file — rarely, and
+// only under concurrent writes, which a vendor's tests seldom make. Tests
+// turn it on (internal/vtest does) so that a read function that cannot run
+// twice — one that consumes or changes its inputs — fails them. Call it
+// before the store is shared.
+func (s *Store) RerunReads() { s.rerunReads = true }
+
+// twice is fn run twice on the same transaction, the first run's outcome
+// (its error, its AfterCommit functions) dropped.
+func twice(fn func(tx *Tx) error) func(tx *Tx) error {
+	return func(tx *Tx) error {
+		_ = fn(tx)
+		tx.after = nil
+		return fn(tx)
+	}
+}
+
+// errSnapshotMoved is what a lazily begun read returns when a write
+// committed while it ran (see Tx.statement): it runs again.
+var errSnapshotMoved = errors.New("store: a write committed during the read")
+
+// read runs fn on a read connection. When lazy is set and no commit is
+// under way, the transaction begins only at fn's second statement (see
+// Tx.statement); else at once.
+func (s *Store) read(gen uint64, fn func(tx *Tx) error, lazy bool) error {
+	bg := context.Background()
+	conn, err := s.reader.Conn(bg)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{ctx: bg, conn: conn, store: s, gen: gen}
 	defer func() {
-		if !committed {
+		if tx.begun {
 			control(conn, "ROLLBACK") //nolint:errcheck // release checks the connection
 		}
 		release(conn)
 	}()
-	tx := &Tx{ctx: bg, conn: conn, store: s, gen: gen}
-	if err := fn(tx); err != nil {
+	tx.seq = s.commits.started.Load()
+	if lazy && tx.seq == s.commits.ended.Load() {
+		tx.lazy = true
+	} else if err := control(conn, "BEGIN"); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	} else {
+		tx.begun = true
+	}
+	err = fn(tx)
+	if tx.lazy && tx.begun && s.commits.started.Load() != tx.seq {
+		return errSnapshotMoved
+	}
+	if err == nil {
+		err = tx.err
+	}
+	if err != nil {
 		return err
 	}
-	if err := control(conn, "COMMIT"); err != nil {
-		return fmt.Errorf("commit: %w", err)
+	if tx.begun {
+		tx.begun = false
+		if err := control(conn, "COMMIT"); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
 	}
-	committed = true
 	for _, fn := range tx.after {
 		fn()
 	}
 	return nil
 }
 
+// readAlone is Read on a database with one connection (Memory): holding
+// that connection is a consistent view already — no write can run until
+// the read gives it back — so the read needs no BEGIN and COMMIT.
+func (s *Store) readAlone(gen uint64, fn func(tx *Tx) error) error {
+	bg := context.Background()
+	conn, err := s.reader.Conn(bg)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer release(conn)
+	tx := &Tx{ctx: bg, conn: conn, store: s, gen: gen}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	for _, fn := range tx.after {
+		fn()
+	}
+	return nil
+}
+
+// commitCounter counts the changes to the database the write connection
+// makes visible to readers: started is raised before a COMMIT (or a
+// restore, which changes the database without one) begins, ended after it
+// returned.
+type commitCounter struct{ started, ended atomic.Uint64 }
+
+// around runs f, which may make changes visible, counted.
+func (c *commitCounter) around(f func() error) error {
+	c.started.Add(1)
+	defer c.ended.Add(1)
+	return f()
+}
+
 // Tx is one transaction. Its query methods take the context given to Read or
 // Write.
 type Tx struct {
 	ctx   context.Context
-	conn  *sql.Conn // in a transaction begun with BEGIN (see begin)
+	conn  *sql.Conn // in a transaction begun with BEGIN (see begin), or lazily (see statement)
 	store *Store
 	write bool
 	after []func() // see AfterCommit
 	// gen is the credential cache's generation when a read began.
 	gen uint64
+
+	// A lazy read runs its first statement alone, in SQLite's autocommit
+	// mode, and begins a transaction at its second (begun). seq is the
+	// count of commits started when the read began; statements counts
+	// the statements run; err is a BEGIN that failed in QueryRow.
+	lazy, begun bool
+	seq         uint64
+	statements  int
+	err         error
+}
+
+// statement runs before each statement of the transaction. Most reads run
+// one statement, and one statement is a consistent snapshot of its own:
+// a lazy read skips BEGIN and COMMIT for it — two more trips through the
+// driver and SQLite, a quarter of the cost of such a read. At the second
+// statement it begins the transaction; as the first statement's snapshot
+// ended with it (unless its rows are still open), the two saw the same
+// database only if no write committed in between. Read checks that when fn
+// returns — no commit was started since the read began — and otherwise
+// runs fn again in a transaction from the start.
+func (t *Tx) statement() error {
+	if !t.lazy || t.begun {
+		return nil
+	}
+	t.statements++
+	if t.statements == 1 {
+		return nil
+	}
+	if err := control(t.conn, "BEGIN"); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	t.begun = true
+	return nil
 }
 
 // Context is the context the transaction's statements run with.
@@ -257,12 +405,22 @@ func (t *Tx) Context() context.Context { return t.ctx }
 // clock of its own.
 func (t *Tx) Now() time.Time { return t.store.clock.Now() }
 
+// The statements of a transaction run without a context for the driver to
+// watch: a watched context costs the driver a goroutine, a channel and a
+// wake-up per statement. A transaction looks at its own context (the
+// store's, which Interrupt cancels) before each statement instead, so an
+// interrupted transaction fails at its next statement and is rolled back;
+// the statement running at that moment runs to its end.
+
 // Exec runs a statement that returns no rows.
 func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 	if err := t.ctx.Err(); err != nil {
 		return nil, err // interrupted (a connection does not look at its context)
 	}
-	return t.conn.ExecContext(t.ctx, query, args...)
+	if err := t.statement(); err != nil {
+		return nil, err
+	}
+	return t.conn.ExecContext(context.Background(), query, args...)
 }
 
 // Query runs a query that returns rows.
@@ -270,7 +428,10 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 	if err := t.ctx.Err(); err != nil {
 		return nil, err
 	}
-	return t.conn.QueryContext(t.ctx, query, args...)
+	if err := t.statement(); err != nil {
+		return nil, err
+	}
+	return t.conn.QueryContext(context.Background(), query, args...)
 }
 
 // QueryRow runs a query that returns at most one row.
@@ -280,7 +441,15 @@ func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
 		// answers with its error before it looks for a connection.
 		return t.store.reader.QueryRowContext(t.ctx, query, args...)
 	}
-	return t.conn.QueryRowContext(t.ctx, query, args...)
+	if err := t.statement(); err != nil {
+		// The Row fails (with the cancelled context's error, as above);
+		// the read fails with err.
+		t.err = err
+		done, cancel := context.WithCancel(t.ctx)
+		cancel()
+		return t.store.reader.QueryRowContext(done, query, args...)
+	}
+	return t.conn.QueryRowContext(context.Background(), query, args...)
 }
 
 // Scope returns the view of this transaction that belongs to tenant.

@@ -247,3 +247,51 @@ func TestClockRange(t *testing.T) {
 		t.Fatalf("frozen past MaxTime: %v", err)
 	}
 }
+
+// A read's statements see one state of the database, also when a write
+// commits between them (a read's first statement runs alone; the store
+// must notice the commit and read again).
+func TestReadStatementsSeeOneState(t *testing.T) {
+	st := open(t, t.TempDir()+"/read.db")
+	ctx := context.Background()
+	var tenant store.Tenant
+	err := st.Write(ctx, func(tx *store.Tx) (err error) {
+		tenant, err = tx.CreateTenant("demo", "k")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	insert := func() {
+		err := st.Write(ctx, func(tx *store.Tx) error {
+			_, err := tx.Scope(tenant).Exec(`INSERT INTO demo_rows (tenant_id, v) VALUES (@tenant, 'x')`)
+			return err
+		})
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	for _, between := range []bool{false, true} {
+		runs := 0
+		var first, second int
+		err := st.Read(ctx, func(tx *store.Tx) error {
+			runs++
+			if err := tx.QueryRow(`SELECT count(*) FROM demo_rows`).Scan(&first); err != nil {
+				return err
+			}
+			if between {
+				insert() // on the write connection: a reader does not hold it up
+			}
+			return tx.QueryRow(`SELECT count(*) FROM demo_rows`).Scan(&second)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first != second {
+			t.Fatalf("write between statements %v: the read saw %d rows, then %d (%d runs)", between, first, second, runs)
+		}
+		if !between && runs != 1 {
+			t.Fatalf("a read nothing disturbed ran %d times", runs)
+		}
+	}
+}

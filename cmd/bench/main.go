@@ -1,14 +1,13 @@
 // Command bench measures the emulator against a bare net/http handler that
 // serves the same bytes, in one process, under the same load: for each
 // vendor one authenticated read and one write, it reports requests per
-// second and p99 latency of both and their ratio. With -ci it runs the CI
-// shape instead: many short tests, each a fresh tenant, a few vendor calls
-// and a tenant reset, from parallel workers.
+// second and p99 latency of both and their ratio. (The CI shape — many
+// short tests, each a fresh tenant, a few calls and a reset — is
+// emulatortest's BenchmarkCIShape.)
 //
 //	go run ./cmd/bench                     # every vendor, file database
 //	go run ./cmd/bench -db memory          # the in-memory database tests use
 //	go run ./cmd/bench -only keitaro -d 3s # one vendor, longer rounds
-//	go run ./cmd/bench -ci                 # 1,000 tests, 8 workers
 //
 // The load comes from a minimal HTTP/1.1 client on raw keep-alive
 // connections (wrk-like: a request written, the answer read, repeat), so the
@@ -42,9 +41,6 @@ type options struct {
 	rounds     int
 	only       string
 	cpuprofile string
-	ci         bool
-	tests      int
-	workers    int
 }
 
 func main() {
@@ -54,10 +50,7 @@ func main() {
 	flag.DurationVar(&o.duration, "d", 2*time.Second, "how long each target runs per round and side")
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds (figures are medians over them)")
 	flag.StringVar(&o.only, "only", "", "run only targets whose name contains this (e.g. keitaro, write)")
-	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of one emulator pass over the targets (with -ci: of the CI shape) to this file (client goroutines carry the label side=client)")
-	flag.BoolVar(&o.ci, "ci", false, "run the CI shape instead of the ratio benchmark")
-	flag.IntVar(&o.tests, "tests", 1000, "CI shape: number of tests")
-	flag.IntVar(&o.workers, "workers", 8, "CI shape: parallel workers")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of one emulator pass over the targets to this file (client goroutines carry the label side=client)")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -98,22 +91,6 @@ func run(o options) error {
 		defer cancel()
 		srv.Shutdown(sctx)
 	}()
-	base := "http://" + srv.Addr()
-	if o.ci {
-		fmt.Printf("database %s\n", o.db)
-		if o.cpuprofile != "" {
-			f, err := os.Create(o.cpuprofile)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			if err := pprof.StartCPUProfile(f); err != nil {
-				return err
-			}
-			defer pprof.StopCPUProfile()
-		}
-		return ciShape(base, o)
-	}
 	fmt.Printf("database %s, %d connections\n", o.db, o.clients)
 	return ratios(srv.Addr(), o)
 }

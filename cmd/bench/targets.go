@@ -1,10 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"crypto/md5"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -13,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vendoremu/vendoremu/internal/loadkit"
 )
 
 // request is one HTTP request of a target, before it is written out.
@@ -77,25 +75,20 @@ func (t *target) startBare() error {
 		return err
 	}
 	t.bare = ln
+	go (&http.Server{Handler: t.bareHandler(), ReadHeaderTimeout: 10 * time.Second}).Serve(ln)
+	return nil
+}
+
+// bareHandler answers every request with the captured answer.
+func (t *target) bareHandler() http.Handler {
 	length := strconv.Itoa(len(t.answer))
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", t.contentType)
 		w.Header().Set("Content-Length", length)
 		w.WriteHeader(t.answerStatus)
 		w.Write(t.answer)
 	})
-	go (&http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}).Serve(ln)
-	return nil
 }
-
-// Default credentials of the vendors (see the README).
-const (
-	hitstepsToken   = "b91267234abc2354b2324c134ad3454f2c"
-	keitaroKey      = "your-api-key"
-	justclickLogin  = "username"
-	justclickSecret = "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"
-	twiplaINTP      = "7128840a-5347-49a4-8dfa-9022d8dad21a"
-)
 
 // targets are one read and one write per vendor. Reads use the default
 // tenants; writes go to tenants made for the run, so that what the reads
@@ -105,58 +98,58 @@ func targets(base string) ([]*target, error) {
 		Token       string  `json:"token"`
 		Whitelabels []int64 `json:"whitelabel_ids"`
 	}
-	if err := control(base, "/_emulator/hitsteps/tenants", `{}`, &hit); err != nil {
+	if err := loadkit.Control(base, "/_emulator/hitsteps/tenants", `{}`, &hit); err != nil {
 		return nil, err
 	}
 	var mouse struct {
 		PartnerID     string `json:"partnerId"`
 		PartnerSecret string `json:"partnerSecret"`
 	}
-	if err := control(base, "/_emulator/mousestats/tenants", `{}`, &mouse); err != nil {
+	if err := loadkit.Control(base, "/_emulator/mousestats/tenants", `{}`, &mouse); err != nil {
 		return nil, err
 	}
 	var keitaroWrites struct {
 		APIKey string `json:"apiKey"`
 	}
-	if err := control(base, "/_emulator/keitaro/tenants", `{}`, &keitaroWrites); err != nil {
+	if err := loadkit.Control(base, "/_emulator/keitaro/tenants", `{}`, &keitaroWrites); err != nil {
 		return nil, err
 	}
 	var token struct {
 		Token string `json:"token"`
 	}
-	if err := control(base, "/_emulator/twipla/tokens", `{"intpId":"`+twiplaINTP+`","ttl":"24h"}`, &token); err != nil {
+	if err := loadkit.Control(base, "/_emulator/twipla/tokens", `{"intpId":"`+loadkit.TwiplaINTP+`","ttl":"24h"}`, &token); err != nil {
 		return nil, err
 	}
 	var twiplaWrites struct {
 		IntpID string `json:"intpId"`
 	}
-	if err := control(base, "/_emulator/twipla/tenants", `{}`, &twiplaWrites); err != nil {
+	if err := loadkit.Control(base, "/_emulator/twipla/tenants", `{}`, &twiplaWrites); err != nil {
 		return nil, err
 	}
 	var writeToken struct {
 		Token string `json:"token"`
 	}
-	if err := control(base, "/_emulator/twipla/tokens", `{"intpId":"`+twiplaWrites.IntpID+`","ttl":"24h"}`, &writeToken); err != nil {
+	if err := loadkit.Control(base, "/_emulator/twipla/tokens", `{"intpId":"`+twiplaWrites.IntpID+`","ttl":"24h"}`, &writeToken); err != nil {
 		return nil, err
 	}
-	jcHost := justclickLogin + ".localhost"
+	jcHost := loadkit.JustClickLogin + ".localhost"
 	get := func(path string, header ...string) func(int64) request {
 		return func(int64) request { return request{method: "GET", path: path, header: header} }
 	}
 	return []*target{
 		{name: "hitsteps read", status: 200, request: get(
-			"/hitsteps/api/whitelabel/accounts?token=" + hitstepsToken + "&whitelabel_id=1")},
+			"/hitsteps/api/whitelabel/accounts?token=" + loadkit.HitstepsToken + "&whitelabel_id=1")},
 		{name: "hitsteps write", status: 200, request: func(i int64) request {
 			return request{method: "GET", path: fmt.Sprintf("/hitsteps/api/whitelabel/account-create?token=%s&whitelabel_id=%d&email=b%d@example.com&password=secret1",
 				hit.Token, hit.Whitelabels[0], i)}
 		}},
 		{name: "mousestats read", status: 200, request: get(
-			"/mousestats/api/GetAccount?_partnerId=partnername&_partnerSecret=bvdj436hdas&_userEmail=test@example.com")},
+			"/mousestats/api/GetAccount?_partnerId=" + loadkit.MouseStatsID + "&_partnerSecret=" + loadkit.MouseStatsKey + "&_userEmail=test@example.com")},
 		{name: "mousestats write", status: 200, request: func(i int64) request {
 			return request{method: "GET", path: fmt.Sprintf("/mousestats/api/CreateAccount?_partnerId=%s&_partnerSecret=%s&_userEmail=b%d@example.com&_userPassword=pw123456",
 				url.QueryEscape(mouse.PartnerID), url.QueryEscape(mouse.PartnerSecret), i)}
 		}},
-		{name: "keitaro read", status: 200, request: get("/keitaro/admin_api/v1/campaigns/89", "Api-Key", keitaroKey)},
+		{name: "keitaro read", status: 200, request: get("/keitaro/admin_api/v1/campaigns/89", "Api-Key", loadkit.KeitaroKey)},
 		{name: "keitaro write", status: 200, request: func(i int64) request {
 			return request{method: "POST", path: "/keitaro/admin_api/v1/campaigns",
 				header: []string{"Api-Key", keitaroWrites.APIKey, "Content-Type", "application/json"},
@@ -165,12 +158,12 @@ func targets(base string) ([]*target, error) {
 		{name: "justclick read", status: 200, request: func(int64) request {
 			return request{method: "POST", path: "/justclick/api/GetAllGroups", host: jcHost,
 				header: []string{"Content-Type", "application/x-www-form-urlencoded"},
-				body:   signed(justclickLogin, justclickSecret, "")}
+				body:   loadkit.JustClickSigned(loadkit.JustClickLogin, loadkit.JustClickSecret, "")}
 		}},
 		{name: "justclick write", status: 200, request: func(i int64) request {
 			return request{method: "POST", path: "/justclick/api/AddLeadToGroup", host: jcHost,
 				header: []string{"Content-Type", "application/x-www-form-urlencoded"},
-				body:   signed(justclickLogin, justclickSecret, fmt.Sprintf("rid%%5B0%%5D=news&lead_email=b%d%%40example.com", i))}
+				body:   loadkit.JustClickSigned(loadkit.JustClickLogin, loadkit.JustClickSecret, fmt.Sprintf("rid%%5B0%%5D=news&lead_email=b%d%%40example.com", i))}
 		}},
 		{name: "twipla read", status: 200, request: get("/twipla/v2/3as/packages", "Authorization", "Bearer "+token.Token)},
 		{name: "twipla write", status: 201, request: func(i int64) request {
@@ -179,32 +172,4 @@ func targets(base string) ([]*target, error) {
 				body:   fmt.Sprintf(`{"intpCustomerId":"b%d","email":"b%d@example.com"}`, i, i)}
 		}},
 	}, nil
-}
-
-// signed is a JustClick body: the query and its hash, as the vendor's PHP
-// client signs it.
-func signed(login, secret, query string) string {
-	sum := md5.Sum([]byte(query + "::" + login + "::" + secret))
-	h := hex.EncodeToString(sum[:])
-	if query == "" {
-		return "hash=" + h
-	}
-	return query + "&hash=" + h
-}
-
-// control POSTs a control-plane request and decodes its answer into out.
-func control(base, path, body string, out any) error {
-	resp, err := http.Post(base+path, "application/json", bytes.NewReader([]byte(body)))
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("%s: %d %s", path, resp.StatusCode, b)
-	}
-	if out == nil {
-		return nil
-	}
-	return json.Unmarshal(b, out)
 }

@@ -142,6 +142,7 @@ func run(args []string, getenv func(string) string) error {
 	// Start-up (migrations, the vendors' defaults, a seed) leaves garbage
 	// an idle emulator would keep resident until the next collection;
 	// give it back before the wait for the first request.
+	srv.Store().ReleaseMemory()
 	debug.FreeOSMemory()
 	fmt.Printf("vendoremu ready on http://%s\n", srv.Addr())
 

@@ -11,10 +11,6 @@
 package main
 
 import (
-	"bytes"
-	"crypto/md5"
-	"encoding/hex"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -25,6 +21,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/vendoremu/vendoremu/internal/loadkit"
 )
 
 func main() {
@@ -136,35 +134,34 @@ func prepare(base string) ([]call, error) {
 	var keitaro, keitaroWrites struct {
 		APIKey string `json:"apiKey"`
 	}
-	if err := control(base, "/_emulator/keitaro/tenants", `{"sampleData":true}`, &keitaro); err != nil {
+	if err := loadkit.Control(base, "/_emulator/keitaro/tenants", `{"sampleData":true}`, &keitaro); err != nil {
 		return nil, err
 	}
-	if err := control(base, "/_emulator/keitaro/tenants", `{}`, &keitaroWrites); err != nil {
+	if err := loadkit.Control(base, "/_emulator/keitaro/tenants", `{}`, &keitaroWrites); err != nil {
 		return nil, err
 	}
 	var mouse struct {
 		PartnerID     string `json:"partnerId"`
 		PartnerSecret string `json:"partnerSecret"`
 	}
-	if err := control(base, "/_emulator/mousestats/tenants", `{}`, &mouse); err != nil {
+	if err := loadkit.Control(base, "/_emulator/mousestats/tenants", `{}`, &mouse); err != nil {
 		return nil, err
 	}
 	var token struct {
 		Token string `json:"token"`
 	}
-	if err := control(base, "/_emulator/twipla/tokens", `{"intpId":"7128840a-5347-49a4-8dfa-9022d8dad21a","ttl":"1h"}`, &token); err != nil {
+	if err := loadkit.Control(base, "/_emulator/twipla/tokens", `{"intpId":"`+loadkit.TwiplaINTP+`","ttl":"1h"}`, &token); err != nil {
 		return nil, err
 	}
-	jcHash := md5.Sum([]byte("::username::XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"))
-	jcBody := "hash=" + hex.EncodeToString(jcHash[:])
+	jcBody := loadkit.JustClickSigned(loadkit.JustClickLogin, loadkit.JustClickSecret, "")
 
 	get := func(path string, headers ...string) func(int64) *http.Request {
 		return func(int64) *http.Request { return request("GET", base+path, "", headers...) }
 	}
 	return []call{
-		{"hitsteps accounts", 200, get("/hitsteps/api/whitelabel/accounts?token=b91267234abc2354b2324c134ad3454f2c&whitelabel_id=1")},
-		{"hitsteps stats-7days", 200, get("/hitsteps/api/whitelabel/stats-7days?token=b91267234abc2354b2324c134ad3454f2c&whitelabel_id=2&website_id=35")},
-		{"mousestats GetAccount", 200, get("/mousestats/api/GetAccount?_partnerId=partnername&_partnerSecret=bvdj436hdas&_userEmail=test@example.com")},
+		{"hitsteps accounts", 200, get("/hitsteps/api/whitelabel/accounts?token=" + loadkit.HitstepsToken + "&whitelabel_id=1")},
+		{"hitsteps stats-7days", 200, get("/hitsteps/api/whitelabel/stats-7days?token=" + loadkit.HitstepsToken + "&whitelabel_id=2&website_id=35")},
+		{"mousestats GetAccount", 200, get("/mousestats/api/GetAccount?_partnerId=" + loadkit.MouseStatsID + "&_partnerSecret=" + loadkit.MouseStatsKey + "&_userEmail=test@example.com")},
 		{"mousestats CreateAccount (write)", 200, func(i int64) *http.Request {
 			return request("GET", fmt.Sprintf("%s/mousestats/api/CreateAccount?_partnerId=%s&_partnerSecret=%s&_userEmail=load%d@example.com&_userPassword=pw123456",
 				base, mouse.PartnerID, mouse.PartnerSecret, i), "")
@@ -187,18 +184,4 @@ func request(method, url, body string, headers ...string) *http.Request {
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	return req
-}
-
-// control POSTs a control-plane request and decodes its answer into out.
-func control(base, path, body string, out any) error {
-	resp, err := http.Post(base+path, "application/json", bytes.NewReader([]byte(body)))
-	if err != nil {
-		return fmt.Errorf("is the emulator running at %s? %w", base, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("%s: %d %s", path, resp.StatusCode, b)
-	}
-	return json.Unmarshal(b, out)
 }

@@ -58,23 +58,34 @@ func (r *request) useToken() error {
 	if err := r.fields(); err != nil {
 		return err
 	}
-	var t store.Tenant
-	var expires sql.NullInt64
-	err := r.tx.QueryRow(`SELECT t.id, t.vendor, t.key, k.expires_at
-		FROM hitsteps_tokens k JOIN tenants t ON t.id = k.tenant_id WHERE k.token = ?`, token).
-		Scan(&t.ID, &t.Vendor, &t.Key, &expires)
+	// The store remembers what a token names until the tokens or tenants
+	// change, so most requests find it without a query.
+	v, err := r.tx.Credential(Name, token, func(tx *store.Tx) (any, error) {
+		var k tokenRow
+		err := tx.QueryRow(`SELECT t.id, t.vendor, t.key, k.expires_at
+			FROM hitsteps_tokens k JOIN tenants t ON t.id = k.tenant_id WHERE k.token = ?`, token).
+			Scan(&k.tenant.ID, &k.tenant.Vendor, &k.tenant.Key, &k.expires)
+		return k, err
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return errInvalidToken
 	}
 	if err != nil {
 		return err
 	}
+	t, expires := v.(tokenRow).tenant, v.(tokenRow).expires
 	// A token expires on its tenant's clock.
 	if expires.Valid && r.tx.Scope(t).Now().Unix() >= expires.Int64 {
 		return errInvalidToken
 	}
 	r.identified(t)
 	return nil
+}
+
+// tokenRow is what a token names: its tenant and when it expires.
+type tokenRow struct {
+	tenant  store.Tenant
+	expires sql.NullInt64
 }
 
 // issueToken stores a new token of the tenant. lifetime 0 never expires;

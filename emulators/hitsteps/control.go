@@ -158,6 +158,7 @@ func (e *Emulator) listInvoices(c *gin.Context) {
 	main := c.Query("main_account")
 	out := []wire.Object{}
 	err := e.deps.Store.Read(c, func(tx *store.Tx) error {
+		out = out[:0] // a read may run twice
 		ts, err := tx.Tenants(Name)
 		if err != nil {
 			return err

@@ -46,6 +46,11 @@ func New(cfg Config) emu.Factory {
 		if err != nil {
 			return nil, err
 		}
+		// Authentication reads what a token names through the store's
+		// credential cache (see useToken).
+		if d.Store != nil {
+			d.Store.Watch("hitsteps_tokens")
+		}
 		return &Emulator{deps: d, cfg: cfg, defaults: defaults}, nil
 	}
 }

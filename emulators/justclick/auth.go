@@ -74,23 +74,42 @@ func loadAccount(tx *store.Tx, login string) (account, error) {
 	return a, err
 }
 
-// authenticate runs checks 2–5 of §2.1 in the vendor's order and removes
-// hash from fields; the answer is answerOK when the call may proceed. A body
-// over maxBody (tooLarge) carries no hash the vendor could read: code 1.
-func authenticate(acct account, fields *Fields, tooLarge bool) answer {
+// signature is what a request carries to be authenticated: whether it had
+// fields at all, and its hash field, which takeSignature removes from the
+// fields (the hash signs the others).
+type signature struct {
+	fields  int
+	hash    Value
+	hasHash bool
+}
+
+// takeSignature removes hash from fields and returns the request's
+// signature. It runs before the request's transaction, which may run twice
+// (store.Read) and so must not change the fields itself.
+func takeSignature(fields *Fields) signature {
+	sig := signature{fields: fields.Len()}
+	sig.hash, sig.hasHash = fields.Get("hash")
+	fields.Delete("hash")
+	return sig
+}
+
+// authenticate runs checks 2–5 of §2.1 in the vendor's order on fields
+// (without hash) and their signature; the answer is answerOK when the call
+// may proceed. A body over maxBody (tooLarge) carries no hash the vendor
+// could read: code 1.
+func authenticate(acct account, fields *Fields, sig signature, tooLarge bool) answer {
 	if acct.disabled {
 		return errDisabled
 	}
 	if tooLarge {
 		return errNoHash
 	}
-	if fields.Len() == 0 {
+	if sig.fields == 0 {
 		return errNoData
 	}
-	sent, ok := fields.Get("hash")
-	fields.Delete("hash")
+	sent := sig.hash
 	switch {
-	case !ok || (sent.Map == nil && empty(sent.Str)):
+	case !sig.hasHash || (sent.Map == nil && empty(sent.Str)):
 		return errNoHash
 	case sent.Map != nil || sent.Str != requestHash(fields, acct.login, acct.secret):
 		return errBadHash

@@ -105,6 +105,7 @@ func (e *Emulator) serve(c *gin.Context) {
 	}
 	login := accountName(c)
 	fields, tooLarge := readFields(c.Request)
+	sig := takeSignature(fields)
 	run := e.deps.Store.Read
 	if fn.writes {
 		run = e.deps.Store.Write
@@ -125,7 +126,7 @@ func (e *Emulator) serve(c *gin.Context) {
 		}
 		emu.NameTenant(c, acct.login)
 		secret = acct.secret
-		if a = authenticate(acct, fields, tooLarge); a.failed() {
+		if a = authenticate(acct, fields, sig, tooLarge); a.failed() {
 			return nil
 		}
 		emu.SetTenant(c, acct.login)

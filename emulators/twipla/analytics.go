@@ -238,6 +238,7 @@ func (e *Emulator) rawSessions(c *gin.Context, k *keyAccess) (reply, error) {
 	var out []wire.Object
 	var total int
 	err = e.deps.Store.Read(c, func(tx *store.Tx) error {
+		out = out[:0] // a read may run twice
 		s := tx.Scope(k.tenant)
 		var err error
 		if total, err = sq.count(s); err != nil {

@@ -104,6 +104,7 @@ func (e *Emulator) createAPIKey(c *gin.Context, in *intp) (reply, error) {
 func (e *Emulator) listAPIKeys(c *gin.Context, in *intp) (reply, error) {
 	out := []wire.Object{}
 	err := e.deps.Store.Read(c, func(tx *store.Tx) error {
+		out = out[:0] // a read may run twice
 		s := tx.Scope(in.tenant)
 		w, err := findWebsiteRef(s, c.Param("wid"))
 		if err != nil {

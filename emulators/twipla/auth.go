@@ -86,6 +86,17 @@ type keyLookup func(kid string) (*rsa.PublicKey, error)
 // verifyToken runs checks 3–9 of §2.1 on a raw JWT, in order, and answers the
 // first failure with its message. The role (check 10) is the caller's.
 func (k *keyring) verifyToken(raw string, keyFor keyLookup, clock func(kid string) time.Time, ignoreExpiry bool) (*token, error) {
+	if v, ok := k.known(raw); ok {
+		// Checks 3–5 passed for this very token before, and their answers
+		// depend on its text alone; the key must be the INTP's still.
+		key, err := keyFor(v.kid)
+		if err != nil {
+			return nil, err
+		}
+		if key == v.key {
+			return checkClaims(v.kid, v.claims, clock, ignoreExpiry)
+		}
+	}
 	parts := strings.Split(raw, ".")
 	if len(parts) != 3 {
 		return nil, tokenError("malformed token")
@@ -109,9 +120,15 @@ func (k *keyring) verifyToken(raw string, keyFor keyLookup, clock func(kid strin
 	}
 	// The checks run in the vendor's order with its messages, so the token is
 	// taken apart here; the signature itself is golang-jwt's RS256.
-	if !k.signed(raw, parts[0]+"."+parts[1], sig, key) {
+	if !k.signed(raw, parts[0]+"."+parts[1], sig, key, kid, claims) {
 		return nil, tokenError("invalid signature")
 	}
+	return checkClaims(kid, claims, clock, ignoreExpiry)
+}
+
+// checkClaims runs checks 6–9 of §2.1 on the claims of a token whose
+// signature passed.
+func checkClaims(kid string, claims map[string]any, clock func(kid string) time.Time, ignoreExpiry bool) (*token, error) {
 	if id, _ := claims["intp_id"].(string); id != kid {
 		return nil, tokenError("intp_id does not match kid")
 	}
@@ -234,11 +251,27 @@ type keyring struct {
 	parsed map[string]parsedKey // by intpId
 
 	// verified remembers, by raw token, the key whose signature check it
-	// passed: a client sends the same token many times, and an RSA check
+	// passed, with the token's kid and claims: a client sends the same
+	// token many times, and an RSA check (and decoding the token's JSON)
 	// is most of a request's work. Only a pass with the very key the
-	// token's INTP has now counts.
+	// token's INTP has now counts. The claims are never written to.
 	sigMu    sync.Mutex
-	verified map[string]*rsa.PublicKey
+	verified map[string]verifiedToken
+}
+
+// verifiedToken is what keyring.verified remembers of a token.
+type verifiedToken struct {
+	key    *rsa.PublicKey
+	kid    string
+	claims map[string]any
+}
+
+// known is what is remembered of raw.
+func (k *keyring) known(raw string) (verifiedToken, bool) {
+	k.sigMu.Lock()
+	v, ok := k.verified[raw]
+	k.sigMu.Unlock()
+	return v, ok
 }
 
 // maxVerified bounds the remembered signatures; past it the memory starts
@@ -246,12 +279,9 @@ type keyring struct {
 const maxVerified = 4096
 
 // signed reports whether sig signs input with key (RS256), remembering
-// the answer for the raw token.
-func (k *keyring) signed(raw, input string, sig []byte, key *rsa.PublicKey) bool {
-	k.sigMu.Lock()
-	known := k.verified[raw] == key
-	k.sigMu.Unlock()
-	if known {
+// a pass for the raw token with its kid and claims.
+func (k *keyring) signed(raw, input string, sig []byte, key *rsa.PublicKey, kid string, claims map[string]any) bool {
+	if v, ok := k.known(raw); ok && v.key == key {
 		return true
 	}
 	if jwt.SigningMethodRS256.Verify(input, sig, key) != nil {
@@ -259,9 +289,9 @@ func (k *keyring) signed(raw, input string, sig []byte, key *rsa.PublicKey) bool
 	}
 	k.sigMu.Lock()
 	if k.verified == nil || len(k.verified) >= maxVerified {
-		k.verified = map[string]*rsa.PublicKey{}
+		k.verified = map[string]verifiedToken{}
 	}
-	k.verified[raw] = key
+	k.verified[raw] = verifiedToken{key: key, kid: kid, claims: claims}
 	k.sigMu.Unlock()
 	return true
 }

@@ -269,6 +269,7 @@ func (e *Emulator) listCustomers(c *gin.Context, in *intp) (reply, error) {
 	var out []wire.Object
 	var total int
 	err = e.deps.Store.Read(c, func(tx *store.Tx) error {
+		out = out[:0] // a read may run twice
 		s := tx.Scope(in.tenant)
 		if err := s.QueryRow(`SELECT count(*) FROM twipla_customers WHERE tenant_id = @tenant`).Scan(&total); err != nil {
 			return err

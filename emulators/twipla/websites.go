@@ -406,6 +406,7 @@ func (e *Emulator) listWebsites(c *gin.Context, in *intp) (reply, error) {
 	var out []wire.Object
 	var total int
 	err = e.deps.Store.Read(c, func(tx *store.Tx) error {
+		out = out[:0] // a read may run twice
 		s := tx.Scope(in.tenant)
 		cat, err := loadCatalog(s)
 		if err != nil {
