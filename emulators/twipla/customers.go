@@ -139,9 +139,13 @@ func (e *Emulator) createCustomer(c *gin.Context, in *intp) (reply, error) {
 	var out wire.Object
 	err = e.deps.Store.Write(c, func(tx *store.Tx) error {
 		s := tx.Scope(in.tenant)
-		cat, err := loadCatalog(s)
-		if err != nil {
-			return err
+		// Packages are chosen only for an intpc account or a website: a
+		// website-model customer alone needs no catalog.
+		var cat *catalog
+		if !in.websiteModel() || ci.website != nil {
+			if cat, err = loadCatalog(s); err != nil {
+				return err
+			}
 		}
 		cu, w, err := insertCustomer(s, in, cat, ci)
 		if err != nil {
@@ -159,7 +163,8 @@ func (e *Emulator) createCustomer(c *gin.Context, in *intp) (reply, error) {
 
 // insertCustomer creates a customer, its account subscription (intpc
 // model) and its first website, in the §4 order of checks: packages (404),
-// then duplicates and package availability (400).
+// then duplicates and package availability (400). cat may be nil for a
+// website-model customer without a website.
 func insertCustomer(s store.Scoped, in *intp, cat *catalog, ci *customerInput) (*customer, *website, error) {
 	now := nowSecond(s.Now())
 	var account, sitePkg *pkg
