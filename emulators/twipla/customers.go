@@ -215,17 +215,23 @@ func insertCustomer(s store.Scoped, in *intp, cat *catalog, ci *customerInput) (
 	return cu, w, err
 }
 
-// checkNewCustomer refuses an intpCustomerId or email already taken.
+// checkNewCustomer refuses an intpCustomerId or email already taken (the
+// id first, when both are), in one statement: NULL when neither is taken,
+// 1 when the id is.
 func checkNewCustomer(s store.Scoped, intpCustomerID, email string) error {
-	taken, err := exists(s, `SELECT 1 FROM twipla_customers WHERE tenant_id = @tenant AND intp_customer_id = ?`, intpCustomerID)
-	if err != nil || taken {
-		return orAnswer(err, badRequest("customer already exists"))
+	var idTaken sql.NullBool
+	err := s.QueryRow(`SELECT max(intp_customer_id = ?) FROM twipla_customers
+		WHERE tenant_id = @tenant AND (intp_customer_id = ? OR email_key = ?)`,
+		intpCustomerID, intpCustomerID, strings.ToLower(email)).Scan(&idTaken)
+	switch {
+	case err != nil:
+		return err
+	case !idTaken.Valid:
+		return nil
+	case idTaken.Bool:
+		return badRequest("customer already exists")
 	}
-	taken, err = exists(s, `SELECT 1 FROM twipla_customers WHERE tenant_id = @tenant AND email_key = ?`, strings.ToLower(email))
-	if err != nil || taken {
-		return orAnswer(err, badRequest("email already in use"))
-	}
-	return nil
+	return badRequest("email already in use")
 }
 
 // exists reports whether a scoped query finds a row.
