@@ -410,7 +410,7 @@ func (e *Emulator) listPackages(c *gin.Context, in *intp) (reply, error) {
 func loadPackages(s store.Scoped) (*catalog, assignments, error) {
 	rows, err := s.Query(`SELECT p.seq, p.id, p.kind, p.name, p.touchpoints, p.price, p.currency, p.period,
 		p.recommended, p.visibility, p.external_id, p.created_at,
-		a.seq, COALESCE(a.website_seq, 0), a.customer_seq,
+		a.seq, a.website_seq, a.customer_seq,
 		CASE WHEN a.seq IS NULL THEN '' ELSE COALESCE((SELECT sub.id FROM twipla_subscriptions sub WHERE
 			(a.website_seq IS NOT NULL AND sub.type = 'website' AND sub.website_seq = a.website_seq) OR
 			(a.website_seq IS NULL AND sub.type = 'intpc' AND sub.customer_seq = a.customer_seq)), '') END,
@@ -427,15 +427,17 @@ func loadPackages(s store.Scoped) (*catalog, assignments, error) {
 	cat := &catalog{byID: map[string]*pkg{}}
 	var as assignments
 	var last *pkg
+	// Scanned into once per row (declared here, they escape only once).
+	var (
+		seq, website, customer        sql.NullInt64
+		subID                         string
+		intpWebsiteID, intpCustomerID sql.NullString
+	)
 	for rows.Next() {
 		p := &pkg{}
-		var a assignment
-		var seq, customer sql.NullInt64
-		var subID string
-		var intpWebsiteID, intpCustomerID sql.NullString
 		if err := rows.Scan(&p.seq, &p.id, &p.kind, &p.name, &p.touchpoints, &p.price, &p.currency, &p.period,
 			&p.recommended, &p.visibility, &p.externalID, &p.createdAt,
-			&seq, &a.website, &customer, &subID, &intpWebsiteID, &intpCustomerID); err != nil {
+			&seq, &website, &customer, &subID, &intpWebsiteID, &intpCustomerID); err != nil {
 			return nil, nil, err
 		}
 		if last == nil || last.seq != p.seq {
@@ -449,9 +451,8 @@ func loadPackages(s store.Scoped) (*catalog, assignments, error) {
 		if intpWebsiteID.Valid {
 			wid = intpWebsiteID.String
 		}
-		a.packageSeq, a.customer = p.seq, customer.Int64
-		a.entry = wire.Obj("subscriptionId", subID, "intpWebsiteId", wid, "intpCustomerId", intpCustomerID.String)
-		as = append(as, a)
+		as = append(as, assignment{packageSeq: p.seq, website: website.Int64, customer: customer.Int64,
+			entry: wire.Obj("subscriptionId", subID, "intpWebsiteId", wid, "intpCustomerId", intpCustomerID.String)})
 	}
 	return cat, as, rows.Err()
 }
