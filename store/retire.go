@@ -229,8 +229,9 @@ func (j *janitor) run() {
 
 // step deletes one batch of retired tenants' rows, and each tenant row
 // once its rows are gone. more is false when no retired tenant is left.
-// While no other writer waits and sweepSpan has not passed, it goes on to
-// the next retired tenant in the same transaction: a CI run retires a
+// While no other writer waits or shares its transaction and sweepSpan has
+// not passed, it goes on to the next retired tenant in the same
+// transaction: a CI run retires a
 // small tenant per test, and one transaction per tenant costs a commit
 // and a look-up for a handful of rows.
 func (j *janitor) step() (more bool, err error) {
@@ -296,7 +297,9 @@ func (j *janitor) step() (more bool, err error) {
 				return err
 			}
 			j.cur = 0
-			if j.store.waiting.Load() > 0 || time.Since(start) > sweepSpan {
+			// The writers of the group, if any ran before the janitor,
+			// wait for its commit: the next tenant is for a quiet moment.
+			if j.store.waiting.Load() > 0 || j.store.group.members > 1 || time.Since(start) > sweepSpan {
 				return nil
 			}
 		}
