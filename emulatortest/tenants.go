@@ -12,6 +12,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/vendoremu/vendoremu/seed"
 	"github.com/vendoremu/vendoremu/store"
 )
 
@@ -165,7 +166,13 @@ func (e *Emulator) NewTwiplaTenant() TwiplaTenant {
 	var out TwiplaTenant
 	e.decodeInto("twipla tenant", e.control("POST", "twipla/tenants", nil, http.StatusCreated), &out)
 	e.claim("twipla", out.Key())
-	key, err := jwt.ParseRSAPrivateKeyFromPEM([]byte(out.PrivateKeyPEM))
+	var key *rsa.PrivateKey
+	var err error
+	if out.PrivateKeyPEM == string(seed.TwiplaTestPrivateKeyPEM) && e.twiplaTestKey != nil {
+		key, err = e.twiplaTestKey()
+	} else {
+		key, err = jwt.ParseRSAPrivateKeyFromPEM([]byte(out.PrivateKeyPEM))
+	}
 	if err != nil {
 		e.fail("twipla tenant key: %v", err)
 	}

@@ -127,8 +127,14 @@ func (s *Store) watchedTables() []string {
 func watchSQL(table string) string {
 	var b []byte
 	for i, op := range []string{"INSERT", "UPDATE", "DELETE"} {
-		b = fmt.Appendf(b, `CREATE TEMP TRIGGER IF NOT EXISTS "vendoremu_watch_%s_%s" AFTER %s ON main."%s" BEGIN SELECT %s(%d); END;`,
-			table, op, op, table, changeFunc, min(i, 1))
+		// A retired tenant's row (retire.go) is in no value the cache
+		// holds: the janitor deleting it forgets nothing.
+		when := ""
+		if table == "tenants" && op != "INSERT" {
+			when = ` WHEN substr(old.vendor, 1, 1) != '` + RetiredPrefix + `'`
+		}
+		b = fmt.Appendf(b, `CREATE TEMP TRIGGER IF NOT EXISTS "vendoremu_watch_%s_%s" AFTER %s ON main."%s"%s BEGIN SELECT %s(%d); END;`,
+			table, op, op, table, when, changeFunc, min(i, 1))
 	}
 	return string(b)
 }

@@ -261,3 +261,30 @@ func TestRestoreOfASnapshotWithoutOrigin(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The janitor deletes a swept tenant's own row by itself once nothing
+// writes any more, without Swept asking: a long-running emulator does not
+// keep a row per reset.
+func TestJanitorDeletesSweptTenantRowsWhenIdle(t *testing.T) {
+	st := openRetire(t, store.Memory)
+	ctx := context.Background()
+	fillRetire(t, st, 10)
+	for _, key := range []string{"a", "b"} {
+		old := tenantNamed(t, st, key)
+		if err := st.Write(ctx, func(tx *store.Tx) error { _, err := tx.RetireTenant(old, "ret_keys"); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for count(t, st, "tenants") != 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d tenants rows 20 s after two resets, want 3", count(t, st, "tenants"))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, key := range []string{"a", "b", "c"} {
+		if n := rowsOf(t, st, "ret_keys", tenantNamed(t, st, key).ID); n != 1 {
+			t.Errorf("tenant %s has %d keys, want 1", key, n)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package emulatortest_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/vendoremu/vendoremu/emulatortest"
+)
+
+// BenchmarkNewTenant creates tenants of one vendor after another, each
+// reset right away as a CI test does at its end, on a file database: one
+// op is one creation, whose latency is the CI shape's create-p99-ms
+// without the other workers' load (the tenants of a CI run do not pile
+// up: their resets retire them).
+//
+//	go test -run='^$' -bench=NewTenant ./emulatortest
+func BenchmarkNewTenant(b *testing.B) {
+	for _, v := range []struct {
+		name   string
+		create func(*emulatortest.Emulator) string
+	}{
+		{"hitsteps", func(e *emulatortest.Emulator) string { return e.NewHitstepsTenant().MainAccount }},
+		{"mousestats", func(e *emulatortest.Emulator) string { return e.NewMouseStatsTenant().PartnerID }},
+		{"keitaro", func(e *emulatortest.Emulator) string { return e.NewKeitaroTenant().APIKey }},
+		{"justclick", func(e *emulatortest.Emulator) string { return e.NewJustClickTenant().Login }},
+		{"twipla", func(e *emulatortest.Emulator) string { return e.NewTwiplaTenant().IntpID }},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			emu, err := emulatortest.New(emulatortest.WithDatabase(filepath.Join(b.TempDir(), "ci.db")), emulatortest.WithoutOpenAPICheck())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer emu.Close()
+			e := emu.With(b)
+			for b.Loop() {
+				key := v.create(e)
+				b.StopTimer()
+				e.ResetTenant(v.name, key)
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// BenchmarkSweep is a tenant's whole life in a CI run, janitor included:
+// one op creates 100 tenants (20 of each vendor), resets each, and waits
+// until the janitor has deleted what the resets retired, on a file
+// database. cpu-ms/tenant is the process's CPU time per tenant.
+//
+//	go test -run='^$' -bench=Sweep ./emulatortest
+func BenchmarkSweep(b *testing.B) {
+	emu, err := emulatortest.New(emulatortest.WithDatabase(filepath.Join(b.TempDir(), "ci.db")), emulatortest.WithoutOpenAPICheck())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer emu.Close()
+	e := emu.With(b)
+	ctx := context.Background()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		for range 20 {
+			e.ResetTenant("hitsteps", e.NewHitstepsTenant().MainAccount)
+			e.ResetTenant("mousestats", e.NewMouseStatsTenant().PartnerID)
+			e.ResetTenant("keitaro", e.NewKeitaroTenant().APIKey)
+			e.ResetTenant("justclick", e.NewJustClickTenant().Login)
+			e.ResetTenant("twipla", e.NewTwiplaTenant().IntpID)
+		}
+		if err := e.Server.Store().Swept(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N*100), "cpu-ms/tenant")
+}
