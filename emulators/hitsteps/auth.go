@@ -43,12 +43,21 @@ func (r *request) authenticate(a access) error {
 	if err := r.fields(); err != nil {
 		return err
 	}
-	wl, err := findWhitelabel(r.scope, id)
+	// A whitelabel is part of the credential (§2.2): the store remembers it
+	// like the token, so a call on one whitelabel runs its own statement
+	// alone, which needs no transaction (see store.Read).
+	key := "whitelabel " + strconv.FormatInt(r.scope.Tenant.ID, 10) + " " + strconv.FormatInt(id, 10)
+	v, err := r.tx.Credential(Name, key, func(*store.Tx) (any, error) {
+		return findWhitelabel(r.scope, id)
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return errInvalidWhitelabel
 	}
-	r.wl = wl
-	return err
+	if err != nil {
+		return err
+	}
+	r.wl = v.(whitelabel)
+	return nil
 }
 
 // useToken identifies the tenant by the token field: missing → 1, unknown

@@ -46,10 +46,10 @@ func New(cfg Config) emu.Factory {
 		if err != nil {
 			return nil, err
 		}
-		// Authentication reads what a token names through the store's
-		// credential cache (see useToken).
+		// Authentication reads what a token names, and the whitelabel it
+		// names, through the store's credential cache (see authenticate).
 		if d.Store != nil {
-			d.Store.Watch("hitsteps_tokens")
+			d.Store.Watch("hitsteps_tokens", "hitsteps_whitelabels")
 		}
 		return &Emulator{deps: d, cfg: cfg, defaults: defaults}, nil
 	}

@@ -68,3 +68,29 @@ func TestBadSeedsChangeNothing(t *testing.T) {
 		t.Errorf("sequence moved by a refused seed: %+v", tn)
 	}
 }
+
+// A whitelabel call sees the whitelabel as it is now, though the emulator
+// remembers whitelabels between calls: a seed that changes its url, and a
+// reset that drops it, show on the next call.
+func TestWhitelabelChangesShowOnTheNextCall(t *testing.T) {
+	srv := start(t)
+	autologin := func() string {
+		return str(t, wl(srv, "autologin", "2", "website_id", "34", "reportname", "dashboard"), "simple_url")
+	}
+	if got := autologin(); got != "https://whitelabel.hitsteps.com/stats/dashboard.php?id=34" {
+		t.Fatalf("simple_url %s", got)
+	}
+	seed := `{"hitsteps":{"tenants":[{"main_account":1234,"whitelabels":[{"whitelabel_id":2,"whitelabel_url":"moved.example.test"},
+		{"whitelabel_id":72,"whitelabel_brand":"Added"}]}]}}`
+	if r := srv.Do("POST", "/_emulator/seed", seed); r.Status != 200 {
+		t.Fatalf("seed: %d %s", r.Status, r.Body)
+	}
+	if got := autologin(); got != "https://moved.example.test/stats/dashboard.php?id=34" {
+		t.Errorf("simple_url after the seed moved the whitelabel: %s", got)
+	}
+	if r := wl(srv, "plans", "72"); r.Status != 200 || strings.Contains(r.Body, "Invalid whitelabel") {
+		t.Fatalf("plans of the seeded whitelabel: %s", r.Body)
+	}
+	control(t, srv, "POST", "reset?vendor=hitsteps&tenant=1234", nil, 200)
+	wantErr(t, wl(srv, "plans", "72"), 4, "Invalid whitelabel")
+}

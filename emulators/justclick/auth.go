@@ -58,20 +58,30 @@ func accountName(c *gin.Context) string {
 	return asciiLower(label)
 }
 
-// loadAccount finds the account of login, or store.ErrNoTenant.
+// loadAccount finds the account of login, or store.ErrNoTenant. The
+// store remembers it with the tenant (watched table justclick_account: a
+// settings change, a reset or a new secret forgets it), so a call's own
+// first statement runs alone, which a read needs no transaction for (see
+// store.Read).
 func loadAccount(tx *store.Tx, login string) (account, error) {
 	if login == "" {
 		return account{}, store.ErrNoTenant
 	}
-	t, err := tx.Tenant(Name, login)
+	v, err := tx.Credential(Name, login, func(tx *store.Tx) (any, error) {
+		t, err := tx.Tenant(Name, login)
+		if err != nil {
+			return nil, err
+		}
+		a := account{tenant: t}
+		err = tx.Scope(t).QueryRow(`SELECT login, secret, disabled, activation_required, orders_api, api_can_subscribe
+			FROM justclick_account WHERE tenant_id = @tenant`).
+			Scan(&a.login, &a.secret, &a.disabled, &a.activationRequired, &a.ordersAPI, &a.apiCanSubscribe)
+		return a, err
+	})
 	if err != nil {
 		return account{}, err
 	}
-	a := account{tenant: t}
-	err = tx.Scope(t).QueryRow(`SELECT login, secret, disabled, activation_required, orders_api, api_can_subscribe
-		FROM justclick_account WHERE tenant_id = @tenant`).
-		Scan(&a.login, &a.secret, &a.disabled, &a.activationRequired, &a.ordersAPI, &a.apiCanSubscribe)
-	return a, err
+	return v.(account), nil
 }
 
 // signature is what a request carries to be authenticated: whether it had

@@ -219,3 +219,27 @@ func TestSeedDocument(t *testing.T) {
 		t.Errorf("half-applied seed: %d %s", resp.Status, resp.Body)
 	}
 }
+
+// An account's settings are remembered between calls, and a seed that
+// changes them shows on the next call: a new secret signs, the old one no
+// longer does, and a disabled account answers code 7.
+func TestSeedChangesShowOnTheNextCall(t *testing.T) {
+	srv, _ := start(t, justclick.Config{})
+	a := defaultAccount(t, srv)
+	a.call("GetAllGroups").is(t, 0, "OK")
+	seed := func(tenant map[string]any) {
+		t.Helper()
+		doc := map[string]any{"justclick": map[string]any{"tenants": []any{tenant}}}
+		if resp := srv.Do("POST", "/_emulator/seed", doc); resp.Status != 200 {
+			t.Fatalf("seed: %d %s", resp.Status, resp.Body)
+		}
+	}
+	seed(map[string]any{"login": login, "secret": "NEW"})
+	moved := account{t: t, srv: srv, login: login, secret: "NEW"}
+	// The answer is signed with the secret the account has now.
+	parseReply(t, srv.Do("POST", "/justclick/api/GetAllGroups", a.signed(), "Host", login+".localhost", "Content-Type", formType),
+		moved.secret).is(t, 4, "Incorrect hash")
+	moved.call("GetAllGroups").is(t, 0, "OK")
+	seed(map[string]any{"login": login, "disabled": true})
+	moved.call("GetAllGroups").is(t, 7, "Account disabled")
+}

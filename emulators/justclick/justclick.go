@@ -46,6 +46,11 @@ type Emulator struct {
 // New returns the factory the server builds the vendor with.
 func New(cfg Config) emu.Factory {
 	return func(d emu.Deps) (emu.Vendor, error) {
+		// Authentication reads the account through the store's credential
+		// cache (see loadAccount).
+		if d.Store != nil {
+			d.Store.Watch("justclick_account")
+		}
 		return &Emulator{deps: d, cfg: cfg}, nil
 	}
 }

@@ -139,9 +139,13 @@ func (e *Emulator) createCustomer(c *gin.Context, in *intp) (reply, error) {
 	var out wire.Object
 	err = e.deps.Store.Write(c, func(tx *store.Tx) error {
 		s := tx.Scope(in.tenant)
-		cat, err := loadCatalog(s)
-		if err != nil {
-			return err
+		// Packages are chosen only for an intpc account or a website: a
+		// website-model customer alone needs no catalog.
+		var cat *catalog
+		if !in.websiteModel() || ci.website != nil {
+			if cat, err = loadCatalog(s); err != nil {
+				return err
+			}
 		}
 		cu, w, err := insertCustomer(s, in, cat, ci)
 		if err != nil {
@@ -159,7 +163,8 @@ func (e *Emulator) createCustomer(c *gin.Context, in *intp) (reply, error) {
 
 // insertCustomer creates a customer, its account subscription (intpc
 // model) and its first website, in the §4 order of checks: packages (404),
-// then duplicates and package availability (400).
+// then duplicates and package availability (400). cat may be nil for a
+// website-model customer without a website.
 func insertCustomer(s store.Scoped, in *intp, cat *catalog, ci *customerInput) (*customer, *website, error) {
 	now := nowSecond(s.Now())
 	var account, sitePkg *pkg
@@ -210,17 +215,23 @@ func insertCustomer(s store.Scoped, in *intp, cat *catalog, ci *customerInput) (
 	return cu, w, err
 }
 
-// checkNewCustomer refuses an intpCustomerId or email already taken.
+// checkNewCustomer refuses an intpCustomerId or email already taken (the
+// id first, when both are), in one statement: NULL when neither is taken,
+// 1 when the id is.
 func checkNewCustomer(s store.Scoped, intpCustomerID, email string) error {
-	taken, err := exists(s, `SELECT 1 FROM twipla_customers WHERE tenant_id = @tenant AND intp_customer_id = ?`, intpCustomerID)
-	if err != nil || taken {
-		return orAnswer(err, badRequest("customer already exists"))
+	var idTaken sql.NullBool
+	err := s.QueryRow(`SELECT max(intp_customer_id = ?) FROM twipla_customers
+		WHERE tenant_id = @tenant AND (intp_customer_id = ? OR email_key = ?)`,
+		intpCustomerID, intpCustomerID, strings.ToLower(email)).Scan(&idTaken)
+	switch {
+	case err != nil:
+		return err
+	case !idTaken.Valid:
+		return nil
+	case idTaken.Bool:
+		return badRequest("customer already exists")
 	}
-	taken, err = exists(s, `SELECT 1 FROM twipla_customers WHERE tenant_id = @tenant AND email_key = ?`, strings.ToLower(email))
-	if err != nil || taken {
-		return orAnswer(err, badRequest("email already in use"))
-	}
-	return nil
+	return badRequest("email already in use")
 }
 
 // exists reports whether a scoped query finds a row.

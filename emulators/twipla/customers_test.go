@@ -151,6 +151,7 @@ func TestCustomerValidation(t *testing.T) {
 		{`{"intpCustomerId":"c9","email":"c9@x.io","website":{"intpWebsiteId":"w9","domain":"x..io"}}`, "invalid domain"},
 		{`{"intpCustomerId":"c9","email":"c9@x.io","website":{"intpWebsiteId":"w9","domain":"x.io","billingDate":"yesterday"}}`, "website.billingDate must be an RFC 3339 date-time"},
 		{`{"intpCustomerId":"c1","email":"c9@x.io"}`, "customer already exists"},
+		{`{"intpCustomerId":"c1","email":"c1@example.com"}`, "customer already exists"}, // the id is reported first
 		{`{"intpCustomerId":"c9","email":"C1@Example.COM"}`, "email already in use"},
 		{`{"intpCustomerId":"c9","email":"c9@x.io","website":{"intpWebsiteId":"w1","domain":"x.io"}}`, "website already exists"},
 		{`{"intpCustomerId":"c9","email":"c9@x.io","website":{"intpWebsiteId":"w9","domain":"x.io","packageId":"` + pkgCustom + `"}}`, "package is not available for this target"},
@@ -168,6 +169,8 @@ func TestCustomerValidation(t *testing.T) {
 	}
 	// Domains are normalised.
 	p := c.payload(201, "POST", "/v2/3as/customers", `{"intpCustomerId":"c9","email":"c9@x.io","website":{"intpWebsiteId":"w9","domain":"  HTTPS://Shop.Example.COM/ "}}`)
+	// Id and e-mail taken by two customers: the id is reported.
+	wantBad(t, c.do("POST", "/v2/3as/customers", `{"intpCustomerId":"c9","email":"C1@example.com"}`), "customer already exists")
 	if d := p["website"].(map[string]any)["domain"]; d != "shop.example.com" {
 		t.Fatalf("domain %v", d)
 	}

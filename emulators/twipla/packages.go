@@ -119,16 +119,21 @@ func loadCatalog(s store.Scoped) (*catalog, error) {
 			&p.recommended, &p.visibility, &p.externalID, &p.createdAt); err != nil {
 			return nil, err
 		}
-		cat.list = append(cat.list, p)
-		cat.byID[p.id] = p
-		switch p.kind {
-		case kindFree:
-			cat.free = p
-		case kindUFT:
-			cat.uft = p
-		}
+		cat.add(p)
 	}
 	return cat, rows.Err()
+}
+
+// add appends p to the catalog.
+func (c *catalog) add(p *pkg) {
+	c.list = append(c.list, p)
+	c.byID[p.id] = p
+	switch p.kind {
+	case kindFree:
+		c.free = p
+	case kindUFT:
+		c.uft = p
+	}
 }
 
 // find is the package an id names, or 404 package.
@@ -397,13 +402,59 @@ func (e *Emulator) listPackages(c *gin.Context, in *intp) (reply, error) {
 	return ok(out), err
 }
 
+// loadPackages is loadCatalog and loadAssignments in one statement (each
+// package with its assignments, if any), which a read runs alone, without a
+// transaction (see store.Read). An assignment always has its customer
+// (a foreign key), so the LEFT JOIN on customers only carries the NULLs of
+// a package without assignments.
 func loadPackages(s store.Scoped) (*catalog, assignments, error) {
-	cat, err := loadCatalog(s)
+	rows, err := s.Query(`SELECT p.seq, p.id, p.kind, p.name, p.touchpoints, p.price, p.currency, p.period,
+		p.recommended, p.visibility, p.external_id, p.created_at,
+		a.seq, a.website_seq, a.customer_seq,
+		CASE WHEN a.seq IS NULL THEN '' ELSE COALESCE((SELECT sub.id FROM twipla_subscriptions sub WHERE
+			(a.website_seq IS NOT NULL AND sub.type = 'website' AND sub.website_seq = a.website_seq) OR
+			(a.website_seq IS NULL AND sub.type = 'intpc' AND sub.customer_seq = a.customer_seq)), '') END,
+		w.intp_website_id, c.intp_customer_id
+		FROM twipla_packages p
+		LEFT JOIN twipla_assignments a ON a.package_seq = p.seq AND a.tenant_id = p.tenant_id
+		LEFT JOIN twipla_customers c ON c.seq = a.customer_seq
+		LEFT JOIN twipla_websites w ON w.seq = a.website_seq
+		WHERE p.tenant_id = @tenant ORDER BY p.seq, a.seq`)
 	if err != nil {
 		return nil, nil, err
 	}
-	as, err := loadAssignments(s)
-	return cat, as, err
+	defer rows.Close()
+	cat := &catalog{byID: map[string]*pkg{}}
+	var as assignments
+	var last *pkg
+	// Scanned into once per row (declared here, they escape only once).
+	var (
+		seq, website, customer        sql.NullInt64
+		subID                         string
+		intpWebsiteID, intpCustomerID sql.NullString
+	)
+	for rows.Next() {
+		p := &pkg{}
+		if err := rows.Scan(&p.seq, &p.id, &p.kind, &p.name, &p.touchpoints, &p.price, &p.currency, &p.period,
+			&p.recommended, &p.visibility, &p.externalID, &p.createdAt,
+			&seq, &website, &customer, &subID, &intpWebsiteID, &intpCustomerID); err != nil {
+			return nil, nil, err
+		}
+		if last == nil || last.seq != p.seq {
+			cat.add(p)
+			last = p
+		}
+		if !seq.Valid {
+			continue
+		}
+		var wid any
+		if intpWebsiteID.Valid {
+			wid = intpWebsiteID.String
+		}
+		as = append(as, assignment{packageSeq: p.seq, website: website.Int64, customer: customer.Int64,
+			entry: wire.Obj("subscriptionId", subID, "intpWebsiteId", wid, "intpCustomerId", intpCustomerID.String)})
+	}
+	return cat, as, rows.Err()
 }
 
 // getPackage is GET /v2/3as/packages/{pkg}.

@@ -92,6 +92,34 @@ func TestPackagesList(t *testing.T) {
 	}
 }
 
+// A package assigned to several websites lists each, in the order they
+// were assigned, once in the package list (beside packages with none).
+func TestPackageListWithSeveralAssignments(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(websiteINTP)
+	c.customer("c1", "w1", "")
+	c.customer("c2", "w2", "")
+	c.ok(204, "PUT", "/v3/3as/packages/"+pkgCustom+"/assignments/w2", nil)
+	c.ok(204, "PUT", "/v3/3as/packages/"+pkgCustom+"/assignments/w1", nil)
+	r := c.do("GET", "/v2/3as/packages", nil)
+	if got := packageNames(t, r.Body); got != "free,unlimited_30_day_free_trial,Basic,Pro,Business,Custom" {
+		t.Fatalf("names %s", got)
+	}
+	var got []string
+	for _, p := range obj(t, r.Body)["payload"].([]any) {
+		for _, a := range p.(map[string]any)["restrictedTo"].([]any) {
+			a := a.(map[string]any)
+			got = append(got, p.(map[string]any)["name"].(string)+":"+a["intpWebsiteId"].(string)+"/"+a["intpCustomerId"].(string))
+		}
+	}
+	if strings.Join(got, ",") != "Custom:w2/c2,Custom:w1/c1" {
+		t.Fatalf("restrictedTo entries %v in %s", got, r.Body)
+	}
+	if one := c.do("GET", "/v2/3as/packages/"+pkgCustom, nil).Body; !strings.Contains(one, `"intpWebsiteId":"w2","intpCustomerId":"c2"},{`) {
+		t.Fatalf("get: %s", one)
+	}
+}
+
 func TestPackageCreateAndRename(t *testing.T) {
 	e := newEnv(t)
 	c := e.as(websiteINTP)
