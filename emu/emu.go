@@ -87,6 +87,14 @@ type Vendor interface {
 	State(tx *store.Tx, tenant string) (any, error)
 }
 
+// PathMasker is implemented by a vendor whose paths can carry a secret
+// (Keitaro's /<postback key>/postback). MaskPath returns path as a log line
+// may show it; the journal keeps the path as it was sent, since tests read
+// it there.
+type PathMasker interface {
+	MaskPath(path string) string
+}
+
 // Error is a control-plane failure: an HTTP status and a reason, answered as
 // {"error":"<Message>"}.
 type Error struct {

@@ -102,7 +102,11 @@ func (h *vendorHandler) journaled(w http.ResponseWriter, r *http.Request, x *emu
 	}
 	h.s.journal.AddExchange(e)
 	if h.s.log.Enabled(r.Context(), slog.LevelDebug) {
-		h.s.log.Debug("request", "vendor", e.Vendor, "tenant", journal.Fingerprint(e.Tenant), "method", e.Method, "path", e.Path,
+		path := e.Path
+		if m, ok := h.v.(emu.PathMasker); ok {
+			path = m.MaskPath(path)
+		}
+		h.s.log.Debug("request", "vendor", e.Vendor, "tenant", journal.Fingerprint(e.Tenant), "method", e.Method, "path", path,
 			"status", e.Status, "ms", e.DurationMS)
 	}
 	if closeConn != nil {

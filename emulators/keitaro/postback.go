@@ -3,11 +3,13 @@ package keitaro
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/vendoremu/vendoremu/emu"
 	"github.com/vendoremu/vendoremu/form"
+	"github.com/vendoremu/vendoremu/journal"
 	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
@@ -136,4 +138,15 @@ func applyPostback(tx *store.Tx, cl *call, sub string, vals form.Values) (*call,
 		return cl, "", err
 	}
 	return cl, postbackOK, nil
+}
+
+// MaskPath implements emu.PathMasker: the postback key in
+// /<postbackKey>/postback is a credential, so a log line shows its
+// fingerprint.
+func (e *Emulator) MaskPath(path string) string {
+	key, ok := strings.CutSuffix(strings.TrimPrefix(path, "/"), "/postback")
+	if !ok || key == "" || strings.Contains(key, "/") {
+		return path
+	}
+	return "/" + journal.Fingerprint(key) + "/postback"
 }
