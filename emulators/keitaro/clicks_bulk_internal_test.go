@@ -15,14 +15,7 @@ import (
 // a large integer.
 func TestBulkClicksStoredAsOneByOne(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(store.Memory, store.NewClock(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx, []store.Schema{{Component: Name, SQL: schema}}); err != nil {
-		t.Fatal(err)
-	}
+	st := openStore(t, nil)
 	body := `{"clicks":[
 		{"campaign_id":1,"datetime":"2017-05-01 10:00:00","sub_id_1":"123","sub_id_2":"1e5","sub_id_3":"a\u0000b","keyword":"ü 😀 \"q\" \\",
 		 "cost":0.1,"is_bot":true,"landing_clicked":true,"stream_id":9007199254740993,"offer_id":null,"ip":"10.0.0.1"},

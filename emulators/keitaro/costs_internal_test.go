@@ -12,15 +12,8 @@ import (
 // cost over the right ones, timezone edges included.
 func TestApplyCost(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(store.Memory, store.NewClock(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx, []store.Schema{{Component: Name, SQL: schema}}); err != nil {
-		t.Fatal(err)
-	}
-	err = st.Write(ctx, func(tx *store.Tx) error {
+	st := openStore(t, nil)
+	err := st.Write(ctx, func(tx *store.Tx) error {
 		ten, err := tx.CreateTenant(Name, "k")
 		if err != nil {
 			return err

@@ -25,16 +25,10 @@ func TestHourlyRollupsAnswerAsClicks(t *testing.T) {
 func checkRollups(t *testing.T, seed uint64) {
 	ctx := context.Background()
 	rnd := rand.New(rand.NewPCG(seed, 18))
-	st, err := store.Open(store.Memory, store.NewClock(func() time.Time { return time.Date(2017, 6, 1, 0, 0, 0, 0, time.UTC) }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx, []store.Schema{{Component: Name, SQL: schema}}); err != nil {
-		t.Fatal(err)
-	}
+	st := openStore(t, func() time.Time { return time.Date(2017, 6, 1, 0, 0, 0, 0, time.UTC) })
 	pick := func(vals ...any) any { return vals[rnd.IntN(len(vals))] }
 	var ten store.Tenant
+	var err error
 	err = st.Write(ctx, func(tx *store.Tx) error {
 		if ten, err = tx.CreateTenant(Name, "k"); err != nil {
 			return err
@@ -213,15 +207,8 @@ func checkRollups(t *testing.T, seed uint64) {
 // row SELECT * reads: postback macros and answers are made from it.
 func TestNewConversionRowAsStored(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(store.Memory, store.NewClock(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx, []store.Schema{{Component: Name, SQL: schema}}); err != nil {
-		t.Fatal(err)
-	}
-	err = st.Write(ctx, func(tx *store.Tx) error {
+	st := openStore(t, nil)
+	err := st.Write(ctx, func(tx *store.Tx) error {
 		ten, err := tx.CreateTenant(Name, "k")
 		if err != nil {
 			return err
