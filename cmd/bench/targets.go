@@ -101,23 +101,16 @@ func targets(base string) ([]*target, error) {
 	if err := loadkit.Control(base, "/_emulator/hitsteps/tenants", `{}`, &hit); err != nil {
 		return nil, err
 	}
-	var mouse struct {
-		PartnerID     string `json:"partnerId"`
-		PartnerSecret string `json:"partnerSecret"`
-	}
-	if err := loadkit.Control(base, "/_emulator/mousestats/tenants", `{}`, &mouse); err != nil {
+	mouseID, mouseSecret, err := loadkit.MouseStatsTenant(base)
+	if err != nil {
 		return nil, err
 	}
-	var keitaroWrites struct {
-		APIKey string `json:"apiKey"`
-	}
-	if err := loadkit.Control(base, "/_emulator/keitaro/tenants", `{}`, &keitaroWrites); err != nil {
+	keitaroWritesKey, err := loadkit.KeitaroTenant(base, `{}`)
+	if err != nil {
 		return nil, err
 	}
-	var token struct {
-		Token string `json:"token"`
-	}
-	if err := loadkit.Control(base, "/_emulator/twipla/tokens", `{"intpId":"`+loadkit.TwiplaINTP+`","ttl":"24h"}`, &token); err != nil {
+	token, err := loadkit.TwiplaToken(base, loadkit.TwiplaINTP, "24h")
+	if err != nil {
 		return nil, err
 	}
 	var twiplaWrites struct {
@@ -126,10 +119,8 @@ func targets(base string) ([]*target, error) {
 	if err := loadkit.Control(base, "/_emulator/twipla/tenants", `{}`, &twiplaWrites); err != nil {
 		return nil, err
 	}
-	var writeToken struct {
-		Token string `json:"token"`
-	}
-	if err := loadkit.Control(base, "/_emulator/twipla/tokens", `{"intpId":"`+twiplaWrites.IntpID+`","ttl":"24h"}`, &writeToken); err != nil {
+	writeToken, err := loadkit.TwiplaToken(base, twiplaWrites.IntpID, "24h")
+	if err != nil {
 		return nil, err
 	}
 	jcHost := loadkit.JustClickLogin + ".localhost"
@@ -147,12 +138,12 @@ func targets(base string) ([]*target, error) {
 			"/mousestats/api/GetAccount?_partnerId=" + loadkit.MouseStatsID + "&_partnerSecret=" + loadkit.MouseStatsKey + "&_userEmail=test@example.com")},
 		{name: "mousestats write", status: 200, request: func(i int64) request {
 			return request{method: "GET", path: fmt.Sprintf("/mousestats/api/CreateAccount?_partnerId=%s&_partnerSecret=%s&_userEmail=b%d@example.com&_userPassword=pw123456",
-				url.QueryEscape(mouse.PartnerID), url.QueryEscape(mouse.PartnerSecret), i)}
+				url.QueryEscape(mouseID), url.QueryEscape(mouseSecret), i)}
 		}},
 		{name: "keitaro read", status: 200, request: get("/keitaro/admin_api/v1/campaigns/89", "Api-Key", loadkit.KeitaroKey)},
 		{name: "keitaro write", status: 200, request: func(i int64) request {
 			return request{method: "POST", path: "/keitaro/admin_api/v1/campaigns",
-				header: []string{"Api-Key", keitaroWrites.APIKey, "Content-Type", "application/json"},
+				header: []string{"Api-Key", keitaroWritesKey, "Content-Type", "application/json"},
 				body:   fmt.Sprintf(`{"name":"bench %d","alias":"bench%d"}`, i, i)}
 		}},
 		{name: "justclick read", status: 200, request: func(int64) request {
@@ -165,10 +156,10 @@ func targets(base string) ([]*target, error) {
 				header: []string{"Content-Type", "application/x-www-form-urlencoded"},
 				body:   loadkit.JustClickSigned(loadkit.JustClickLogin, loadkit.JustClickSecret, fmt.Sprintf("rid%%5B0%%5D=news&lead_email=b%d%%40example.com", i))}
 		}},
-		{name: "twipla read", status: 200, request: get("/twipla/v2/3as/packages", "Authorization", "Bearer "+token.Token)},
+		{name: "twipla read", status: 200, request: get("/twipla/v2/3as/packages", "Authorization", "Bearer "+token)},
 		{name: "twipla write", status: 201, request: func(i int64) request {
 			return request{method: "POST", path: "/twipla/v2/3as/customers",
-				header: []string{"Authorization", "Bearer " + writeToken.Token, "Content-Type", "application/json"},
+				header: []string{"Authorization", "Bearer " + writeToken, "Content-Type", "application/json"},
 				body:   fmt.Sprintf(`{"intpCustomerId":"b%d","email":"b%d@example.com"}`, i, i)}
 		}},
 	}, nil

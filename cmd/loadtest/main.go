@@ -131,26 +131,20 @@ func percentiles(ds []time.Duration) [3]time.Duration {
 func prepare(base string) ([]call, error) {
 	// Keitaro reads go to a tenant that holds the sample data and nothing
 	// more, so the list answered does not grow with the writes.
-	var keitaro, keitaroWrites struct {
-		APIKey string `json:"apiKey"`
-	}
-	if err := loadkit.Control(base, "/_emulator/keitaro/tenants", `{"sampleData":true}`, &keitaro); err != nil {
+	keitaroKey, err := loadkit.KeitaroTenant(base, `{"sampleData":true}`)
+	if err != nil {
 		return nil, err
 	}
-	if err := loadkit.Control(base, "/_emulator/keitaro/tenants", `{}`, &keitaroWrites); err != nil {
+	keitaroWritesKey, err := loadkit.KeitaroTenant(base, `{}`)
+	if err != nil {
 		return nil, err
 	}
-	var mouse struct {
-		PartnerID     string `json:"partnerId"`
-		PartnerSecret string `json:"partnerSecret"`
-	}
-	if err := loadkit.Control(base, "/_emulator/mousestats/tenants", `{}`, &mouse); err != nil {
+	mouseID, mouseSecret, err := loadkit.MouseStatsTenant(base)
+	if err != nil {
 		return nil, err
 	}
-	var token struct {
-		Token string `json:"token"`
-	}
-	if err := loadkit.Control(base, "/_emulator/twipla/tokens", `{"intpId":"`+loadkit.TwiplaINTP+`","ttl":"1h"}`, &token); err != nil {
+	token, err := loadkit.TwiplaToken(base, loadkit.TwiplaINTP, "1h")
+	if err != nil {
 		return nil, err
 	}
 	jcBody := loadkit.JustClickSigned(loadkit.JustClickLogin, loadkit.JustClickSecret, "")
@@ -164,17 +158,17 @@ func prepare(base string) ([]call, error) {
 		{"mousestats GetAccount", 200, get("/mousestats/api/GetAccount?_partnerId=" + loadkit.MouseStatsID + "&_partnerSecret=" + loadkit.MouseStatsKey + "&_userEmail=test@example.com")},
 		{"mousestats CreateAccount (write)", 200, func(i int64) *http.Request {
 			return request("GET", fmt.Sprintf("%s/mousestats/api/CreateAccount?_partnerId=%s&_partnerSecret=%s&_userEmail=load%d@example.com&_userPassword=pw123456",
-				base, mouse.PartnerID, mouse.PartnerSecret, i), "")
+				base, mouseID, mouseSecret, i), "")
 		}},
-		{"keitaro GET campaigns", 200, get("/keitaro/admin_api/v1/campaigns", "Api-Key", keitaro.APIKey)},
+		{"keitaro GET campaigns", 200, get("/keitaro/admin_api/v1/campaigns", "Api-Key", keitaroKey)},
 		{"keitaro POST campaigns (write)", 200, func(i int64) *http.Request {
 			return request("POST", base+"/keitaro/admin_api/v1/campaigns", fmt.Sprintf(`{"name":"load %d","alias":"load%d"}`, i, i),
-				"Api-Key", keitaroWrites.APIKey, "Content-Type", "application/json")
+				"Api-Key", keitaroWritesKey, "Content-Type", "application/json")
 		}},
 		{"justclick GetAllGroups", 200, func(int64) *http.Request {
 			return request("POST", base+"/justclick/u/username/api/GetAllGroups", jcBody, "Content-Type", "application/x-www-form-urlencoded")
 		}},
-		{"twipla GET packages", 200, get("/twipla/v2/3as/packages", "Authorization", "Bearer "+token.Token)},
+		{"twipla GET packages", 200, get("/twipla/v2/3as/packages", "Authorization", "Bearer "+token)},
 	}, nil
 }
 

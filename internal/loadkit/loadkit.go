@@ -52,3 +52,33 @@ func JustClickSigned(login, secret, query string) string {
 	}
 	return query + "&hash=" + h
 }
+
+// KeitaroTenant creates a Keitaro tenant (body: the tenant request, `{}`
+// for the defaults) and returns its API key.
+func KeitaroTenant(base, body string) (string, error) {
+	var t struct {
+		APIKey string `json:"apiKey"`
+	}
+	err := Control(base, "/_emulator/keitaro/tenants", body, &t)
+	return t.APIKey, err
+}
+
+// MouseStatsTenant creates a MouseStats partner and returns its id and
+// secret.
+func MouseStatsTenant(base string) (id, secret string, err error) {
+	var t struct {
+		PartnerID     string `json:"partnerId"`
+		PartnerSecret string `json:"partnerSecret"`
+	}
+	err = Control(base, "/_emulator/mousestats/tenants", `{}`, &t)
+	return t.PartnerID, t.PartnerSecret, err
+}
+
+// TwiplaToken mints a token for the INTP intp, valid for ttl ("24h").
+func TwiplaToken(base, intp, ttl string) (string, error) {
+	var t struct {
+		Token string `json:"token"`
+	}
+	err := Control(base, "/_emulator/twipla/tokens", `{"intpId":"`+intp+`","ttl":"`+ttl+`"}`, &t)
+	return t.Token, err
+}
