@@ -45,9 +45,10 @@ func (r *request) authenticate(a access) error {
 	}
 	// A whitelabel is part of the credential (§2.2): the store remembers it
 	// like the token, so a call on one whitelabel runs its own statement
-	// alone, which needs no transaction (see store.Read).
-	key := "whitelabel " + strconv.FormatInt(r.scope.Tenant.ID, 10) + " " + strconv.FormatInt(id, 10)
-	v, err := r.tx.Credential(Name, key, func(*store.Tx) (any, error) {
+	// alone, which needs no transaction (see store.Read). Whitelabels are
+	// remembered apart from tokens: a token is any text a client sends.
+	key := strconv.FormatInt(r.scope.Tenant.ID, 10) + " " + strconv.FormatInt(id, 10)
+	v, err := r.tx.Credential(whitelabelCredentials, key, func(*store.Tx) (any, error) {
 		return findWhitelabel(r.scope, id)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
@@ -59,6 +60,10 @@ func (r *request) authenticate(a access) error {
 	r.wl = v.(whitelabel)
 	return nil
 }
+
+// whitelabelCredentials is the store's credential namespace for the
+// whitelabels a call names (tokens are remembered under Name).
+const whitelabelCredentials = Name + " whitelabel"
 
 // useToken identifies the tenant by the token field: missing → 1, unknown
 // or expired → 3.

@@ -1,7 +1,9 @@
 package hitsteps_test
 
 import (
+	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -95,5 +97,18 @@ func TestEveryCallNeedsAToken(t *testing.T) {
 			wantErr(t, call(srv, op, "token", sampleToken), 1, "Missing parameter: whitelabel_id")
 			wantErr(t, wl(srv, op, "77"), 4, "Invalid whitelabel")
 		}
+	}
+}
+
+// A token that spells what the store remembers a whitelabel by is an
+// unknown token like any other: the two kinds of credential are kept apart.
+func TestTokenShapedLikeAWhitelabelKey(t *testing.T) {
+	srv := start(t)
+	if r := wl(srv, "account", "2", "user_account_id", "22"); r.Status != 200 || !strings.Contains(r.Body, `"error":0`) {
+		t.Fatalf("account: %d %s", r.Status, r.Body)
+	}
+	for tenant := 1; tenant <= 8; tenant++ {
+		token := fmt.Sprintf("whitelabel %d 2", tenant)
+		wantErr(t, call(srv, "account", "token", token, "whitelabel_id", "2", "user_account_id", "22"), 3, "Invalid token")
 	}
 }
