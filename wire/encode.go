@@ -64,6 +64,17 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		return appendMap(b, v)
 	case map[string]string:
 		return appendMap(b, v)
+	case Raw:
+		if v == nil {
+			return append(b, "null"...), nil
+		}
+		return append(b, v...), nil
+	case *Builder:
+		raw, err := v.Raw()
+		if err != nil {
+			return nil, err
+		}
+		return appendJSON(b, raw)
 	case json.RawMessage:
 		if v == nil {
 			return append(b, "null"...), nil
