@@ -79,11 +79,12 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		if v == nil {
 			return append(b, "null"...), nil
 		}
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, v); err != nil {
+		// Compacted straight onto b.
+		buf := bytes.NewBuffer(b)
+		if err := json.Compact(buf, v); err != nil {
 			return nil, err
 		}
-		return append(b, buf.Bytes()...), nil
+		return buf.Bytes(), nil
 	}
 	return appendEncoded(b, v)
 }
