@@ -190,3 +190,25 @@ func (w *Builder) MarshalJSON() ([]byte, error) {
 	}
 	return raw, err
 }
+
+// Func is a value written by a function when the answer is encoded,
+// straight into the answer's own buffer: a long list written this way
+// needs no buffer of its own. The function must write exactly one value
+// (a nil Func is null) and may run more than once.
+type Func func(w *Builder)
+
+// appendTo writes the value f writes onto b.
+func (f Func) appendTo(b []byte) ([]byte, error) {
+	if f == nil {
+		return append(b, "null"...), nil
+	}
+	w := Builder{b: b}
+	f(&w)
+	if w.err != nil {
+		return nil, w.err
+	}
+	return w.b, nil
+}
+
+// MarshalJSON is the value f writes, for encoding/json.
+func (f Func) MarshalJSON() ([]byte, error) { return f.appendTo(nil) }

@@ -114,3 +114,26 @@ func TestNilBuilderIsNull(t *testing.T) {
 		t.Fatalf("%s %v", got, err)
 	}
 }
+
+func TestFuncWritesIntoTheAnswer(t *testing.T) {
+	list := Func(func(w *Builder) {
+		w.BeginArray()
+		for i := range 3 {
+			w.BeginObject()
+			w.Key("i").Int(int64(i))
+			w.EndObject()
+		}
+		w.EndArray()
+	})
+	for _, v := range []any{Obj("payload", list, "n", 3), []any{list, Func(nil)}} {
+		got, err := Marshal(v)
+		want, werr := reference(v)
+		if err != nil || werr != nil || !bytes.Equal(got, want) || !bytes.Contains(got, []byte(`[{"i":0},{"i":1},{"i":2}]`)) {
+			t.Fatalf("%s %v, encoding/json: %s %v", got, err, want, werr)
+		}
+	}
+	bad := Func(func(w *Builder) { w.Float(math.NaN()) })
+	if got, err := Marshal(Obj("x", bad)); err == nil {
+		t.Fatalf("a failing Func written: %s", got)
+	}
+}

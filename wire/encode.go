@@ -69,6 +69,8 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 			return append(b, "null"...), nil
 		}
 		return append(b, v...), nil
+	case Func:
+		return v.appendTo(b)
 	case *Builder:
 		raw, err := v.Raw()
 		if err != nil {

@@ -406,18 +406,18 @@ func (e *Emulator) listPackages(c *gin.Context, in *intp) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	// Written once the read has given its connection back.
-	var out wire.Builder
-	out.Grow(512 * len(cat.list))
-	out.BeginArray()
-	for _, p := range cat.list {
-		if (byWebsite || byCustomer) && !as.available(p, to) {
-			continue
+	// Written once the read has given its connection back, straight into
+	// the answer.
+	return ok(wire.Func(func(w *wire.Builder) {
+		w.BeginArray()
+		for _, p := range cat.list {
+			if (byWebsite || byCustomer) && !as.available(p, to) {
+				continue
+			}
+			p.write(w, in.id, as.restrictedTo(p))
 		}
-		p.write(&out, in.id, as.restrictedTo(p))
-	}
-	out.EndArray()
-	return ok(&out), nil
+		w.EndArray()
+	})), nil
 }
 
 // loadPackages is loadCatalog and loadAssignments in one statement (each
