@@ -420,13 +420,10 @@ func (e *Emulator) listPackages(c *gin.Context, in *intp) (reply, error) {
 	})), nil
 }
 
-// loadPackages is loadCatalog and loadAssignments in one statement (each
-// package with its assignments, if any), which a read runs alone, without a
-// transaction (see store.Read). An assignment always has its customer
-// (a foreign key), so the LEFT JOIN on customers only carries the NULLs of
-// a package without assignments.
-func loadPackages(s store.Scoped) (*catalog, assignments, error) {
-	rows, err := s.Query(`SELECT p.seq, p.id, p.kind, p.name, p.touchpoints, p.price, p.currency, p.period,
+// packagesQuery is loadPackages' statement. It reads the packages in seq
+// order from the twipla_packages_tenant index and each one's assignments
+// from twipla_assignments_tenant, without sorting (a test checks its plan).
+const packagesQuery = `SELECT p.seq, p.id, p.kind, p.name, p.touchpoints, p.price, p.currency, p.period,
 		p.recommended, p.visibility, p.external_id, p.created_at,
 		a.seq, a.website_seq, a.customer_seq,
 		CASE WHEN a.seq IS NULL THEN '' ELSE COALESCE((SELECT sub.id FROM twipla_subscriptions sub WHERE
@@ -437,7 +434,15 @@ func loadPackages(s store.Scoped) (*catalog, assignments, error) {
 		LEFT JOIN twipla_assignments a ON a.package_seq = p.seq AND a.tenant_id = p.tenant_id
 		LEFT JOIN twipla_customers c ON c.seq = a.customer_seq
 		LEFT JOIN twipla_websites w ON w.seq = a.website_seq
-		WHERE p.tenant_id = @tenant ORDER BY p.seq, a.seq`)
+		WHERE p.tenant_id = @tenant ORDER BY p.seq, a.seq`
+
+// loadPackages is loadCatalog and loadAssignments in one statement (each
+// package with its assignments, if any), which a read runs alone, without a
+// transaction (see store.Read). An assignment always has its customer
+// (a foreign key), so the LEFT JOIN on customers only carries the NULLs of
+// a package without assignments.
+func loadPackages(s store.Scoped) (*catalog, assignments, error) {
+	rows, err := s.Query(packagesQuery)
 	if err != nil {
 		return nil, nil, err
 	}
