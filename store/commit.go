@@ -78,6 +78,7 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) error {
 		g.err = s.commits.around(g.finish)
 		s.groupEnded()
 		close(g.done)
+		s.ckpt.committed()
 	}
 	s.wmu.Unlock()
 	if panicked != nil {

@@ -48,6 +48,7 @@ func dsn(path string) string {
 // there) and the readers on the database file at path.
 func (s *Store) openPools(path string) error {
 	common := dsn(path)
+	s.ckpt.store, s.ckpt.dsn = s, common+"&_txlock=deferred"
 	s.writer = sql.OpenDB(&connector{common + "&_txlock=immediate", &sqlite3.SQLiteDriver{ConnectHook: s.writerConnected}})
 	s.writer.SetMaxOpenConns(1)
 	s.writer.SetMaxIdleConns(1)

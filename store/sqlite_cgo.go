@@ -94,6 +94,11 @@ func (s *Store) writerConnected(c *sqlite3.SQLiteConn) error {
 	if _, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", mmapBytes), nil); err != nil {
 		return err
 	}
+	// The log is copied back by the checkpointer (checkpoint.go); the
+	// writer's own checkpoint is the backstop.
+	if _, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", checkpointBackup), nil); err != nil {
+		return err
+	}
 	for _, t := range s.watchedTables() {
 		rows, err := c.Query(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, []driver.Value{t})
 		if err != nil {

@@ -77,6 +77,8 @@ type Store struct {
 
 	// sweep deletes retired tenants' rows (see retire.go).
 	sweep janitor
+	// ckpt checkpoints a database file's log (see checkpoint.go).
+	ckpt checkpointer
 }
 
 // Open opens (creating if needed) the database at path, or an in-memory
@@ -194,6 +196,7 @@ func (s *Store) Interrupt() { s.interrupt() }
 func (s *Store) Close() error {
 	s.sweep.halt()
 	var errs []error
+	errs = append(errs, s.ckpt.halt())
 	if s.path != Memory && s.writer != nil {
 		if _, err := s.writer.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 			errs = append(errs, err)

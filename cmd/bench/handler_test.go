@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -17,12 +18,14 @@ import (
 // BenchmarkHandler serves each target's request straight to the server's
 // handler, in process, without a network or a load client: what the
 // emulator itself costs per request (ns/op, allocs/op), the figure to
-// profile. The "bare" sub-benchmarks serve the same bytes the way the bare
+// profile. Each write is also served from as many goroutines as the load
+// command has connections ("parallel"), where writes share commits. The "bare" sub-benchmarks serve the same bytes the way the bare
 // handler of `go run ./cmd/bench` does, for scale. cpu-ns/op is the
 // process's CPU time per request, the steadier figure on a shared machine.
 //
 //	go test -run='^$' -bench=Handler -benchmem ./cmd/bench
 //	go test -run='^$' -bench='Handler/file/keitaro_read' -cpuprofile cpu.out ./cmd/bench
+//	go test -run='^$' -bench='Handler/file/.*_write/parallel' -benchmem ./cmd/bench
 func BenchmarkHandler(b *testing.B) {
 	for _, db := range []string{"file", "memory"} {
 		b.Run(db, func(b *testing.B) {
@@ -67,6 +70,29 @@ func BenchmarkHandler(b *testing.B) {
 							b.Fatalf("status %d, want %d", w.status, t.status)
 						}
 					}
+					reportCPU(b, cpuTime()-cpu0)
+				})
+				if !strings.HasSuffix(t.name, "write") {
+					continue
+				}
+				// Writes from as many clients as go run ./cmd/bench uses:
+				// the store's group commit at work, as the load measures it.
+				b.Run(strings.ReplaceAll(t.name, " ", "_")+"/parallel", func(b *testing.B) {
+					b.ReportAllocs()
+					b.SetParallelism((defaultClients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+					cpu0 := cpuTime()
+					b.RunParallel(func(pb *testing.PB) {
+						w := &discard{}
+						for pb.Next() {
+							r := t.httpRequest(seq.Add(1))
+							w.reset()
+							h.ServeHTTP(w, r)
+							if w.status != t.status {
+								b.Errorf("status %d, want %d", w.status, t.status)
+								return
+							}
+						}
+					})
 					reportCPU(b, cpuTime()-cpu0)
 				})
 			}

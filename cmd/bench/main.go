@@ -33,6 +33,9 @@ import (
 	"github.com/vendoremu/vendoremu/store"
 )
 
+// defaultClients is how many connections the load keeps busy.
+const defaultClients = 10
+
 // options are the command's flags.
 type options struct {
 	db         string
@@ -46,7 +49,7 @@ type options struct {
 func main() {
 	var o options
 	flag.StringVar(&o.db, "db", "file", `database: "file" (a new file in a temporary directory) or "memory"`)
-	flag.IntVar(&o.clients, "c", 10, "concurrent connections")
+	flag.IntVar(&o.clients, "c", defaultClients, "concurrent connections")
 	flag.DurationVar(&o.duration, "d", 2*time.Second, "how long each target runs per round and side")
 	flag.IntVar(&o.rounds, "rounds", 3, "rounds (figures are medians over them)")
 	flag.StringVar(&o.only, "only", "", "run only targets whose name contains this (e.g. keitaro, write)")

@@ -140,10 +140,12 @@ func run(args []string, getenv func(string) string) error {
 	}
 	log.Info("vendoremu started", startSummary(srv, version, cfg.adminToken != "")...)
 	// Start-up (migrations, the vendors' defaults, a seed) leaves garbage
-	// an idle emulator would keep resident until the next collection;
-	// give it back before the wait for the first request.
+	// an idle emulator would keep resident until the next collection, and
+	// code and data of the executable it does not run again; give them
+	// back before the wait for the first request.
 	srv.Store().ReleaseMemory()
 	debug.FreeOSMemory()
+	releaseStartupPages()
 	fmt.Printf("vendoremu ready on http://%s\n", srv.Addr())
 
 	<-ctx.Done()

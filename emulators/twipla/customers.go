@@ -179,7 +179,24 @@ func insertCustomer(s store.Scoped, in *intp, cat *catalog, ci *customerInput) (
 			return nil, nil, err
 		}
 	}
-	if err := checkNewCustomer(s, ci.intpCustomerID, ci.email); err != nil {
+	// The customer row goes in where its duplicates are checked (before
+	// the website's, and package availability): its UNIQUE constraints
+	// check them, and only a refused row pays for the query that tells
+	// which one it broke. A later refusal rolls the row back with the
+	// write.
+	cu := &customer{id: newUUID(), visaID: newUUID(), intpCustomerID: ci.intpCustomerID, email: ci.email,
+		createdAt: stamp{now}}
+	res, err := s.Exec(`INSERT INTO twipla_customers (tenant_id, id, visa_id, intp_customer_id, email, email_key, created_at)
+		VALUES (@tenant, ?, ?, ?, ?, ?, ?)`, cu.id, cu.visaID, cu.intpCustomerID, cu.email, strings.ToLower(cu.email), cu.createdAt)
+	if store.IsUniqueViolation(err) {
+		if cerr := checkNewCustomer(s, ci.intpCustomerID, ci.email); cerr != nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if cu.seq, err = res.LastInsertId(); err != nil {
 		return nil, nil, err
 	}
 	if ci.website != nil {
@@ -191,16 +208,6 @@ func insertCustomer(s store.Scoped, in *intp, cat *catalog, ci *customerInput) (
 		if p != nil && p.restricted() {
 			return nil, nil, errNotAvailable()
 		}
-	}
-	cu := &customer{id: newUUID(), visaID: newUUID(), intpCustomerID: ci.intpCustomerID, email: ci.email,
-		createdAt: stamp{now}}
-	res, err := s.Exec(`INSERT INTO twipla_customers (tenant_id, id, visa_id, intp_customer_id, email, email_key, created_at)
-		VALUES (@tenant, ?, ?, ?, ?, ?, ?)`, cu.id, cu.visaID, cu.intpCustomerID, cu.email, strings.ToLower(cu.email), cu.createdAt)
-	if err != nil {
-		return nil, nil, err
-	}
-	if cu.seq, err = res.LastInsertId(); err != nil {
-		return nil, nil, err
 	}
 	if account != nil {
 		sub := newSubscription(modelINTPC, cu.seq, 0, account, startOf(ci.billingDate, now), now, cat)
@@ -217,7 +224,7 @@ func insertCustomer(s store.Scoped, in *intp, cat *catalog, ci *customerInput) (
 
 // checkNewCustomer refuses an intpCustomerId or email already taken (the
 // id first, when both are), in one statement: NULL when neither is taken,
-// 1 when the id is.
+// 1 when the id is. insertCustomer asks once the row was refused.
 func checkNewCustomer(s store.Scoped, intpCustomerID, email string) error {
 	var idTaken sql.NullBool
 	err := s.QueryRow(`SELECT max(intp_customer_id = ?) FROM twipla_customers
