@@ -47,9 +47,14 @@ func TestLogStartsOverUnderSteadyWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A log that started over only at the writer's own checkpoint would
-	// hold checkpointBackup pages (4 KiB each and a frame header).
-	if limit := int64(checkpointBackup) * 4096; fi.Size() > limit {
+	// Without starting over, the log holds every page the writes put
+	// through it (about 120 MB here). With it, the log stays near
+	// checkpointRestart pages — but how near depends on how far the
+	// background copy falls behind on a loaded machine (51 MB measured at
+	// load 10), so the bound is twice the writer's backstop, frames of
+	// 4 KiB and their 24-byte headers: a log that never starts over
+	// still fails it.
+	if limit := int64(2*checkpointBackup) * (4096 + 24); fi.Size() > limit {
 		t.Errorf("log is %d bytes after %d writes, want at most %d: it did not start over", fi.Size(), writers*each, limit)
 	}
 	if err := st.Close(); err != nil {
