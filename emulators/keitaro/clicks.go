@@ -4,7 +4,6 @@ import (
 	"crypto/sha1"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -257,14 +256,15 @@ func (b *clickBatch) flush(c *call) error {
 	}
 	for _, shape := range order {
 		cols := strings.Split(shape, ",")
-		vals := make([][]any, len(shapes[shape]))
+		vals := make([]any, len(shapes[shape]))
 		for i, k := range shapes[shape] {
-			vals[i] = make([]any, len(cols))
+			v := make([]any, len(cols))
 			for j, col := range cols {
-				vals[i][j] = k[col]
+				v[j] = k[col]
 			}
+			vals[i] = v
 		}
-		data, err := json.Marshal(vals)
+		data, err := wire.Marshal(vals) // directly, without encoding/json's reflection
 		if err != nil {
 			return err
 		}
