@@ -117,7 +117,7 @@ func applyConversion(c *call, in postbackIn) (row, error) {
 		vals["currency"] = campaignCurrency(c, in.click.int("campaign_id"))
 	}
 	if b != nil {
-		if err := b.add(c, in.click, vals); err != nil {
+		if err := b.add(c, vals); err != nil {
 			return nil, err
 		}
 		if in.status != "rebill" {
@@ -364,34 +364,7 @@ type conversionBatch struct {
 	byID      map[int64]row  // and by click_id
 	converted map[int64]bool // clicks holding a non-rebill conversion
 	pending   []any          // the values of the conversions to insert, conversionInsertColumns each
-	// hours are the new conversions' figures not in the rollups yet, by
-	// the rollup row of their click.
-	hours map[hourRow]*hourConversions
-}
-
-// hourRow is the key of a keitaro_click_hours row but for the tenant, as
-// the rollups store it (hourKey).
-type hourRow [9]any
-
-// hourConversions are the conversion figures of a rollup row (the columns
-// hourConversionColumns, in their order).
-type hourConversions struct {
-	leads, sales, rejected, rebills           int64
-	leadRevenue, saleRevenue, rejectedRevenue float64
-}
-
-// batchClickColumns are what a batch reads of a click: what a conversion
-// reads, and the key of its rollup row (hourKey but for the tenant, the
-// campaign read already).
-var batchClickColumns = conversionClickColumns + `, substr(datetime, 1, 13) || ':00:00' AS "hour.hour",
-	country_code AS "hour.country_code", ifnull(campaign_group_id, '') AS "hour.campaign_group_id",
-	ifnull(stream_id, '') AS "hour.stream_id", ifnull(landing_id, '') AS "hour.landing_id", ifnull(offer_id, '') AS "hour.offer_id",
-	ifnull(ts_id, '') AS "hour.ts_id", ifnull(affiliate_network_id, '') AS "hour.affiliate_network_id"`
-
-// hourOf is the rollup row of a click the batch read.
-func hourOf(k row) hourRow {
-	return hourRow{k["hour.hour"], k["campaign_id"], k["hour.country_code"], k["hour.campaign_group_id"], k["hour.stream_id"],
-		k["hour.landing_id"], k["hour.offer_id"], k["hour.ts_id"], k["hour.affiliate_network_id"]}
+	added     []int64        // the ids of the conversions stored, not in the rollups yet
 }
 
 // conversionInsertColumns are the columns a new conversion sets.
@@ -416,8 +389,7 @@ var fullConversionChunk = conversionInserts(conversionChunk)
 // counter, the clicks they name (by the click_id or sub_id that
 // itemClick reads) and which of those have a conversion.
 func newConversionBatch(c *call, items []map[string]any) (*conversionBatch, error) {
-	b := &conversionBatch{next: 1, bySub: map[string]row{}, byID: map[int64]row{}, converted: map[int64]bool{},
-		hours: map[hourRow]*hourConversions{}}
+	b := &conversionBatch{next: 1, bySub: map[string]row{}, byID: map[int64]row{}, converted: map[int64]bool{}}
 	err := c.s.QueryRow(`SELECT next FROM keitaro_counters WHERE tenant_id = @tenant AND kind = 'conversions'`).Scan(&b.next)
 	if err != nil && err != sql.ErrNoRows {
 		return nil, err
@@ -435,7 +407,7 @@ func newConversionBatch(c *call, items []map[string]any) (*conversionBatch, erro
 	}
 	var clicks []row
 	if len(ids) > 0 {
-		rows, err := queryRows(c.s, `SELECT `+batchClickColumns+` FROM keitaro_clicks WHERE tenant_id = @tenant
+		rows, err := queryRows(c.s, `SELECT `+conversionClickColumns+` FROM keitaro_clicks WHERE tenant_id = @tenant
 			AND click_id IN (SELECT value FROM json_each(?))`, idList(ids))
 		if err != nil {
 			return nil, err
@@ -445,7 +417,7 @@ func newConversionBatch(c *call, items []map[string]any) (*conversionBatch, erro
 	if len(subs) > 0 {
 		// "+tenant_id": else SQLite walks all the tenant's clicks, testing
 		// each sub_id against the list, instead of looking each up.
-		rows, err := queryRows(c.s, `SELECT `+batchClickColumns+` FROM keitaro_clicks WHERE +tenant_id = @tenant
+		rows, err := queryRows(c.s, `SELECT `+conversionClickColumns+` FROM keitaro_clicks WHERE +tenant_id = @tenant
 			AND sub_id IN (SELECT value FROM json_each(?))`, mustJSON(subs))
 		if err != nil {
 			return nil, err
@@ -494,33 +466,13 @@ func (b *conversionBatch) clickBySub(c *call, sub string) (row, error) {
 	return nil, errNotFound
 }
 
-// add keeps a new conversion (its columns by name) of the click (as the
-// batch read it) for the next flush, which a full chunk starts at once.
-func (b *conversionBatch) add(c *call, click row, vals map[string]any) error {
+// add keeps a new conversion (its columns by name) for the next flush,
+// which a full chunk starts at once.
+func (b *conversionBatch) add(c *call, vals map[string]any) error {
 	for _, col := range conversionInsertColumns {
 		b.pending = append(b.pending, vals[col])
 	}
-	key := hourOf(click)
-	h := b.hours[key]
-	if h == nil {
-		h = &hourConversions{}
-		b.hours[key] = h
-	}
-	revenue, _ := vals["revenue"].(float64)
-	switch vals["status"] {
-	case "lead":
-		h.leads++
-		h.leadRevenue += revenue
-	case "sale":
-		h.sales++
-		h.saleRevenue += revenue
-	case "rejected":
-		h.rejected++
-		h.rejectedRevenue += revenue
-	case "rebill":
-		h.rebills++
-		h.saleRevenue += revenue
-	}
+	b.added = append(b.added, vals["conversion_id"].(int64))
 	if len(b.pending) == conversionChunk*len(conversionInsertColumns) {
 		return b.flush(c)
 	}
@@ -541,10 +493,8 @@ func (b *conversionBatch) flush(c *call) error {
 	return err
 }
 
-// flushHours stores the conversions a batch has kept and adds their
-// figures to the hourly rollups: a statement per rollup row, rather than
-// one that reads every new conversion and its click again
-// (addConversionHours, for a single postback).
+// flushHours stores the conversions a batch has kept and adds those it
+// has stored so far to the hourly rollups.
 func flushHours(c *call) error {
 	b := c.conversions
 	if b == nil {
@@ -553,18 +503,12 @@ func flushHours(c *call) error {
 	if err := b.flush(c); err != nil {
 		return err
 	}
-	for key, h := range b.hours {
-		if _, err := c.s.Exec(`UPDATE keitaro_click_hours SET leads = leads + ?, sales = sales + ?, rejected = rejected + ?,
-				rebills = rebills + ?, lead_revenue = lead_revenue + ?, sale_revenue = sale_revenue + ?, rejected_revenue = rejected_revenue + ?
-			WHERE tenant_id = @tenant AND hour = ? AND campaign_id = ? AND country_code = ? AND campaign_group_id = ? AND stream_id = ?
-				AND landing_id = ? AND offer_id = ? AND ts_id = ? AND affiliate_network_id = ?`,
-			h.leads, h.sales, h.rejected, h.rebills, h.leadRevenue, h.saleRevenue, h.rejectedRevenue,
-			key[0], key[1], key[2], key[3], key[4], key[5], key[6], key[7], key[8]); err != nil {
-			return err
-		}
+	if len(b.added) == 0 {
+		return nil
 	}
-	clear(b.hours)
-	return nil
+	err := addConversionHours(c.s, b.added)
+	b.added = b.added[:0]
+	return err
 }
 
 // allConversions are the tenant's conversions with every column, for the
