@@ -4,7 +4,6 @@ import (
 	"crypto/sha1"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -101,17 +100,36 @@ var (
 		"is_bot": false, "is_using_proxy": false, "landing_clicked": false}
 	itemOther = []string{"click_id", "campaign_id", "datetime", "sub_id", "cost", "landing_clicked_datetime"}
 	subIDText = regexp.MustCompile(`^[A-Za-z0-9]{1,64}$`)
+	// itemKinds is every column an item may set, by kind: one map lookup
+	// per key of every item instead of a walk through the lists.
+	itemKinds = func() map[string]itemKind {
+		m := map[string]itemKind{}
+		for _, c := range itemIDs {
+			m[c] = kindID
+		}
+		for _, c := range itemStrings {
+			m[c] = kindString
+		}
+		for c := range itemFlags {
+			m[c] = kindFlag
+		}
+		for _, c := range itemOther {
+			m[c] = kindOther
+		}
+		return m
+	}()
 )
 
-// itemColumn reports whether a helper item may set the column.
-func itemColumn(name string) bool {
-	return isItemFlag(name) || slices.Contains(itemIDs, name) || slices.Contains(itemStrings, name) || slices.Contains(itemOther, name)
-}
+// itemKind is how a column of a click item is read.
+type itemKind int
 
-func isItemFlag(name string) bool {
-	_, ok := itemFlags[name]
-	return ok
-}
+const (
+	kindNone   itemKind = iota // not a column an item may set
+	kindID                     // an id or null
+	kindString                 // a string
+	kindFlag                   // a boolean
+	kindOther                  // read by readItemSpecials
+)
 
 // itemTime reads a datetime of a helper item: "YYYY-MM-DD HH:MM:SS" in
 // loc, or RFC 3339; as a stored stamp.
@@ -238,14 +256,15 @@ func (b *clickBatch) flush(c *call) error {
 	}
 	for _, shape := range order {
 		cols := strings.Split(shape, ",")
-		vals := make([][]any, len(shapes[shape]))
+		vals := make([]any, len(shapes[shape]))
 		for i, k := range shapes[shape] {
-			vals[i] = make([]any, len(cols))
+			v := make([]any, len(cols))
 			for j, col := range cols {
-				vals[i][j] = k[col]
+				v[j] = k[col]
 			}
+			vals[i] = v
 		}
-		data, err := json.Marshal(vals)
+		data, err := wire.Marshal(vals) // directly, without encoding/json's reflection
 		if err != nil {
 			return err
 		}
@@ -278,12 +297,12 @@ func readClickItem(c *call, b *clickBatch, m map[string]any, loc *time.Location,
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		if !itemColumn(k) {
+		if itemKinds[k] == kindNone {
 			return nil, emu.BadRequest("%s: unknown or derived column %q", at, k)
 		}
 	}
 	bad := func(field, why string) error { return emu.BadRequest("%s.%s: %s", at, field, why) }
-	k := clickRecord{}
+	k := make(clickRecord, len(m)+6)
 	id, ok := asInt(m["campaign_id"])
 	if m["campaign_id"] == nil {
 		return nil, bad("campaign_id", "is required")
@@ -301,18 +320,18 @@ func readClickItem(c *call, b *clickBatch, m map[string]any, loc *time.Location,
 	k["ts_id"], k["campaign_group_id"] = camp.nullInt("traffic_source_id"), camp.nullInt("group_id")
 	for _, n := range names {
 		v := m[n]
-		switch {
-		case slices.Contains(itemIDs, n):
+		switch itemKinds[n] {
+		case kindID:
 			if v == nil {
 				k[n] = nil
 			} else if k[n], ok = asInt(v); !ok {
 				return nil, bad(n, "must be an integer or null")
 			}
-		case slices.Contains(itemStrings, n):
+		case kindString:
 			if k[n], ok = asString(v); !ok {
 				return nil, bad(n, "must be a string")
 			}
-		case isItemFlag(n):
+		case kindFlag:
 			if k[n], ok = asBool(v); !ok {
 				return nil, bad(n, "must be a boolean")
 			}

@@ -144,6 +144,16 @@ func TestConversionsHelper(t *testing.T) {
 			t.Fatalf("%v: %d %s, want %s", c.body, r.Status, r.Body, c.want)
 		}
 	}
+	// A batch longer than one INSERT stores some conversions before its
+	// bad last item is read: they are not kept either.
+	long := []any{}
+	for range 70 {
+		long = append(long, map[string]any{"click_id": 2, "status": "rebill"})
+	}
+	r = a.srv.Do("POST", "/_emulator/keitaro/conversions", append(long, map[string]any{"click_id": 9}))
+	if r.Status != 400 || !strings.Contains(r.Body, `conversions[70].click_id: no click 9`) {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
 	// All or nothing, and no postback log lines.
 	expect(t, a.do("POST", "/clicks/summary", map[string]any{"metrics": []any{"leads", "sales", "rebills"}}), 200, `{"leads":0,"sales":1,"rebills":1}`)
 	expect(t, a.do("GET", "/logs/postbacks", nil), 200, `[]`)

@@ -54,7 +54,13 @@ type postbackIn struct {
 func applyConversion(c *call, in postbackIn) (row, error) {
 	clickID := in.click.int("click_id")
 	var cur row
-	if in.status != "rebill" {
+	b := c.conversions
+	if in.status != "rebill" && (b == nil || b.converted[clickID]) {
+		// The batch's conversions so far must be stored for the query
+		// (and the update) to see them.
+		if err := b.flush(c); err != nil {
+			return nil, err
+		}
 		var err error
 		// "+conversion_id": sorting the click's few conversions beats the
 		// plan SQLite otherwise picks, walking every conversion of the
@@ -93,9 +99,9 @@ func applyConversion(c *call, in postbackIn) (row, error) {
 	}
 	var id int64
 	var err error
-	if c.nextConversion != nil {
-		id = *c.nextConversion
-		*c.nextConversion++
+	if b != nil {
+		id = b.next
+		b.next++
 	} else if id, err = nextID(c.s, "conversions"); err != nil {
 		return nil, err
 	}
@@ -110,11 +116,15 @@ func applyConversion(c *call, in postbackIn) (row, error) {
 	if in.currency == "" {
 		vals["currency"] = campaignCurrency(c, in.click.int("campaign_id"))
 	}
-	if err := insertRow(c.s, "keitaro_conversions", vals); err != nil {
+	if b != nil {
+		if err := b.add(c, vals); err != nil {
+			return nil, err
+		}
+		if in.status != "rebill" {
+			b.converted[clickID] = true
+		}
+	} else if err := insertRow(c.s, "keitaro_conversions", vals); err != nil {
 		return nil, err
-	}
-	if c.newConversions != nil {
-		*c.newConversions = append(*c.newConversions, id)
 	} else if err := addConversionHours(c.s, []int64{id}); err != nil {
 		return nil, err
 	}
@@ -286,7 +296,7 @@ func itemClick(c *call, m map[string]any, bad func(string, string) error) (row, 
 		if !ok {
 			return nil, bad("click_id", "must be an integer")
 		}
-		click, err = queryOne(c.s, `SELECT `+conversionClickColumns+` FROM keitaro_clicks WHERE tenant_id = @tenant AND click_id = ?`, id)
+		click, err = c.conversions.clickByID(c, id)
 		if err == errNotFound {
 			return nil, bad("click_id", fmt.Sprintf("no click %d", id))
 		}
@@ -298,7 +308,7 @@ func itemClick(c *call, m map[string]any, bad func(string, string) error) (row, 
 		if !ok {
 			return nil, bad("sub_id", "must be a string")
 		}
-		click, err = queryOne(c.s, `SELECT `+conversionClickColumns+` FROM keitaro_clicks WHERE tenant_id = @tenant AND sub_id = ?`, sub)
+		click, err = c.conversions.clickBySub(c, sub)
 		if err == errNotFound {
 			return nil, bad("sub_id", fmt.Sprintf("no click %q", sub))
 		}
@@ -316,19 +326,12 @@ func recordConversions(c *call, items []map[string]any, prefix string) ([]wire.O
 		c.objects = map[string]row{}
 		defer func() { c.objects = nil }()
 	}
-	if c.newConversions == nil {
-		c.newConversions = new([]int64)
-		defer func() { c.newConversions = nil }()
+	b, err := newConversionBatch(c, items)
+	if err != nil {
+		return nil, err
 	}
-	if c.nextConversion == nil {
-		next := int64(1)
-		err := c.s.QueryRow(`SELECT next FROM keitaro_counters WHERE tenant_id = @tenant AND kind = 'conversions'`).Scan(&next)
-		if err != nil && err != sql.ErrNoRows {
-			return nil, err
-		}
-		c.nextConversion = &next
-		defer func() { c.nextConversion = nil }()
-	}
+	c.conversions = b
+	defer func() { c.conversions = nil }()
 	out := make([]wire.Object, 0, len(items))
 	for i, m := range items {
 		in, err := readConversionItem(c, m, loc, prefix+"["+strconv.Itoa(i)+"]")
@@ -345,17 +348,166 @@ func recordConversions(c *call, items []map[string]any, prefix string) ([]wire.O
 	if err := flushHours(c); err != nil {
 		return nil, err
 	}
-	return out, setCounter(c.s, "conversions", *c.nextConversion)
+	return out, setCounter(c.s, "conversions", b.next)
 }
 
-// flushHours adds the conversions a batch has inserted so far to the
-// hourly rollups.
-func flushHours(c *call) error {
-	if c.newConversions == nil || len(*c.newConversions) == 0 {
+// conversionBatch is what the conversions of one helper call or seed
+// section share, so that a batch costs a few statements rather than a few
+// per conversion: the clicks its items name, read at once; which of those
+// have a conversion a postback could update; the conversion id counter,
+// read once and written back once; and the conversions not stored yet.
+// Nothing else writes clicks or conversions while a batch runs (it is one
+// transaction), so what it read stays true but for what it adds itself.
+type conversionBatch struct {
+	next      int64          // the next conversion id
+	bySub     map[string]row // the items' clicks by sub_id
+	byID      map[int64]row  // and by click_id
+	converted map[int64]bool // clicks holding a non-rebill conversion
+	pending   []any          // the values of the conversions to insert, conversionInsertColumns each
+	added     []int64        // the ids of the conversions stored, not in the rollups yet
+}
+
+// conversionInsertColumns are the columns a new conversion sets.
+var conversionInsertColumns = []string{"conversion_id", "click_id", "sub_id", "status", "previous_status", "original_status",
+	"tid", "revenue", "currency", "postback_datetime", "sale_datetime", "sale_period", "params"}
+
+// conversionChunk is how many conversions one INSERT stores: a multi-row
+// INSERT whose text repeats is prepared once by the statement cache.
+const conversionChunk = 64
+
+// conversionInserts is the INSERT of n conversions.
+func conversionInserts(n int) string {
+	row := "(@tenant" + strings.Repeat(", ?", len(conversionInsertColumns)) + ")"
+	return `INSERT INTO keitaro_conversions (tenant_id, ` + strings.Join(conversionInsertColumns, ", ") + `) VALUES ` +
+		strings.Repeat(row+", ", n-1) + row
+}
+
+// fullConversionChunk is the INSERT of conversionChunk conversions.
+var fullConversionChunk = conversionInserts(conversionChunk)
+
+// newConversionBatch reads what the items' conversions will need: the
+// counter, the clicks they name (by the click_id or sub_id that
+// itemClick reads) and which of those have a conversion.
+func newConversionBatch(c *call, items []map[string]any) (*conversionBatch, error) {
+	b := &conversionBatch{next: 1, bySub: map[string]row{}, byID: map[int64]row{}, converted: map[int64]bool{}}
+	err := c.s.QueryRow(`SELECT next FROM keitaro_counters WHERE tenant_id = @tenant AND kind = 'conversions'`).Scan(&b.next)
+	if err != nil && err != sql.ErrNoRows {
+		return nil, err
+	}
+	var ids []int64
+	var subs []string
+	for _, m := range items {
+		if m["click_id"] != nil {
+			if id, ok := asInt(m["click_id"]); ok {
+				ids = append(ids, id)
+			}
+		} else if sub, ok := m["sub_id"].(string); ok {
+			subs = append(subs, sub)
+		}
+	}
+	var clicks []row
+	if len(ids) > 0 {
+		rows, err := queryRows(c.s, `SELECT `+conversionClickColumns+` FROM keitaro_clicks WHERE tenant_id = @tenant
+			AND click_id IN (SELECT value FROM json_each(?))`, idList(ids))
+		if err != nil {
+			return nil, err
+		}
+		clicks = append(clicks, rows...)
+	}
+	if len(subs) > 0 {
+		// "+tenant_id": else SQLite walks all the tenant's clicks, testing
+		// each sub_id against the list, instead of looking each up.
+		rows, err := queryRows(c.s, `SELECT `+conversionClickColumns+` FROM keitaro_clicks WHERE +tenant_id = @tenant
+			AND sub_id IN (SELECT value FROM json_each(?))`, mustJSON(subs))
+		if err != nil {
+			return nil, err
+		}
+		clicks = append(clicks, rows...)
+	}
+	found := make([]int64, 0, len(clicks))
+	for _, k := range clicks {
+		b.byID[k.int("click_id")], b.bySub[k.str("sub_id")] = k, k
+		found = append(found, k.int("click_id"))
+	}
+	if len(found) > 0 {
+		rows, err := queryRows(c.s, `SELECT DISTINCT click_id FROM keitaro_conversions WHERE tenant_id = @tenant
+			AND click_id IN (SELECT value FROM json_each(?)) AND status != 'rebill'`, idList(found))
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			b.converted[r.int("click_id")] = true
+		}
+	}
+	return b, nil
+}
+
+// clickByID is the tenant's click with the id, from the batch when there
+// is one.
+func (b *conversionBatch) clickByID(c *call, id int64) (row, error) {
+	if b == nil {
+		return queryOne(c.s, `SELECT `+conversionClickColumns+` FROM keitaro_clicks WHERE tenant_id = @tenant AND click_id = ?`, id)
+	}
+	if k, ok := b.byID[id]; ok {
+		return k, nil
+	}
+	return nil, errNotFound
+}
+
+// clickBySub is the tenant's click with the sub_id, from the batch when
+// there is one.
+func (b *conversionBatch) clickBySub(c *call, sub string) (row, error) {
+	if b == nil {
+		return queryOne(c.s, `SELECT `+conversionClickColumns+` FROM keitaro_clicks WHERE tenant_id = @tenant AND sub_id = ?`, sub)
+	}
+	if k, ok := b.bySub[sub]; ok {
+		return k, nil
+	}
+	return nil, errNotFound
+}
+
+// add keeps a new conversion (its columns by name) for the next flush,
+// which a full chunk starts at once.
+func (b *conversionBatch) add(c *call, vals map[string]any) error {
+	for _, col := range conversionInsertColumns {
+		b.pending = append(b.pending, vals[col])
+	}
+	b.added = append(b.added, vals["conversion_id"].(int64))
+	if len(b.pending) == conversionChunk*len(conversionInsertColumns) {
+		return b.flush(c)
+	}
+	return nil
+}
+
+// flush stores the conversions kept so far.
+func (b *conversionBatch) flush(c *call) error {
+	if b == nil || len(b.pending) == 0 {
 		return nil
 	}
-	err := addConversionHours(c.s, *c.newConversions)
-	*c.newConversions = (*c.newConversions)[:0]
+	q := fullConversionChunk
+	if n := len(b.pending) / len(conversionInsertColumns); n < conversionChunk {
+		q = conversionInserts(n)
+	}
+	_, err := c.s.Exec(q, b.pending...)
+	b.pending = b.pending[:0]
+	return err
+}
+
+// flushHours stores the conversions a batch has kept and adds those it
+// has stored so far to the hourly rollups.
+func flushHours(c *call) error {
+	b := c.conversions
+	if b == nil {
+		return nil
+	}
+	if err := b.flush(c); err != nil {
+		return err
+	}
+	if len(b.added) == 0 {
+		return nil
+	}
+	err := addConversionHours(c.s, b.added)
+	b.added = b.added[:0]
 	return err
 }
 

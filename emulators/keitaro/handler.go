@@ -38,12 +38,9 @@ type call struct {
 	// a batch that changes none of them (the conversions helper) reads
 	// each campaign, offer and traffic source once.
 	objects map[string]row
-	// newConversions, when set, collects the ids of the conversions a batch
-	// inserts, for the hourly rollups to take all at once (flushHours).
-	newConversions *[]int64
-	// nextConversion, when set, is the next conversion id of a batch, which
-	// reads the counter once and writes it back at its end.
-	nextConversion *int64
+	// conversions, when set, is the batch of conversions the call is
+	// recording (the helper, a seed): see conversionBatch.
+	conversions *conversionBatch
 }
 
 // A handler answers one route. It returns the answer (built from the value

@@ -496,3 +496,42 @@ func TestTenantPackageSet(t *testing.T) {
 		t.Fatalf("moveErrors %v", ten["moveErrors"])
 	}
 }
+
+// TestSessionsRecordedInChunks records more sessions than one INSERT takes
+// (the helper stores them in chunks): every one is stored with what the
+// helper answered, in order; a batch whose last session is bad stores
+// none, though chunks before it were inserted.
+func TestSessionsRecordedInChunks(t *testing.T) {
+	e := newEnv(t)
+	c := e.as(websiteINTP)
+	c.customer("c1", "w1", pkgBusiness)
+	key := c.payload(201, "POST", "/v2/3as/websites/w1/api-keys", map[string]any{"name": "k"})["apiKey"].(string)
+	var list []map[string]any
+	for i := range 150 {
+		list = append(list, map[string]any{"startedAt": fmt.Sprintf("2031-01-01T%02d:%02d:00Z", i/60, i%60),
+			"pageViews": 1 + i, "utmSource": fmt.Sprint("s", i), "device": []string{"desktop", "mobile", "tablet"}[i%3]})
+	}
+	recorded := record(t, e, websiteINTP, "w1", list...)["sessions"].([]any)
+	bad := append(append([]map[string]any{}, list...), map[string]any{"pageViews": 0})
+	body := map[string]any{"intpId": websiteINTP, "intpWebsiteId": "w1", "sessions": bad}
+	if r := e.srv.Do("POST", "/_emulator/twipla/sessions", body); r.Status != 400 || !strings.Contains(r.Body, "sessions[150].pageViews") {
+		t.Fatalf("bad batch: %d %s", r.Status, r.Body)
+	}
+	r := e.srv.Do("GET", "/twipla/v2/3as/analytics/raw-sessions?from=2031-01-01&to=2031-01-02&sort=startedAt&pageSize=200", nil, "x-api-key", key)
+	page := obj(t, r.Body)
+	stored := page["payload"].([]any)
+	if r.Status != 200 || len(stored) != 150 {
+		t.Fatalf("%d: %d sessions stored, want 150: %.300s", r.Status, len(stored), r.Body)
+	}
+	for i, s := range stored {
+		got, want := s.(map[string]any), recorded[i].(map[string]any)
+		for k, v := range want {
+			if got[k] != v {
+				t.Fatalf("session %d: %s = %v, recorded %v", i, k, got[k], v)
+			}
+		}
+		if got["pageViews"] != float64(1+i) || got["utmSource"] != fmt.Sprint("s", i) {
+			t.Fatalf("session %d stored as %v", i, got)
+		}
+	}
+}
