@@ -123,15 +123,24 @@ func (s *Store) watchedTables() []string {
 	return append([]string{"tenants"}, s.watched...)
 }
 
-// watchSQL creates the triggers of one watched table.
-func watchSQL(table string) string {
+// watchSQL creates the triggers of one watched table; tenantRows tells
+// that its rows belong to tenants (a tenant_id column).
+func watchSQL(table string, tenantRows bool) string {
 	var b []byte
 	for i, op := range []string{"INSERT", "UPDATE", "DELETE"} {
 		// A retired tenant's row (retire.go) is in no value the cache
-		// holds: the janitor deleting it forgets nothing.
+		// holds: the janitor deleting it forgets nothing — nor does it
+		// deleting the rows of a retired tenant, which no lookup finds
+		// (lookups across tenants join tenants on the vendor's name; the
+		// rows a reset keeps moved to the new id, and moving them forgot
+		// everything). Else each tenant a CI suite resets would empty the
+		// cache of every test running beside it once the janitor came by.
 		when := ""
-		if table == "tenants" && op != "INSERT" {
+		switch {
+		case table == "tenants" && op != "INSERT":
 			when = ` WHEN substr(old.vendor, 1, 1) != '` + RetiredPrefix + `'`
+		case tenantRows && op == "DELETE":
+			when = ` WHEN NOT EXISTS (SELECT 1 FROM tenants WHERE id = old.tenant_id AND ` + retiredVendor + `)`
 		}
 		b = fmt.Appendf(b, `CREATE TEMP TRIGGER IF NOT EXISTS "vendoremu_watch_%s_%s" AFTER %s ON main."%s"%s BEGIN SELECT %s(%d); END;`,
 			table, op, op, table, when, changeFunc, min(i, 1))
@@ -150,7 +159,11 @@ func (tx *Tx) installWatches() error {
 		if n == 0 {
 			continue
 		}
-		if _, err := tx.Exec(watchSQL(t)); err != nil {
+		tenantRows, err := tx.hasColumn(t, "tenant_id")
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(watchSQL(t, t != "tenants" && tenantRows)); err != nil {
 			return fmt.Errorf("watch %s: %w", t, err)
 		}
 	}
