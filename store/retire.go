@@ -394,7 +394,7 @@ func (j *janitor) step() (more bool, err error) {
 // ("" when no retired tenant is left).
 func (j *janitor) nextBatch(tx *Tx) (string, error) {
 	var retired string
-	err := tx.QueryRow(`SELECT vendor FROM tenants WHERE `+retiredVendor+` ORDER BY id LIMIT 1`).Scan(&retired)
+	err := tx.QueryRow(`SELECT vendor FROM tenants WHERE ` + retiredVendor + ` ORDER BY id LIMIT 1`).Scan(&retired)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
