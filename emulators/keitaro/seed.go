@@ -180,7 +180,7 @@ func freeKey(tx *store.Tx, count string, n int, alphabet string) (string, error)
 }
 
 // postbackKeyCount counts the tenants with a postback key (not empty).
-// postback_key != '' lets the partial unique index answer; without it each
+// postback_key != ” lets the partial unique index answer; without it each
 // new tenant read every tenant's settings.
 const postbackKeyCount = `SELECT count(*) FROM keitaro_tenant_settings WHERE postback_key = ? AND postback_key != ''`
 
