@@ -180,8 +180,8 @@ func freeKey(tx *store.Tx, count string, n int, alphabet string) (string, error)
 }
 
 // postbackKeyCount counts the tenants with a postback key (not empty).
-// postback_key != ” lets the partial unique index answer; without it each
-// new tenant read every tenant's settings.
+// Excluding the empty key lets the partial unique index answer; without
+// that each new tenant read every tenant's settings.
 const postbackKeyCount = `SELECT count(*) FROM keitaro_tenant_settings WHERE postback_key = ? AND postback_key != ''`
 
 // postbackKeyFree reports a postback key another tenant has as a conflict.
