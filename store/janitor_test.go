@@ -170,3 +170,64 @@ func TestJanitorSweepsAServerNeverIdle(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A change to one vendor's tenants or credential tables forgets that
+// vendor's remembered credentials, not another's: a suite resetting a
+// tenant of one vendor does not make the tests of the others load theirs
+// again.
+func TestCredentialsAreForgottenByVendor(t *testing.T) {
+	st := openJanitor(t, time.Hour, time.Hour)
+	ctx := context.Background()
+	var a Tenant
+	write(t, st, func(tx *Tx) (err error) {
+		if a, err = newDemoTenant(tx, "a", 0); err != nil {
+			return err
+		}
+		_, err = tx.CreateTenant("other", "x")
+		return err
+	})
+	loads := map[string]int{}
+	lookup := func(vendor, namespace, key string) {
+		t.Helper()
+		_, err := st.Credential(ctx, namespace, key, func(tx *Tx) (any, error) {
+			loads[namespace]++
+			return tx.Tenant(vendor, key)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := func() {
+		t.Helper()
+		lookup("demo", "demo", "a")
+		lookup("demo", "demo whitelabel", "a")
+		lookup("other", "other", "x")
+	}
+	all()
+	all()
+	if loads["demo"] != 1 || loads["demo whitelabel"] != 1 || loads["other"] != 1 {
+		t.Fatalf("loads before any change: %v", loads)
+	}
+	// A reset of a demo tenant: its tenants row and its key row change.
+	write(t, st, func(tx *Tx) error { _, err := tx.RetireTenant(a, "demo_keys"); return err })
+	all()
+	if loads["demo"] != 2 || loads["demo whitelabel"] != 2 || loads["other"] != 1 {
+		t.Fatalf("loads after a demo tenant's reset: %v (want demo 2, demo whitelabel 2, other 1)", loads)
+	}
+	// A demo credential row changed by the vendor's own SQL.
+	write(t, st, func(tx *Tx) error { _, err := tx.Exec(`UPDATE demo_keys SET secret = 'new'`); return err })
+	all()
+	if loads["demo"] != 3 || loads["other"] != 1 {
+		t.Fatalf("loads after a demo key changed: %v", loads)
+	}
+	// The other vendor's tenant deleted.
+	write(t, st, func(tx *Tx) error { _, err := tx.Exec(`DELETE FROM tenants WHERE vendor = 'other'`); return err })
+	if _, err := st.Credential(ctx, "other", "x", func(tx *Tx) (any, error) { return tx.Tenant("other", "x") }); err != ErrNoTenant {
+		t.Fatalf("a deleted tenant was still remembered: %v", err)
+	}
+	all2 := loads["demo"]
+	lookup("demo", "demo", "a")
+	if loads["demo"] != all2 {
+		t.Fatalf("deleting another vendor's tenant made demo's load again")
+	}
+}

@@ -35,7 +35,7 @@ func (tx *Tx) CreateTenant(vendor, key string) (Tenant, error) {
 		return Tenant{}, err
 	}
 	// What the watch trigger of an insert would do (see watchSQL).
-	tx.store.watchedChanged(0)
+	tx.store.watchedChanged(0, vendor)
 	return Tenant{ID: id, Vendor: vendor, Key: key, Created: now}, nil
 }
 
