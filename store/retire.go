@@ -66,27 +66,20 @@ func (tx *Tx) RetireTenant(t Tenant, keep ...string) (Tenant, error) {
 			return Tenant{}, fmt.Errorf("store: RetireTenant keeps %s, not a tenant table of %s", k, t.Vendor)
 		}
 	}
-	res, err := tx.Exec(`UPDATE tenants SET vendor = ? || vendor, key = id || ':' || key, origin = coalesce(origin, id)
-		WHERE id = ? AND vendor = ?`, RetiredPrefix, t.ID, t.Vendor)
-	if err != nil {
-		return Tenant{}, fmt.Errorf("retire tenant: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return Tenant{}, ErrNoTenant
-	}
-	// Read, then inserted with VALUES: an INSERT … SELECT into tenants is
-	// a statement of several rows to SQLite, which then looks for orphans
-	// in every table whose foreign keys reference tenants.
+	// The new row is inserted with VALUES: an INSERT … SELECT into tenants
+	// is a statement of several rows to SQLite, which then looks for
+	// orphans in every table whose foreign keys reference tenants.
 	var created string
 	var origin int64
-	err = tx.QueryRow(`SELECT created_at, origin FROM tenants WHERE id = ?`, t.ID).Scan(&created, &origin)
+	err := tx.QueryRow(`UPDATE tenants SET vendor = ? || vendor, key = id || ':' || key, origin = coalesce(origin, id)
+		WHERE id = ? AND vendor = ? RETURNING created_at, origin`, RetiredPrefix, t.ID, t.Vendor).Scan(&created, &origin)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Tenant{}, ErrNoTenant
 	}
 	if err != nil {
 		return Tenant{}, fmt.Errorf("retire tenant: %w", err)
 	}
-	res, err = tx.Exec(`INSERT INTO tenants (vendor, key, created_at, origin) VALUES (?, ?, ?, ?)`,
+	res, err := tx.Exec(`INSERT INTO tenants (vendor, key, created_at, origin) VALUES (?, ?, ?, ?)`,
 		t.Vendor, t.Key, created, origin)
 	if err != nil {
 		return Tenant{}, fmt.Errorf("retire tenant: %w", err)
