@@ -76,8 +76,17 @@ func (h *vendorHandler) journaled(w http.ResponseWriter, r *http.Request, x *emu
 	defer rec.release()
 	if r.Body != nil && r.Body != http.NoBody {
 		// Keep the head for the journal and give the handler the whole body.
-		rec.req.ReadFrom(io.LimitReader(r.Body, journal.BodyLimit)) //nolint:errcheck // the handler sees the error
-		r.Body = readCloser{io.MultiReader(bytes.NewReader(rec.req.Bytes()), r.Body), r.Body}
+		rec.limited = io.LimitedReader{R: r.Body, N: journal.BodyLimit}
+		_, err := rec.req.ReadFrom(&rec.limited)
+		if err == nil && rec.limited.N > 0 {
+			// All of it was read (most bodies): the handler reads the
+			// copy, through readers the recorder keeps for reuse.
+			rec.replay.Reset(rec.req.Bytes())
+			rec.body = readCloser{&rec.replay, r.Body}
+			r.Body = &rec.body
+		} else {
+			r.Body = readCloser{io.MultiReader(bytes.NewReader(rec.req.Bytes()), r.Body), r.Body}
+		}
 	}
 	closeConn := h.s.serveFaults(rec, r, x, h.v.Name(), h.engine)
 	e := &rec.entry
@@ -132,6 +141,11 @@ type recorder struct {
 	buf    bytes.Buffer
 	req    bytes.Buffer
 	entry  journal.Exchange
+	// limited reads the head of the request body into req; replay and
+	// body give the handler req's copy of a body read whole.
+	limited io.LimitedReader
+	replay  bytes.Reader
+	body    readCloser
 }
 
 // release gives the recorder back for another exchange. Buffers that grew
@@ -144,6 +158,8 @@ func (w *recorder) release() {
 	w.buf.Reset()
 	w.req.Reset()
 	w.entry = journal.Exchange{}
+	w.limited, w.body = io.LimitedReader{}, readCloser{}
+	w.replay.Reset(nil)
 	recorders.Put(w)
 }
 

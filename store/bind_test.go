@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -31,5 +32,30 @@ func TestBindTenantPutsTheIDAmongTheArguments(t *testing.T) {
 		if q != c.want || !slices.Equal(a, c.bound) {
 			t.Errorf("%s\n got %s %v\nwant %s %v", c.query, q, a, c.want, c.bound)
 		}
+	}
+}
+
+func TestBindingsRememberQueriesUpToABound(t *testing.T) {
+	var bs bindings
+	q := `INSERT INTO t (a, tenant_id, b) VALUES (?, @tenant, ?)`
+	for range 2 {
+		b := bs.bound(q)
+		if b.text != `INSERT INTO t (a, tenant_id, b) VALUES (?, ?, ?)` ||
+			!slices.Equal(b.args([]any{"a", "b"}, 7), []any{"a", int64(7), "b"}) ||
+			!slices.Equal(b.args([]any{"a", "b"}, 8), []any{"a", int64(8), "b"}) {
+			t.Fatalf("bound %q %v", b.text, b.tenant)
+		}
+	}
+	if bs.n.Load() != 1 {
+		t.Fatalf("%d queries remembered, want 1", bs.n.Load())
+	}
+	for i := range maxBindings + 10 {
+		q := fmt.Sprintf(`SELECT %d FROM t WHERE tenant_id = @tenant`, i)
+		if b := bs.bound(q); b.text != fmt.Sprintf(`SELECT %d FROM t WHERE tenant_id = ?`, i) {
+			t.Fatalf("bound %q", b.text)
+		}
+	}
+	if n := bs.n.Load(); n != maxBindings {
+		t.Fatalf("%d queries remembered, want at most %d", n, maxBindings)
 	}
 }

@@ -69,6 +69,9 @@ type Store struct {
 	snaps      snapshots
 	generation atomic.Int64
 
+	// binds are the bound forms of scoped queries (see Scoped.bind).
+	binds bindings
+
 	// rerunReads is set by RerunReads, before the store is shared.
 	rerunReads bool
 
@@ -478,7 +481,8 @@ func (s Scoped) bind(query string, args []any) (string, []any) {
 	if !strings.Contains(query, TenantPlaceholder) {
 		panic("store: scoped query without " + TenantPlaceholder + ": " + query)
 	}
-	return bindTenant(query, args, s.Tenant.ID)
+	b := s.tx.store.binds.bound(query)
+	return b.text, b.args(args, s.Tenant.ID)
 }
 
 // Tx is the transaction behind the scoped view, for queries that are not

@@ -64,15 +64,29 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		return appendMap(b, v)
 	case map[string]string:
 		return appendMap(b, v)
+	case Raw:
+		if v == nil {
+			return append(b, "null"...), nil
+		}
+		return append(b, v...), nil
+	case Func:
+		return v.appendTo(b)
+	case *Builder:
+		raw, err := v.Raw()
+		if err != nil {
+			return nil, err
+		}
+		return appendJSON(b, raw)
 	case json.RawMessage:
 		if v == nil {
 			return append(b, "null"...), nil
 		}
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, v); err != nil {
+		// Compacted straight onto b.
+		buf := bytes.NewBuffer(b)
+		if err := json.Compact(buf, v); err != nil {
 			return nil, err
 		}
-		return append(b, buf.Bytes()...), nil
+		return buf.Bytes(), nil
 	}
 	return appendEncoded(b, v)
 }

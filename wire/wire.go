@@ -4,9 +4,9 @@
 package wire
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -95,30 +95,63 @@ func Marshal(v any) ([]byte, error) {
 // lower-case hex (a UTF-16 surrogate pair above U+FFFF). The input must be
 // valid JSON as Marshal writes it.
 func PHP(js []byte) []byte {
-	var out bytes.Buffer
-	out.Grow(len(js) + len(js)/8)
+	return AppendPHP(nil, js)
+}
+
+// AppendPHP appends js re-escaped as PHP does it (see PHP) to dst.
+func AppendPHP(dst, js []byte) []byte {
+	dst = slices.Grow(dst, len(js)+len(js)/8)
+	start := 0 // js[start:i] is still to be copied as it is
 	for i := 0; i < len(js); {
 		c := js[i]
 		switch {
 		case c == '/':
 			// Outside strings JSON has no "/", so every one is in a string.
-			out.WriteString(`\/`)
+			dst = append(dst, js[start:i]...)
+			dst = append(dst, '\\', '/')
 			i++
+			start = i
 		case c < utf8.RuneSelf:
-			out.WriteByte(c)
 			i++
 		default:
+			dst = append(dst, js[start:i]...)
 			r, size := utf8.DecodeRune(js[i:])
 			i += size
+			start = i
 			if r >= 0x10000 {
 				r -= 0x10000
-				fmt.Fprintf(&out, `\u%04x\u%04x`, 0xD800+(r>>10), 0xDC00+(r&0x3FF))
+				dst = appendU(appendU(dst, 0xD800+(r>>10)), 0xDC00+(r&0x3FF))
 			} else {
-				fmt.Fprintf(&out, `\u%04x`, r)
+				dst = appendU(dst, r)
 			}
 		}
 	}
-	return out.Bytes()
+	return append(dst, js[start:]...)
+}
+
+// appendU appends the escape \uXXXX of a UTF-16 code unit, lower-case hex.
+func appendU(b []byte, r rune) []byte {
+	return append(b, '\\', 'u', hexDigits[r>>12&0xF], hexDigits[r>>8&0xF], hexDigits[r>>4&0xF], hexDigits[r&0xF])
+}
+
+// WritePHP writes v as JSON re-escaped the way PHP's json_encode escapes
+// (see PHP), with the given status and content type: the answer of a
+// vendor written in PHP. If v cannot be encoded (a bug) it answers
+// through Fail instead.
+func WritePHP(w http.ResponseWriter, status int, contentType string, v any) {
+	bp := answers.Get().(*[]byte)
+	defer answers.Put(bp)
+	js, err := appendJSON((*bp)[:0], v)
+	if err != nil {
+		Fail(w, fmt.Errorf("wire: cannot encode the answer: %w", err))
+		return
+	}
+	// The re-escaped copy goes after the JSON in the same buffer.
+	b := AppendPHP(js, js)
+	Bytes(w, status, contentType, b[len(js):])
+	if cap(b) <= maxPooled {
+		*bp = b
+	}
 }
 
 // JSON writes v as JSON with the given status and application/json.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -37,11 +38,24 @@ func TestListIsAnObjectKeyedByIndex(t *testing.T) {
 }
 
 func TestPHPEscaping(t *testing.T) {
-	b, _ := wire.Marshal(wire.Obj("link", "/bill/?id=5&crc=ab", "name", "Дорогой друг <a>&'\"\n", "emoji", "😀", "back", `a\/b`))
+	o := wire.Obj("link", "/bill/?id=5&crc=ab", "name", "Дорогой друг <a>&'\"\n", "emoji", "😀", "back", `a\/b`)
+	b, _ := wire.Marshal(o)
 	got := string(wire.PHP(b))
 	want := `{"link":"\/bill\/?id=5&crc=ab","name":"\u0414\u043e\u0440\u043e\u0433\u043e\u0439 \u0434\u0440\u0443\u0433 <a>&'\"\n","emoji":"\ud83d\ude00","back":"a\\\/b"}`
 	if got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	// WritePHP answers the same bytes, twice in a row (its buffers are reused).
+	for range 2 {
+		w := httptest.NewRecorder()
+		wire.WritePHP(w, 202, "application/json; charset=UTF-8", o)
+		if w.Code != 202 || w.Body.String() != want || w.Header().Get("Content-Type") != "application/json; charset=UTF-8" ||
+			w.Header().Get("Content-Length") != strconv.Itoa(len(want)) {
+			t.Fatalf("WritePHP: %d %v %s", w.Code, w.Header(), w.Body)
+		}
+	}
+	if got := string(wire.PHP([]byte(`{"a":"plain ascii"}`))); got != `{"a":"plain ascii"}` {
+		t.Fatalf("ASCII without slashes changed: %s", got)
 	}
 	var round map[string]string
 	if err := json.Unmarshal([]byte(got), &round); err != nil || round["emoji"] != "😀" || round["back"] != `a\/b` {

@@ -68,14 +68,8 @@ func writeError(c *gin.Context, e *apiError) {
 // write sends v as the compact, PHP-escaped JSON Hitsteps' PHP back end
 // writes (json_encode: "\/" and \uXXXX escapes).
 func write(c *gin.Context, status int, v any) {
-	b, err := wire.Marshal(v)
-	if err != nil {
-		// Logged and answered in Hitsteps' shape by the server's one
-		// internal-error path.
-		wire.Fail(c.Writer, err)
-		c.Abort()
-		return
-	}
-	wire.Bytes(c.Writer, status, wire.JSONType, wire.PHP(b))
+	// An answer that cannot be encoded is logged and answered in
+	// Hitsteps' shape by the server's one internal-error path (wire.Fail).
+	wire.WritePHP(c.Writer, status, wire.JSONType, v)
 	c.Abort()
 }

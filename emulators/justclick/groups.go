@@ -54,15 +54,25 @@ func getAllGroups(r *request) answer {
 		WHERE tenant_id = @tenant AND kind <> 'auto' ORDER BY rass_id`)
 	must(err)
 	defer rows.Close()
-	var out []wire.Object
+	// Written directly: no boxed value per field.
+	out := &wire.Builder{}
+	out.Grow(512)
+	out.BeginArray()
+	n := 0
+	var id int64
+	var name, title string
 	for rows.Next() {
-		var id int64
-		var name, title string
 		must(rows.Scan(&id, &name, &title))
-		out = append(out, wire.Obj("rass_id", strconv.FormatInt(id, 10), "rass_name", name, "rass_title", title))
+		out.BeginObject()
+		out.Key("rass_id").String(strconv.FormatInt(id, 10))
+		out.Key("rass_name").String(name)
+		out.Key("rass_title").String(title)
+		out.EndObject()
+		n++
 	}
 	must(rows.Err())
-	if len(out) == 0 {
+	out.EndArray()
+	if n == 0 {
 		return errNoGroup
 	}
 	return answerOK.with(out)

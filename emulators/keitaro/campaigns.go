@@ -407,8 +407,12 @@ func storePostbacks(c *call, vals map[string]any, cur row) error {
 
 // postbacksOut renders the stored postbacks with their campaign id.
 func postbacksOut(r row) []wire.Object {
+	stored := r.str("postbacks")
+	if stored == "[]" {
+		return []wire.Object{} // most campaigns: no decoding to do
+	}
 	var list []postback
-	_ = json.Unmarshal([]byte(r.str("postbacks")), &list)
+	_ = json.Unmarshal([]byte(stored), &list)
 	out := make([]wire.Object, len(list))
 	for i, p := range list {
 		out[i] = wire.Obj("id", p.ID, "campaign_id", r.int("id"), "method", p.Method, "statuses", p.Statuses, "url", p.URL)

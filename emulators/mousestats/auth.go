@@ -3,6 +3,7 @@ package mousestats
 import (
 	"crypto/subtle"
 	"errors"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -78,8 +79,17 @@ func authenticate(c *gin.Context, tx *store.Tx, q form.Values) (store.Tenant, er
 	return partner, nil
 }
 
+// partnerSecret is the partner's secret, through the store's credential
+// cache (mousestats_partners is watched): a GetAccount then runs its one
+// account query alone, which needs no transaction (see store.Read).
 func partnerSecret(s store.Scoped) (string, error) {
-	var secret string
-	err := s.QueryRow(`SELECT secret FROM mousestats_partners WHERE tenant_id = @tenant`).Scan(&secret)
-	return secret, err
+	v, err := s.Tx().Credential(Name, strconv.FormatInt(s.Tenant.ID, 10), func(*store.Tx) (any, error) {
+		var secret string
+		err := s.QueryRow(`SELECT secret FROM mousestats_partners WHERE tenant_id = @tenant`).Scan(&secret)
+		return secret, err
+	})
+	if err != nil {
+		return "", err
+	}
+	return v.(string), nil
 }

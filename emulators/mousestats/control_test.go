@@ -179,6 +179,11 @@ func TestSeed(t *testing.T) {
 	  {"partnerId": "partnername", "partnerSecret": "rotated",
 	   "accounts": [{"email": "TEST@example.com", "password": "newpw"}]}
 	]}}`
+	// The default partner's secret works before the seed changes it (and
+	// the credential cache remembers it, to be forgotten by the change).
+	if r := srv.Do("GET", sampleGetAccount, nil); r.Status != 200 || r.Body == "permission-denied" {
+		t.Fatalf("GetAccount before the seed: %d %s", r.Status, r.Body)
+	}
 	wantStatus(t, srv.Do("POST", "/_emulator/seed", doc), 200)
 	wantJSON(t, call(srv, "GetAccount", as("acme", "s3cret", "_userEmail", "a@example.com")...), info("a@example.com(acme)", "SaneEgg", 30))
 	wantJSON(t, call(srv, "GetAccount", as("acme", "s3cret", "_userEmail", "b@example.com")...), info("b@example.com(acme)", "Pro", 200, 3, 1, 1200, 80))

@@ -52,6 +52,11 @@ type Emulator struct {
 // New returns the factory the server builds the vendor with.
 func New(Config) emu.Factory {
 	return func(d emu.Deps) (emu.Vendor, error) {
+		// Authentication reads the partner's secret through the store's
+		// credential cache (see partnerSecret).
+		if d.Store != nil {
+			d.Store.Watch("mousestats_partners")
+		}
 		e := &Emulator{deps: d, functions: map[string]gin.HandlerFunc{}}
 		for _, f := range e.apiFunctions() {
 			e.functions[strings.ToLower(f.name)] = f.handle

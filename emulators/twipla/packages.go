@@ -73,29 +73,38 @@ func (p *pkg) rank() int64 {
 
 func (p *pkg) restricted() bool { return p.visibility == visibilityRestricted }
 
-// wire is the Package object.
-func (p *pkg) wire(intpID string, restrictedTo []wire.Object) wire.Object {
-	if restrictedTo == nil {
-		restrictedTo = []wire.Object{}
+// wire is the Package object, as an answer value.
+func (p *pkg) wire(intpID string, restrictedTo []wire.Object) *wire.Builder {
+	w := &wire.Builder{}
+	p.write(w, intpID, restrictedTo)
+	return w
+}
+
+// write writes the Package object: directly, field by field, as package
+// lists are the longest answers a client reads most often.
+func (p *pkg) write(w *wire.Builder, intpID string, restrictedTo []wire.Object) {
+	w.BeginObject()
+	w.Key("id").String(p.id)
+	w.Key("name").String(p.name)
+	w.Key("touchpoints").Int(p.touchpoints)
+	w.Key("intpId").String(intpID)
+	w.Key("price").Float(p.price)
+	w.Key("currency").String(p.currency)
+	w.Key("period").String(p.period)
+	w.Key("recommended").Bool(p.recommended)
+	w.Key("createdAt").Time(p.createdAt.UTC(), timeLayout)
+	w.Key("visibility").String(p.visibility)
+	w.Key("restrictedTo").BeginArray()
+	for _, o := range restrictedTo {
+		w.Value(o)
 	}
-	var externalID any
+	w.EndArray()
 	if p.externalID.Valid {
-		externalID = p.externalID.String
+		w.Key("externalId").String(p.externalID.String)
+	} else {
+		w.Key("externalId").Null()
 	}
-	return wire.Obj(
-		"id", p.id,
-		"name", p.name,
-		"touchpoints", p.touchpoints,
-		"intpId", intpID,
-		"price", p.price,
-		"currency", p.currency,
-		"period", p.period,
-		"recommended", p.recommended,
-		"createdAt", p.createdAt.String(),
-		"visibility", p.visibility,
-		"restrictedTo", restrictedTo,
-		"externalId", externalID,
-	)
+	w.EndObject()
 }
 
 // catalog is an INTP's packages, loaded once per request.
@@ -393,10 +402,14 @@ func (as assignments) available(p *pkg, to audience) bool {
 func (e *Emulator) listPackages(c *gin.Context, in *intp) (reply, error) {
 	wid, byWebsite := c.GetQuery("intpWebsiteId")
 	cid, byCustomer := c.GetQuery("intpCustomerId")
-	var out []wire.Object
+	var (
+		to  audience
+		cat *catalog
+		as  assignments
+	)
 	err := e.deps.Store.Read(c, func(tx *store.Tx) error {
 		s := tx.Scope(in.tenant)
-		var to audience
+		to = audience{}
 		if byWebsite {
 			w, err := findWebsiteRef(s, wid)
 			if err != nil {
@@ -411,29 +424,31 @@ func (e *Emulator) listPackages(c *gin.Context, in *intp) (reply, error) {
 			}
 			to.customer = cu.seq
 		}
-		cat, as, err := loadPackages(s)
-		if err != nil {
-			return err
-		}
-		out = []wire.Object{}
+		var err error
+		cat, as, err = loadPackages(s)
+		return err
+	})
+	if err != nil {
+		return reply{}, err
+	}
+	// Written once the read has given its connection back, straight into
+	// the answer.
+	return ok(wire.Func(func(w *wire.Builder) {
+		w.BeginArray()
 		for _, p := range cat.list {
 			if (byWebsite || byCustomer) && !as.available(p, to) {
 				continue
 			}
-			out = append(out, p.wire(in.id, as.restrictedTo(p)))
+			p.write(w, in.id, as.restrictedTo(p))
 		}
-		return nil
-	})
-	return ok(out), err
+		w.EndArray()
+	})), nil
 }
 
-// loadPackages is loadCatalog and loadAssignments in one statement (each
-// package with its assignments, if any), which a read runs alone, without a
-// transaction (see store.Read). An assignment always has its customer
-// (a foreign key), so the LEFT JOIN on customers only carries the NULLs of
-// a package without assignments.
-func loadPackages(s store.Scoped) (*catalog, assignments, error) {
-	rows, err := s.Query(`SELECT p.seq, p.id, p.kind, p.name, p.touchpoints, p.price, p.currency, p.period,
+// packagesQuery is loadPackages' statement. It reads the packages in seq
+// order from the twipla_packages_tenant index and each one's assignments
+// from twipla_assignments_tenant, without sorting (a test checks its plan).
+const packagesQuery = `SELECT p.seq, p.id, p.kind, p.name, p.touchpoints, p.price, p.currency, p.period,
 		p.recommended, p.visibility, p.external_id, p.created_at,
 		a.seq, a.website_seq, a.customer_seq,
 		CASE WHEN a.seq IS NULL THEN '' ELSE COALESCE((SELECT sub.id FROM twipla_subscriptions sub WHERE
@@ -444,7 +459,15 @@ func loadPackages(s store.Scoped) (*catalog, assignments, error) {
 		LEFT JOIN twipla_assignments a ON a.package_seq = p.seq AND a.tenant_id = p.tenant_id
 		LEFT JOIN twipla_customers c ON c.seq = a.customer_seq
 		LEFT JOIN twipla_websites w ON w.seq = a.website_seq
-		WHERE p.tenant_id = @tenant ORDER BY p.seq, a.seq`)
+		WHERE p.tenant_id = @tenant ORDER BY p.seq, a.seq`
+
+// loadPackages is loadCatalog and loadAssignments in one statement (each
+// package with its assignments, if any), which a read runs alone, without a
+// transaction (see store.Read). An assignment always has its customer
+// (a foreign key), so the LEFT JOIN on customers only carries the NULLs of
+// a package without assignments.
+func loadPackages(s store.Scoped) (*catalog, assignments, error) {
+	rows, err := s.Query(packagesQuery)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -484,7 +507,7 @@ func loadPackages(s store.Scoped) (*catalog, assignments, error) {
 
 // getPackage is GET /v2/3as/packages/{pkg}.
 func (e *Emulator) getPackage(c *gin.Context, in *intp) (reply, error) {
-	var out wire.Object
+	var out *wire.Builder
 	err := e.deps.Store.Read(c, func(tx *store.Tx) error {
 		var err error
 		out, err = packageView(tx.Scope(in.tenant), in, c.Param("pkg"))
@@ -494,7 +517,7 @@ func (e *Emulator) getPackage(c *gin.Context, in *intp) (reply, error) {
 }
 
 // packageView loads one package with its assignments as the wire shows it.
-func packageView(s store.Scoped, in *intp, id string) (wire.Object, error) {
+func packageView(s store.Scoped, in *intp, id string) (*wire.Builder, error) {
 	cat, as, err := loadPackages(s)
 	if err != nil {
 		return nil, err
@@ -584,7 +607,7 @@ func (e *Emulator) renamePackage(c *gin.Context, in *intp) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	var out wire.Object
+	var out *wire.Builder
 	err = e.deps.Store.Write(c, func(tx *store.Tx) error {
 		s := tx.Scope(in.tenant)
 		cat, err := loadCatalog(s)

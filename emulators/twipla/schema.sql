@@ -34,6 +34,9 @@ CREATE TABLE twipla_packages (
 	created_at   TEXT NOT NULL,
 	UNIQUE (tenant_id, id)
 );
+-- A package list reads a tenant's packages in seq order straight from
+-- this index, without sorting them in a temporary B-tree.
+CREATE INDEX twipla_packages_tenant ON twipla_packages (tenant_id, seq);
 
 -- The package set an INTP started with (the default set, or the one its
 -- tenant body chose), kept across a tenant reset, which restores it.

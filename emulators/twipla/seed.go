@@ -122,7 +122,7 @@ func (e *Emulator) CreateTenant(tx *store.Tx, body []byte) (any, error) {
 	if in.publicKey == "" {
 		out = out.Set("privateKey", string(seed.TwiplaTestPrivateKeyPEM))
 	}
-	packages := []wire.Object{}
+	packages := []any{}
 	for _, p := range cat.list {
 		packages = append(packages, p.wire(in.id, nil))
 	}
@@ -520,7 +520,7 @@ func (e *Emulator) intpState(tx *store.Tx, in *intp) (wire.Object, error) {
 	}
 	o := append(wire.Obj("intpId", in.id), in.company()[1:]...).Set("moveErrors", e.moveStatus(in)).
 		Set("publicKey", publicPEM(key))
-	packages := []wire.Object{}
+	packages := []any{}
 	for _, p := range cat.list {
 		packages = append(packages, p.wire(in.id, as.restrictedTo(p)))
 	}

@@ -1,0 +1,48 @@
+package twipla
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/vendoremu/vendoremu/store"
+)
+
+// The package list, the most read answer, finds its rows through indexes
+// and sorts nothing: a temporary B-tree for its ORDER BY cost a fifth of
+// the statement.
+func TestPackageListPlanSortsNothing(t *testing.T) {
+	st, err := store.Open(store.Memory, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(context.Background(), []store.Schema{{Component: Name, SQL: schema}}); err != nil {
+		t.Fatal(err)
+	}
+	var plan []string
+	err = st.Read(context.Background(), func(tx *store.Tx) error {
+		rows, err := tx.Scope(store.Tenant{ID: 1}).Query(`EXPLAIN QUERY PLAN ` + packagesQuery)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		plan = nil
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				return err
+			}
+			plan = append(plan, detail)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(plan, "\n")
+	if strings.Contains(text, "TEMP B-TREE") || !strings.Contains(text, "twipla_packages_tenant") || strings.Contains(text, "SCAN") {
+		t.Fatalf("package list plan:\n%s", text)
+	}
+}
