@@ -72,3 +72,37 @@ func BenchmarkSweep(b *testing.B) {
 	}
 	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N*100), "cpu-ms/tenant")
 }
+
+// BenchmarkTenantLife is a CI test's tenant without the test: one op
+// creates a tenant of one vendor and resets it, on an in-memory database,
+// one after another. cpu-µs/op is the process's CPU time per op (client
+// included), which the CI shape's cpu-ms/test is made of besides the
+// vendor calls; the janitor's work is in it when it ran during the loop.
+//
+//	go test -run='^$' -bench=TenantLife ./emulatortest
+func BenchmarkTenantLife(b *testing.B) {
+	for _, v := range []struct {
+		name   string
+		create func(*emulatortest.Emulator) string
+	}{
+		{"hitsteps", func(e *emulatortest.Emulator) string { return e.NewHitstepsTenant().MainAccount }},
+		{"mousestats", func(e *emulatortest.Emulator) string { return e.NewMouseStatsTenant().PartnerID }},
+		{"keitaro", func(e *emulatortest.Emulator) string { return e.NewKeitaroTenant().APIKey }},
+		{"justclick", func(e *emulatortest.Emulator) string { return e.NewJustClickTenant().Login }},
+		{"twipla", func(e *emulatortest.Emulator) string { return e.NewTwiplaTenant().IntpID }},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			emu, err := emulatortest.New(emulatortest.WithoutOpenAPICheck())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer emu.Close()
+			e := emu.With(b)
+			cpu0 := cpuTime()
+			for b.Loop() {
+				e.ResetTenant(v.name, v.create(e))
+			}
+			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -16,8 +17,12 @@ import (
 // with Watch) carries temporary triggers on the write connection that call
 // back into the store on any insert, update or delete, whoever runs it —
 // a store method, a vendor's own SQL, a seed, a reset, a foreign-key
-// cascade. An update or a delete empties the cache at once and again when
-// its transaction ends. An insert empties nothing: what the cache holds
+// cascade. An update or a delete forgets, at once and again when its
+// transaction ends, what the cache holds for the vendor the row belongs to
+// (a tenants row's vendor, a watched table's component: the name before
+// its first "_"), and only that: a vendor's values are loaded from its own
+// tenants and tables, so a CI suite resetting a Keitaro tenant leaves the
+// credentials of the TWIPLA tests running beside it alone. An insert empties nothing: what the cache holds
 // was loaded from rows that existed, and a lookup that found no row is not
 // kept, so a new row (a new tenant, a new token) changes no value held —
 // and a CI suite that creates a tenant per test keeps the credentials of
@@ -31,13 +36,14 @@ import (
 // loaded in a snapshot taken before a change is not kept after it.
 type credentials struct {
 	gen atomic.Uint64
-	// dirty is set when the open write group changed a watched table;
-	// stale when it updated or deleted rows of one (emptying the cache
-	// again when the group ends).
-	dirty, stale atomic.Bool
+	// dirty is set when the open write group changed a watched table.
+	dirty atomic.Bool
 
 	mu sync.RWMutex
 	m  map[credentialKey]any
+	// stale are the vendors whose rows the open write group updated or
+	// deleted, forgotten again when the group ends.
+	stale map[string]bool
 }
 
 type credentialKey struct {
@@ -76,6 +82,29 @@ func (c *credentials) forget() {
 	c.mu.Unlock()
 }
 
+// forgetVendor forgets what the cache holds for vendor — its tenants and
+// the credential namespaces named vendor or beginning with vendor and a
+// space — and rejects every load begun before (of any vendor: the
+// generation is one).
+func (c *credentials) forgetVendor(vendor string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen.Add(1)
+	if len(c.m) > maxForgetScan {
+		c.m = nil
+		return
+	}
+	for k := range c.m {
+		if k.vendor == vendor || strings.HasPrefix(k.vendor, vendor) && strings.HasPrefix(k.vendor[len(vendor):], " ") {
+			delete(c.m, k)
+		}
+	}
+}
+
+// maxForgetScan bounds the entries forgetVendor looks through; a bigger
+// cache is emptied whole.
+const maxForgetScan = 4096
+
 // forgetCredentials empties the credential cache. Everything that changes
 // the database without row changes on the write connection (dropping and
 // recreating tables, replacing the database file) calls it.
@@ -86,21 +115,33 @@ const changeFunc = "vendoremu_credentials_changed"
 
 // watchedChanged runs inside a statement of the write connection that
 // changed a watched table: inserted rows (changed 0), or updated or
-// deleted them (changed 1).
-func (s *Store) watchedChanged(changed int64) int64 {
+// deleted rows of vendor (changed 1). Only the write connection's
+// goroutine, holding the writer, calls it.
+func (s *Store) watchedChanged(changed int64, vendor string) int64 {
 	s.creds.dirty.Store(true)
 	if changed != 0 {
-		s.creds.stale.Store(true)
-		s.creds.forget()
+		c := &s.creds
+		c.mu.Lock()
+		if c.stale == nil {
+			c.stale = map[string]bool{}
+		}
+		c.stale[vendor] = true
+		c.mu.Unlock()
+		c.forgetVendor(vendor)
 	}
 	return 0
 }
 
 // groupEnded runs after a write group committed or rolled back.
 func (s *Store) groupEnded() {
-	s.creds.dirty.Store(false)
-	if s.creds.stale.Swap(false) {
-		s.creds.forget()
+	c := &s.creds
+	c.dirty.Store(false)
+	c.mu.Lock()
+	stale := c.stale
+	c.stale = nil
+	c.mu.Unlock()
+	for v := range stale {
+		c.forgetVendor(v)
 	}
 }
 
@@ -123,18 +164,41 @@ func (s *Store) watchedTables() []string {
 	return append([]string{"tenants"}, s.watched...)
 }
 
-// watchSQL creates the triggers of one watched table.
-func watchSQL(table string) string {
+// watchSQL creates the triggers of one watched table; tenantRows tells
+// that its rows belong to tenants (a tenant_id column).
+func watchSQL(table string, tenantRows bool) string {
 	var b []byte
 	for i, op := range []string{"INSERT", "UPDATE", "DELETE"} {
-		// A retired tenant's row (retire.go) is in no value the cache
-		// holds: the janitor deleting it forgets nothing.
-		when := ""
-		if table == "tenants" && op != "INSERT" {
-			when = ` WHEN substr(old.vendor, 1, 1) != '` + RetiredPrefix + `'`
+		// The vendor whose values a change may touch (see credentials).
+		vendor := `'` + strings.ReplaceAll(componentOf(table), `'`, `''`) + `'`
+		if table == "tenants" {
+			vendor = "old.vendor"
 		}
-		b = fmt.Appendf(b, `CREATE TEMP TRIGGER IF NOT EXISTS "vendoremu_watch_%s_%s" AFTER %s ON main."%s"%s BEGIN SELECT %s(%d); END;`,
-			table, op, op, table, when, changeFunc, min(i, 1))
+		if table == "tenants" && op == "INSERT" {
+			// Tx.CreateTenant, the one place that inserts tenants, marks
+			// the group itself: a trigger would make every insert into
+			// tenants a statement SQLite treats as writing several rows,
+			// which looks for orphans in each of the ~60 tables whose
+			// foreign keys reference tenants — half of a tenant's
+			// creation.
+			continue
+		}
+		// A retired tenant's row (retire.go) is in no value the cache
+		// holds: the janitor deleting it forgets nothing — nor does it
+		// deleting the rows of a retired tenant, which no lookup finds
+		// (lookups across tenants join tenants on the vendor's name; the
+		// rows a reset keeps moved to the new id, and moving them forgot
+		// everything). Else each tenant a CI suite resets would empty the
+		// cache of every test running beside it once the janitor came by.
+		when := ""
+		switch {
+		case table == "tenants" && op != "INSERT":
+			when = ` WHEN substr(old.vendor, 1, 1) != '` + RetiredPrefix + `'`
+		case tenantRows && op == "DELETE":
+			when = ` WHEN NOT EXISTS (SELECT 1 FROM tenants WHERE id = old.tenant_id AND ` + retiredVendor + `)`
+		}
+		b = fmt.Appendf(b, `CREATE TEMP TRIGGER IF NOT EXISTS "vendoremu_watch_%s_%s" AFTER %s ON main."%s"%s BEGIN SELECT %s(%d, %s); END;`,
+			table, op, op, table, when, changeFunc, min(i, 1), vendor)
 	}
 	return string(b)
 }
@@ -150,7 +214,11 @@ func (tx *Tx) installWatches() error {
 		if n == 0 {
 			continue
 		}
-		if _, err := tx.Exec(watchSQL(t)); err != nil {
+		tenantRows, err := tx.hasColumn(t, "tenant_id")
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(watchSQL(t, t != "tenants" && tenantRows)); err != nil {
 			return fmt.Errorf("watch %s: %w", t, err)
 		}
 	}
@@ -164,7 +232,10 @@ func (tx *Tx) installWatches() error {
 // must not depend on the time (check expiry on the value, each time) nor
 // on rows that do not exist: an insert into those tables does not forget
 // what was kept (see credentials), so a value must be found from existing
-// rows by their keys — a lookup, not a count or a list.
+// rows by their keys — a lookup, not a count or a list. vendor is the
+// value's namespace and must name the vendor whose tenants and tables load
+// reads, alone or followed by a space and more ("hitsteps whitelabel"): a
+// change forgets the values of its own vendor only (see credentials).
 func (s *Store) Credential(ctx context.Context, vendor, key string, load func(tx *Tx) (any, error)) (any, error) {
 	k := credentialKey{'c', vendor, key}
 	if v, ok := s.creds.get(k); ok {
@@ -211,4 +282,11 @@ func (tx *Tx) Credential(vendor, key string, load func(tx *Tx) (any, error)) (an
 		creds.put(k, v, gen)
 	}
 	return v, nil
+}
+
+// componentOf is the component a table belongs to: its name up to the
+// first "_" (keitaro_tenant_settings is Keitaro's).
+func componentOf(table string) string {
+	c, _, _ := strings.Cut(table, "_")
+	return c
 }

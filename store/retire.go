@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -65,17 +66,23 @@ func (tx *Tx) RetireTenant(t Tenant, keep ...string) (Tenant, error) {
 			return Tenant{}, fmt.Errorf("store: RetireTenant keeps %s, not a tenant table of %s", k, t.Vendor)
 		}
 	}
-	if _, err := tx.Exec(`UPDATE tenants SET vendor = ? || vendor, key = id || ':' || key, origin = coalesce(origin, id)
-		WHERE id = ? AND vendor = ?`, RetiredPrefix, t.ID, t.Vendor); err != nil {
-		return Tenant{}, fmt.Errorf("retire tenant: %w", err)
+	// The new row is inserted with VALUES: an INSERT … SELECT into tenants
+	// is a statement of several rows to SQLite, which then looks for
+	// orphans in every table whose foreign keys reference tenants.
+	var created string
+	var origin int64
+	err := tx.QueryRow(`UPDATE tenants SET vendor = ? || vendor, key = id || ':' || key, origin = coalesce(origin, id)
+		WHERE id = ? AND vendor = ? RETURNING created_at, origin`, RetiredPrefix, t.ID, t.Vendor).Scan(&created, &origin)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Tenant{}, ErrNoTenant
 	}
-	res, err := tx.Exec(`INSERT INTO tenants (vendor, key, created_at, origin)
-		SELECT ?, ?, created_at, origin FROM tenants WHERE id = ?`, t.Vendor, t.Key, t.ID)
 	if err != nil {
 		return Tenant{}, fmt.Errorf("retire tenant: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return Tenant{}, ErrNoTenant
+	res, err := tx.Exec(`INSERT INTO tenants (vendor, key, created_at, origin) VALUES (?, ?, ?, ?)`,
+		t.Vendor, t.Key, created, origin)
+	if err != nil {
+		return Tenant{}, fmt.Errorf("retire tenant: %w", err)
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
@@ -134,16 +141,52 @@ type janitor struct {
 	// idle is closed (and replaced) each time the janitor finds nothing
 	// left to delete; see Store.Swept.
 	idle chan struct{}
+	// hurry, set by Store.Swept, makes the janitor sweep at once instead
+	// of waiting for a quiet writer.
+	hurry atomic.Bool
 
-	// cur is the retired tenant being swept and its tables in the order
-	// they are emptied; order keeps that order by vendor. Only the
-	// janitor's goroutine uses them; orderStale, set when the tables may
-	// have changed (a migration, a restore), makes it read them again.
-	cur        int64
+	// When it sweeps and prunes (see sweepIdle); tests shorten or lengthen
+	// them. Set before the janitor starts.
+	idleAfter, backlog, pruneAfter, pruneBacklog time.Duration
+
+	// batch is the retired tenants being swept (all of one vendor), as a
+	// JSON array for json_each, and tables the tables that still hold
+	// their rows, in the order they are emptied (listed: tables is
+	// known); order keeps that order by vendor. Only the janitor's
+	// goroutine uses them; orderStale, set when the tables may have
+	// changed (a migration, a restore), makes it read them again.
+	batch      []int64
+	batchJSON  string
 	tables     []string
+	listed     bool
 	order      map[string][]string
 	orderStale atomic.Bool
 }
+
+// When the janitor works. Its deletes compete with the requests for the
+// one write connection and for the processor: a CI suite retires a tenant
+// per test, and sweeping each at once cost a tenth of the suite's CPU and
+// stretched its writes' p99. So it sweeps once no write has committed for
+// sweepIdle — between a suite's bursts, or after it (on a loaded 2-core
+// machine the writers of a running suite pause 20–80 ms now and then: a
+// shorter wait swept in the middle of runs) — or once the oldest
+// retirement not swept yet has waited sweepBacklog: a server that is never
+// idle still sweeps, and holds no more than that long's retired rows (and
+// what one sweep takes). sweepBacklog is longer than a CI suite of 1,000
+// tests on a busy 2-core machine (3–6 s): at 3 s the janitor swept in the
+// middle of most runs, in a hundred small steps that each gave way to the
+// tests' writes. The tenants rows it swept wait the same way for pruneIdle
+// of quiet, or pruneBacklog.
+const (
+	sweepIdle    = 100 * time.Millisecond
+	sweepBacklog = 10 * time.Second
+	pruneBacklog = 30 * time.Second
+)
+
+// sweepBatch is how many retired tenants (of one vendor) a sweep takes at
+// once: one look at each table for all of them, one delete per table for
+// their rows, one commit, instead of as many as there are tenants.
+const sweepBatch = 256
 
 // rescan tells the janitor that the tables may have changed, and wakes it.
 func (j *janitor) rescan() {
@@ -162,6 +205,14 @@ func (j *janitor) wake() {
 		j.kick, j.stop, j.done = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
 		if j.idle == nil {
 			j.idle = make(chan struct{})
+		}
+		for _, d := range []struct {
+			field *time.Duration
+			value time.Duration
+		}{{&j.idleAfter, sweepIdle}, {&j.backlog, sweepBacklog}, {&j.pruneAfter, pruneIdle}, {&j.pruneBacklog, pruneBacklog}} {
+			if *d.field == 0 {
+				*d.field = d.value
+			}
 		}
 		go j.run()
 	}
@@ -187,123 +238,139 @@ func (j *janitor) halt() {
 
 func (j *janitor) run() {
 	defer close(j.done)
-	// prune fires once the writer may be idle and swept tenants rows
-	// wait for their deletion (see pruneIdle); writes seen is the
-	// commit count when it was set.
-	var prune <-chan time.Time
-	var writesSeen uint64
+	var (
+		next <-chan time.Time // the next look
+		// seen is the count of commits begun at the last look, changed
+		// when it last changed: the writer has been idle since.
+		seen    uint64
+		changed = time.Now()
+		// sweepDue and pruneDue are when the retired tenants' rows and
+		// the swept tenants rows must go, quiet or not; zero: none wait.
+		sweepDue, pruneDue time.Time
+	)
 	for {
 		select {
 		case <-j.stop:
 			return
 		case <-j.store.base.Done():
 			return
-		case <-prune:
-			prune = nil
-			if w := j.store.commits.started.Load(); w != writesSeen {
-				writesSeen, prune = w, time.After(pruneIdle)
-				continue
+		case <-j.kick:
+			if sweepDue.IsZero() {
+				sweepDue = time.Now().Add(j.backlog)
 			}
+		case <-next:
+		}
+		next = nil
+		now := time.Now()
+		if w := j.store.commits.started.Load(); w != seen {
+			seen, changed = w, now
+		}
+		quiet := now.Sub(changed)
+		var wait time.Duration
+		switch {
+		case !sweepDue.IsZero() && (quiet >= j.idleAfter || !now.Before(sweepDue) || j.hurry.Load()):
+			more, err := j.step()
+			took := time.Since(now)
+			// The janitor's own commit is no other writer's.
+			seen = j.store.commits.started.Load()
+			switch {
+			case err != nil:
+				// Left for the next wake (a reset, a start, a restore):
+				// the rows are invisible meanwhile.
+				j.batch, j.tables, j.listed = nil, nil, false
+				sweepDue = time.Time{}
+			case !more:
+				j.hurry.Store(false)
+				j.mu.Lock()
+				close(j.idle)
+				j.idle = make(chan struct{})
+				j.mu.Unlock()
+				sweepDue = time.Time{}
+				if pruneDue.IsZero() {
+					pruneDue = now.Add(j.pruneBacklog)
+				}
+				wait = lookAgain(j.pruneAfter, pruneDue)
+			default:
+				// Rest as long as the transaction took: the janitor
+				// never holds the writer more than half the time.
+				wait = max(took, time.Millisecond)
+			}
+		case !sweepDue.IsZero():
+			wait = lookAgain(j.idleAfter, sweepDue)
+		case !pruneDue.IsZero() && (quiet >= j.pruneAfter || !now.Before(pruneDue)):
 			var more bool
 			err := j.store.Write(context.Background(), func(tx *Tx) (err error) {
 				more, err = tx.pruneSwept(true)
 				return err
 			})
-			if err != nil || more {
-				writesSeen, prune = j.store.commits.started.Load(), time.After(pruneIdle)
+			took := time.Since(now)
+			seen = j.store.commits.started.Load()
+			if err == nil && !more {
+				pruneDue = time.Time{}
+			} else {
+				wait = max(took, time.Millisecond)
 			}
-			continue
-		case <-j.kick:
+		case !pruneDue.IsZero():
+			wait = lookAgain(j.pruneAfter, pruneDue)
 		}
-		for {
-			select {
-			case <-j.stop:
-				return
-			default:
-			}
-			began := time.Now()
-			more, err := j.step()
-			if err != nil {
-				// Left for the next wake (a reset, a start, a restore):
-				// the rows are invisible meanwhile.
-				j.cur, j.tables = 0, nil
-				break
-			}
-			if !more {
-				j.mu.Lock()
-				close(j.idle)
-				j.idle = make(chan struct{})
-				j.mu.Unlock()
-				writesSeen, prune = j.store.commits.started.Load(), time.After(pruneIdle)
-				break
-			}
-			select {
-			case <-j.stop:
-				return
-			case <-j.store.base.Done():
-				return
-			case <-time.After(time.Since(began)):
-			}
+		if wait > 0 {
+			next = time.After(wait)
 		}
 	}
 }
 
-// step deletes one batch of retired tenants' rows, and each tenant row
-// once its rows are gone. more is false when no retired tenant is left.
-// While no other writer waits or shares its transaction and sweepSpan has
-// not passed, it goes on to the next retired tenant in the same
-// transaction: a CI run retires a
-// small tenant per test, and one transaction per tenant costs a commit
-// and a look-up for a handful of rows.
+// lookAgain is when the janitor looks again for a quiet writer: after
+// quiet, or when due if that comes first.
+func lookAgain(quiet time.Duration, due time.Time) time.Duration {
+	return max(min(quiet, time.Until(due)), time.Millisecond)
+}
+
+// step deletes one batch of retired tenants' rows, and marks the tenants
+// swept once their rows are gone. more is false when no retired tenant is
+// left. While no other writer waits or shares its transaction and
+// sweepSpan has not passed, it goes on to the next batch in the same
+// transaction.
 func (j *janitor) step() (more bool, err error) {
 	err = j.store.Write(context.Background(), func(tx *Tx) error {
 		start := time.Now()
-		if j.cur != 0 {
-			// A restored snapshot may have brought the id back to life.
+		if len(j.batch) > 0 {
+			// A restored snapshot may have brought ids back to life.
 			var n int
-			if err := tx.QueryRow(`SELECT count(*) FROM tenants WHERE id = ? AND `+retiredVendor,
-				j.cur).Scan(&n); err != nil {
+			if err := tx.QueryRow(`SELECT count(*) FROM tenants WHERE id IN (SELECT value FROM json_each(?)) AND `+retiredVendor,
+				j.batchJSON).Scan(&n); err != nil {
 				return err
 			}
-			if n == 0 {
-				j.cur, j.tables = 0, nil
+			if n != len(j.batch) {
+				j.batch, j.tables, j.listed = nil, nil, false
 			}
 		}
 		for {
-			if j.cur == 0 {
-				var vendor string
-				err := tx.QueryRow(`SELECT id, vendor FROM tenants WHERE `+retiredVendor+` ORDER BY id LIMIT 1`).
-					Scan(&j.cur, &vendor)
-				if errors.Is(err, sql.ErrNoRows) {
-					return nil
-				}
-				if err != nil {
+			if len(j.batch) == 0 {
+				vendor, err := j.nextBatch(tx)
+				if err != nil || vendor == "" {
 					return err
 				}
-				more = true
-				vendor = strings.TrimPrefix(vendor, RetiredPrefix)
 				if j.orderStale.Swap(false) || j.order == nil {
 					j.order = map[string][]string{}
 				}
 				if _, ok := j.order[vendor]; !ok {
 					order, err := tx.sweepOrder(vendor)
 					if err != nil {
-						j.cur = 0
 						return err
 					}
 					j.order[vendor] = order
 				}
-				// Only the tables that hold rows of the tenant: one
-				// query instead of a delete per table (Keitaro has
-				// dozens, a CI test fills two or three).
-				if j.tables, err = tx.tablesHolding(j.order[vendor], j.cur); err != nil {
-					j.cur = 0
+				// Only the tables that hold rows of the batch: one query
+				// instead of a delete per table (Keitaro has dozens, a
+				// CI test fills two or three).
+				if j.tables, err = tx.tablesHolding(j.order[vendor], j.batchJSON); err != nil {
 					return err
 				}
+				j.listed = true
 			}
 			more = true
 			for len(j.tables) > 0 {
-				n, err := tx.deleteSome(j.tables[0], j.cur, sweepChunk)
+				n, err := tx.deleteSome(j.tables[0], j.batchJSON, sweepChunk)
 				if err != nil {
 					return err
 				}
@@ -314,22 +381,59 @@ func (j *janitor) step() (more bool, err error) {
 					return nil
 				}
 			}
-			// The tenants row stays, swept (see pruneSwept).
-			if _, err := tx.Exec(`UPDATE tenants SET vendor = ? WHERE id = ? AND `+retiredVendor, RetiredPrefix, j.cur); err != nil {
+			// The tenants rows stay, swept (see pruneSwept).
+			if _, err := tx.Exec(`UPDATE tenants SET vendor = ? WHERE id IN (SELECT value FROM json_each(?)) AND `+retiredVendor,
+				RetiredPrefix, j.batchJSON); err != nil {
 				return err
 			}
-			j.cur = 0
+			j.batch, j.tables, j.listed = nil, nil, false
 			// The writers of the group, if any ran before the janitor,
-			// wait for its commit: the next tenant is for a quiet moment.
+			// wait for its commit: the next batch is for a quiet moment.
 			if j.store.waiting.Load() > 0 || j.store.group.members > 1 || time.Since(start) > sweepSpan {
 				return nil
 			}
 		}
 	})
 	if err != nil {
-		j.cur, j.tables, j.order = 0, nil, nil
+		j.batch, j.tables, j.listed, j.order = nil, nil, false, nil
 	}
 	return more, err
+}
+
+// nextBatch takes the oldest retired tenant not swept and up to
+// sweepBatch-1 more of its vendor as the batch, and returns the vendor
+// ("" when no retired tenant is left).
+func (j *janitor) nextBatch(tx *Tx) (string, error) {
+	var retired string
+	err := tx.QueryRow(`SELECT vendor FROM tenants WHERE ` + retiredVendor + ` ORDER BY id LIMIT 1`).Scan(&retired)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	rows, err := tx.Query(`SELECT id FROM tenants WHERE vendor = ? ORDER BY id LIMIT ?`, retired, sweepBatch)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	j.batch = j.batch[:0]
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return "", err
+		}
+		j.batch = append(j.batch, id)
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(j.batch)
+	if err != nil {
+		return "", err
+	}
+	j.batchJSON = string(b)
+	return strings.TrimPrefix(retired, RetiredPrefix), nil
 }
 
 // retiredVendor is the condition on tenants that picks the retired ones
@@ -371,8 +475,8 @@ const pruneChunk = 32
 const retiredEnd = "."
 
 // tablesHolding is the tables, of those given and in their order, that
-// hold rows of tenant id.
-func (tx *Tx) tablesHolding(tables []string, id int64) ([]string, error) {
+// hold rows of the tenants ids lists (a JSON array).
+func (tx *Tx) tablesHolding(tables []string, ids string) ([]string, error) {
 	if len(tables) == 0 {
 		return nil, nil
 	}
@@ -381,9 +485,9 @@ func (tx *Tx) tablesHolding(tables []string, id int64) ([]string, error) {
 		if i > 0 {
 			q.WriteString(" UNION ALL ")
 		}
-		fmt.Fprintf(&q, `SELECT %d WHERE EXISTS (SELECT 1 FROM "%s" WHERE tenant_id = ?1)`, i, t)
+		fmt.Fprintf(&q, `SELECT %d WHERE EXISTS (SELECT 1 FROM "%s" WHERE tenant_id IN (SELECT value FROM json_each(?1)))`, i, t)
 	}
-	rows, err := tx.Query(q.String(), id)
+	rows, err := tx.Query(q.String(), ids)
 	if err != nil {
 		return nil, fmt.Errorf("sweep: %w", err)
 	}
@@ -399,13 +503,14 @@ func (tx *Tx) tablesHolding(tables []string, id int64) ([]string, error) {
 	return out, rows.Err()
 }
 
-// deleteSome deletes up to limit rows of tenant id from table.
-func (tx *Tx) deleteSome(table string, id, limit int64) (int64, error) {
-	res, err := tx.Exec(`DELETE FROM "`+table+`" WHERE rowid IN (SELECT rowid FROM "`+table+`" WHERE tenant_id = ? LIMIT ?)`,
-		id, limit)
+// deleteSome deletes up to limit rows of the tenants ids lists (a JSON
+// array) from table.
+func (tx *Tx) deleteSome(table string, ids string, limit int64) (int64, error) {
+	res, err := tx.Exec(`DELETE FROM "`+table+`" WHERE rowid IN (SELECT rowid FROM "`+table+`"
+		WHERE tenant_id IN (SELECT value FROM json_each(?)) LIMIT ?)`, ids, limit)
 	if err != nil && strings.Contains(err.Error(), "no such column: rowid") {
 		// A WITHOUT ROWID table is emptied in one go.
-		res, err = tx.Exec(`DELETE FROM "`+table+`" WHERE tenant_id = ?`, id)
+		res, err = tx.Exec(`DELETE FROM "`+table+`" WHERE tenant_id IN (SELECT value FROM json_each(?))`, ids)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("sweep %s: %w", table, err)
@@ -491,6 +596,7 @@ func (s *Store) Swept(ctx context.Context) error {
 		if n == 0 {
 			return s.Write(ctx, func(tx *Tx) error { _, err := tx.pruneSwept(false); return err })
 		}
+		s.sweep.hurry.Store(true)
 		s.sweep.wake()
 		select {
 		case <-idle:

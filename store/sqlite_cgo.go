@@ -100,11 +100,12 @@ func (s *Store) writerConnected(c *sqlite3.SQLiteConn) error {
 		return err
 	}
 	for _, t := range s.watchedTables() {
-		rows, err := c.Query(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, []driver.Value{t})
+		rows, err := c.Query(`SELECT count(*), (SELECT count(*) FROM pragma_table_info(?1) WHERE name = 'tenant_id')
+			FROM sqlite_master WHERE type = 'table' AND name = ?1`, []driver.Value{t})
 		if err != nil {
 			return err
 		}
-		n := []driver.Value{int64(0)}
+		n := []driver.Value{int64(0), int64(0)}
 		err = rows.Next(n)
 		rows.Close()
 		if err != nil {
@@ -113,7 +114,7 @@ func (s *Store) writerConnected(c *sqlite3.SQLiteConn) error {
 		if n[0] == int64(0) {
 			continue
 		}
-		if _, err := c.Exec(watchSQL(t), nil); err != nil {
+		if _, err := c.Exec(watchSQL(t, t != "tenants" && n[1] != int64(0)), nil); err != nil {
 			return err
 		}
 	}

@@ -34,6 +34,8 @@ func (tx *Tx) CreateTenant(vendor, key string) (Tenant, error) {
 	if err != nil {
 		return Tenant{}, err
 	}
+	// What the watch trigger of an insert would do (see watchSQL).
+	tx.store.watchedChanged(0, vendor)
 	return Tenant{ID: id, Vendor: vendor, Key: key, Created: now}, nil
 }
 

@@ -132,7 +132,7 @@ func (e *Emulator) newTenant(tx *store.Tx, spec tenantSpec) (tenant, error) {
 		}
 	}
 	if spec.postbackKey == "" {
-		spec.postbackKey, err = freeKey(tx, `SELECT count(*) FROM keitaro_tenant_settings WHERE postback_key = ?`, 7, emu.LowerHex)
+		spec.postbackKey, err = freeKey(tx, postbackKeyCount, 7, emu.LowerHex)
 		if err != nil {
 			return tenant{}, err
 		}
@@ -178,6 +178,11 @@ func freeKey(tx *store.Tx, count string, n int, alphabet string) (string, error)
 		}
 	}
 }
+
+// postbackKeyCount counts the tenants with a postback key (not empty).
+// Excluding the empty key lets the partial unique index answer; without
+// that each new tenant read every tenant's settings.
+const postbackKeyCount = `SELECT count(*) FROM keitaro_tenant_settings WHERE postback_key = ? AND postback_key != ''`
 
 // postbackKeyFree reports a postback key another tenant has as a conflict.
 func postbackKeyFree(tx *store.Tx, key string, self int64) error {

@@ -2,6 +2,7 @@ package twipla
 
 import (
 	"database/sql"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -194,12 +195,36 @@ const packageColumns = `tenant_id, id, kind, name, touchpoints, price, currency,
 // insertPackageSet gives a new INTP its package set and keeps a copy that a
 // tenant reset restores.
 func insertPackageSet(s store.Scoped, set []*pkg) error {
-	for _, p := range set {
-		if err := insertPackage(s, p); err != nil {
-			return err
-		}
+	if len(set) == 0 {
+		return nil
 	}
-	_, err := s.Exec(`INSERT INTO twipla_initial_packages (` + packageColumns + `) SELECT ` + packageColumns + `
+	// One statement for the set (and one for its copy): a statement costs
+	// more than its rows, and a CI suite creates a tenant per test.
+	var q strings.Builder
+	q.WriteString(`INSERT INTO twipla_packages (` + packageColumns + `) VALUES `)
+	args := make([]any, 0, 11*len(set))
+	for i, p := range set {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(@tenant, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, p.id, p.kind, p.name, p.touchpoints, p.price, p.currency, p.period, p.recommended,
+			p.visibility, p.externalID, p.createdAt)
+	}
+	res, err := s.Exec(q.String(), args...)
+	if err != nil {
+		return err
+	}
+	// The rows took the seqs after the last one, in order (seq is the
+	// rowid, and one statement inserts them one after another).
+	last, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	for i, p := range set {
+		p.seq = last - int64(len(set)-1-i)
+	}
+	_, err = s.Exec(`INSERT INTO twipla_initial_packages (` + packageColumns + `) SELECT ` + packageColumns + `
 		FROM twipla_packages WHERE tenant_id = @tenant ORDER BY seq`)
 	return err
 }

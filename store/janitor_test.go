@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// openJanitor opens a store of the demo schema whose janitor sweeps after
+// idle of quiet, or once work waited backlog (and prunes after the same).
+func openJanitor(t *testing.T, idle, backlog time.Duration) *Store {
+	t.Helper()
+	st, err := Open(filepath.Join(t.TempDir(), "j.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	st.sweep.idleAfter, st.sweep.backlog = idle, backlog
+	st.sweep.pruneAfter, st.sweep.pruneBacklog = idle, backlog
+	st.Watch("demo_keys")
+	if _, err := st.Migrate(context.Background(), []Schema{{Component: "demo", SQL: internalSchema}}); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// newDemoTenant creates tenant key with its key row and n rows.
+func newDemoTenant(tx *Tx, key string, n int) (Tenant, error) {
+	tn, err := tx.CreateTenant("demo", key)
+	if err != nil {
+		return Tenant{}, err
+	}
+	return tn, fillDemo(tx, tn, n)
+}
+
+func fillDemo(tx *Tx, tn Tenant, n int) error {
+	s := tx.Scope(tn)
+	if _, err := s.Exec(`INSERT OR REPLACE INTO demo_keys (tenant_id, secret) VALUES (@tenant, ?)`, "s-"+tn.Key); err != nil {
+		return err
+	}
+	if n == 0 {
+		return nil
+	}
+	_, err := s.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+		INSERT INTO demo_rows (tenant_id, v) SELECT @tenant, @tenant || '-' || i FROM n`, n)
+	return err
+}
+
+// The janitor deleting a retired tenant's rows from a table the
+// credential cache watches forgets nothing: the tests running beside a
+// reset keep their credentials.
+func TestJanitorKeepsOtherTenantsCredentials(t *testing.T) {
+	st := openJanitor(t, time.Hour, time.Hour)
+	ctx := context.Background()
+	var b Tenant
+	write(t, st, func(tx *Tx) (err error) {
+		if _, err = newDemoTenant(tx, "a", 10); err != nil {
+			return err
+		}
+		b, err = newDemoTenant(tx, "b", 10)
+		return err
+	})
+	// Retired without keeping its key: the janitor deletes it.
+	write(t, st, func(tx *Tx) error { _, err := tx.RetireTenant(b); return err })
+	loads := 0
+	secret := func() any {
+		v, err := st.Credential(ctx, "demo", "a", func(tx *Tx) (any, error) {
+			loads++
+			tn, err := tx.Tenant("demo", "a")
+			if err != nil {
+				return nil, err
+			}
+			var s string
+			return s, tx.Scope(tn).QueryRow(`SELECT secret FROM demo_keys WHERE tenant_id = @tenant`).Scan(&s)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if v := secret(); v != "s-a" || loads != 1 {
+		t.Fatalf("a's secret %v after %d loads", v, loads)
+	}
+	if err := st.Swept(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := st.Read(ctx, func(tx *Tx) error {
+		return tx.QueryRow(`SELECT count(*) FROM demo_keys WHERE tenant_id = ?`, b.ID).Scan(&left)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if left != 0 {
+		t.Fatalf("the retired tenant's key is still there")
+	}
+	if v := secret(); v != "s-a" || loads != 1 {
+		t.Fatalf("the sweep made a's secret load again: %v after %d loads", v, loads)
+	}
+	// A live tenant's key deleted is forgotten as before.
+	write(t, st, func(tx *Tx) error { _, err := tx.Exec(`DELETE FROM demo_keys WHERE secret = 's-a'`); return err })
+	if _, err := st.Credential(ctx, "demo", "a", func(tx *Tx) (any, error) { loads++; return nil, nil }); err != nil || loads != 2 {
+		t.Fatalf("a deleted key was still remembered (%d loads, %v)", loads, err)
+	}
+}
+
+// Under a writer that never pauses, the janitor still deletes what resets
+// retired, and the swept tenants rows: the database does not grow.
+func TestJanitorSweepsAServerNeverIdle(t *testing.T) {
+	st := openJanitor(t, time.Hour, 50*time.Millisecond)
+	ctx := context.Background()
+	var a, b Tenant
+	write(t, st, func(tx *Tx) (err error) {
+		if a, err = newDemoTenant(tx, "a", 1); err != nil {
+			return err
+		}
+		b, err = newDemoTenant(tx, "b", 0)
+		return err
+	})
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			err := st.Write(ctx, func(tx *Tx) error {
+				_, err := tx.Scope(a).Exec(`UPDATE demo_rows SET v = v || '.' WHERE tenant_id = @tenant`)
+				return err
+			})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	defer func() { close(stop); wg.Wait() }()
+	for range 30 {
+		write(t, st, func(tx *Tx) (err error) {
+			if err := fillDemo(tx, b, 200); err != nil {
+				return err
+			}
+			b, err = tx.RetireTenant(b, "demo_keys")
+			return err
+		})
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		var tenants, rows int
+		err := st.Read(ctx, func(tx *Tx) error {
+			if err := tx.QueryRow(`SELECT count(*) FROM tenants`).Scan(&tenants); err != nil {
+				return err
+			}
+			return tx.QueryRow(`SELECT count(*) FROM demo_rows`).Scan(&rows)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tenants == 2 && rows == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("under constant writes, %d tenants rows and %d demo rows left 60 s after 30 resets; want 2 and 1", tenants, rows)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// A change to one vendor's tenants or credential tables forgets that
+// vendor's remembered credentials, not another's: a suite resetting a
+// tenant of one vendor does not make the tests of the others load theirs
+// again.
+func TestCredentialsAreForgottenByVendor(t *testing.T) {
+	st := openJanitor(t, time.Hour, time.Hour)
+	ctx := context.Background()
+	var a Tenant
+	write(t, st, func(tx *Tx) (err error) {
+		if a, err = newDemoTenant(tx, "a", 0); err != nil {
+			return err
+		}
+		_, err = tx.CreateTenant("other", "x")
+		return err
+	})
+	loads := map[string]int{}
+	lookup := func(vendor, namespace, key string) {
+		t.Helper()
+		_, err := st.Credential(ctx, namespace, key, func(tx *Tx) (any, error) {
+			loads[namespace]++
+			return tx.Tenant(vendor, key)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := func() {
+		t.Helper()
+		lookup("demo", "demo", "a")
+		lookup("demo", "demo whitelabel", "a")
+		lookup("other", "other", "x")
+	}
+	all()
+	all()
+	if loads["demo"] != 1 || loads["demo whitelabel"] != 1 || loads["other"] != 1 {
+		t.Fatalf("loads before any change: %v", loads)
+	}
+	// A reset of a demo tenant: its tenants row and its key row change.
+	write(t, st, func(tx *Tx) error { _, err := tx.RetireTenant(a, "demo_keys"); return err })
+	all()
+	if loads["demo"] != 2 || loads["demo whitelabel"] != 2 || loads["other"] != 1 {
+		t.Fatalf("loads after a demo tenant's reset: %v (want demo 2, demo whitelabel 2, other 1)", loads)
+	}
+	// A demo credential row changed by the vendor's own SQL.
+	write(t, st, func(tx *Tx) error { _, err := tx.Exec(`UPDATE demo_keys SET secret = 'new'`); return err })
+	all()
+	if loads["demo"] != 3 || loads["other"] != 1 {
+		t.Fatalf("loads after a demo key changed: %v", loads)
+	}
+	// The other vendor's tenant deleted.
+	write(t, st, func(tx *Tx) error { _, err := tx.Exec(`DELETE FROM tenants WHERE vendor = 'other'`); return err })
+	if _, err := st.Credential(ctx, "other", "x", func(tx *Tx) (any, error) { return tx.Tenant("other", "x") }); err != ErrNoTenant {
+		t.Fatalf("a deleted tenant was still remembered: %v", err)
+	}
+	all2 := loads["demo"]
+	lookup("demo", "demo", "a")
+	if loads["demo"] != all2 {
+		t.Fatalf("deleting another vendor's tenant made demo's load again")
+	}
+}
