@@ -48,6 +48,12 @@ type Store struct {
 	// queued for it; group is the open commit group (see commit.go).
 	wmu     sync.Mutex
 	waiting atomic.Int32
+	// aloneMu lines up the reads of an in-memory database (readAlone)
+	// before they ask database/sql for its one connection: that pool hands
+	// a returned connection to the next waiter in turn, which must be woken
+	// and scheduled — a switch of goroutines per read under concurrent
+	// reads — while a mutex lets a running reader take it at once.
+	aloneMu sync.Mutex
 	group   *group
 
 	creds   credentials
@@ -330,6 +336,8 @@ func (s *Store) read(gen uint64, fn func(tx *Tx) error, lazy bool) error {
 // the read gives it back — so the read needs no BEGIN and COMMIT.
 func (s *Store) readAlone(gen uint64, fn func(tx *Tx) error) error {
 	bg := context.Background()
+	s.aloneMu.Lock()
+	defer s.aloneMu.Unlock()
 	conn, err := s.reader.Conn(bg)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
