@@ -8,6 +8,19 @@ import (
 	"github.com/vendoremu/vendoremu/emulatortest"
 )
 
+// tenantMakers create a tenant of each vendor and name it by the key its
+// reset takes.
+var tenantMakers = []struct {
+	name   string
+	create func(*emulatortest.Emulator) string
+}{
+	{"hitsteps", func(e *emulatortest.Emulator) string { return e.NewHitstepsTenant().MainAccount }},
+	{"mousestats", func(e *emulatortest.Emulator) string { return e.NewMouseStatsTenant().PartnerID }},
+	{"keitaro", func(e *emulatortest.Emulator) string { return e.NewKeitaroTenant().APIKey }},
+	{"justclick", func(e *emulatortest.Emulator) string { return e.NewJustClickTenant().Login }},
+	{"twipla", func(e *emulatortest.Emulator) string { return e.NewTwiplaTenant().IntpID }},
+}
+
 // BenchmarkNewTenant creates tenants of one vendor after another, each
 // reset right away as a CI test does at its end, on a file database: one
 // op is one creation, whose latency is the CI shape's create-p99-ms
@@ -16,16 +29,7 @@ import (
 //
 //	go test -run='^$' -bench=NewTenant ./emulatortest
 func BenchmarkNewTenant(b *testing.B) {
-	for _, v := range []struct {
-		name   string
-		create func(*emulatortest.Emulator) string
-	}{
-		{"hitsteps", func(e *emulatortest.Emulator) string { return e.NewHitstepsTenant().MainAccount }},
-		{"mousestats", func(e *emulatortest.Emulator) string { return e.NewMouseStatsTenant().PartnerID }},
-		{"keitaro", func(e *emulatortest.Emulator) string { return e.NewKeitaroTenant().APIKey }},
-		{"justclick", func(e *emulatortest.Emulator) string { return e.NewJustClickTenant().Login }},
-		{"twipla", func(e *emulatortest.Emulator) string { return e.NewTwiplaTenant().IntpID }},
-	} {
+	for _, v := range tenantMakers {
 		b.Run(v.name, func(b *testing.B) {
 			emu, err := emulatortest.New(emulatortest.WithDatabase(filepath.Join(b.TempDir(), "ci.db")), emulatortest.WithoutOpenAPICheck())
 			if err != nil {
@@ -81,16 +85,7 @@ func BenchmarkSweep(b *testing.B) {
 //
 //	go test -run='^$' -bench=TenantLife ./emulatortest
 func BenchmarkTenantLife(b *testing.B) {
-	for _, v := range []struct {
-		name   string
-		create func(*emulatortest.Emulator) string
-	}{
-		{"hitsteps", func(e *emulatortest.Emulator) string { return e.NewHitstepsTenant().MainAccount }},
-		{"mousestats", func(e *emulatortest.Emulator) string { return e.NewMouseStatsTenant().PartnerID }},
-		{"keitaro", func(e *emulatortest.Emulator) string { return e.NewKeitaroTenant().APIKey }},
-		{"justclick", func(e *emulatortest.Emulator) string { return e.NewJustClickTenant().Login }},
-		{"twipla", func(e *emulatortest.Emulator) string { return e.NewTwiplaTenant().IntpID }},
-	} {
+	for _, v := range tenantMakers {
 		b.Run(v.name, func(b *testing.B) {
 			emu, err := emulatortest.New(emulatortest.WithoutOpenAPICheck())
 			if err != nil {

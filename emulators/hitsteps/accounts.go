@@ -105,9 +105,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // queryAccounts lists the request whitelabel's accounts matching cond.
 func (r *request) queryAccounts(cond string, args ...any) ([]account, error) {
-	rows, err := r.scope.Query(`SELECT `+accountColumns+` FROM hitsteps_accounts
-		WHERE tenant_id = @tenant AND whitelabel_id = ? AND `+cond+` ORDER BY id`,
-		append([]any{r.wl.ID}, args...)...)
+	rows, err := r.accountRows(accountColumns, cond, args)
 	if err != nil {
 		return nil, err
 	}
@@ -123,15 +121,21 @@ func (r *request) queryAccounts(cond string, args ...any) ([]account, error) {
 	return out, rows.Err()
 }
 
+// accountRows selects columns of the request whitelabel's accounts
+// matching cond, in id order.
+func (r *request) accountRows(columns, cond string, args []any) (*sql.Rows, error) {
+	return r.scope.Query(`SELECT `+columns+` FROM hitsteps_accounts
+		WHERE tenant_id = @tenant AND whitelabel_id = ? AND `+cond+` ORDER BY id`,
+		append([]any{r.wl.ID}, args...)...)
+}
+
 // listedColumns are the columns of accountColumns a list entry shows.
 const listedColumns = `id, email, nickname, statusmode, license_code, license_expiry, trial`
 
 // listedAccounts is queryAccounts for op 3: only the columns its entries
 // show are read (each TEXT column read costs the driver two allocations).
 func (r *request) listedAccounts(cond string, args ...any) ([]account, error) {
-	rows, err := r.scope.Query(`SELECT `+listedColumns+` FROM hitsteps_accounts
-		WHERE tenant_id = @tenant AND whitelabel_id = ? AND `+cond+` ORDER BY id`,
-		append([]any{r.wl.ID}, args...)...)
+	rows, err := r.accountRows(listedColumns, cond, args)
 	if err != nil {
 		return nil, err
 	}
