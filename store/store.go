@@ -524,6 +524,34 @@ func (s Scoped) QueryRow(query string, args ...any) *sql.Row {
 	return s.tx.QueryRow(q, a...)
 }
 
+// QueryPlan is the plan SQLite chooses for a tenant-scoped query, one
+// line of EXPLAIN QUERY PLAN per step ("SEARCH t USING INDEX …", "USE TEMP
+// B-TREE FOR ORDER BY"): what a test reads to prove that a query a vendor
+// runs on every request neither scans nor sorts.
+func (s Scoped) QueryPlan(query string, args ...any) ([]string, error) {
+	q, a := s.bind(query, args)
+	return s.tx.QueryPlan(q, a...)
+}
+
+// QueryPlan is Scoped.QueryPlan for a query that names no tenant.
+func (tx *Tx) QueryPlan(query string, args ...any) ([]string, error) {
+	rows, err := tx.Query(`EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return nil, err
+		}
+		plan = append(plan, detail)
+	}
+	return plan, rows.Err()
+}
+
 func checksum(sqlText string) string {
 	sum := sha256.Sum256([]byte(sqlText))
 	return hex.EncodeToString(sum[:8])

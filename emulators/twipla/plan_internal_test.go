@@ -21,22 +21,9 @@ func TestPackageListPlanSortsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	var plan []string
-	err = st.Read(context.Background(), func(tx *store.Tx) error {
-		rows, err := tx.Scope(store.Tenant{ID: 1}).Query(`EXPLAIN QUERY PLAN ` + packagesQuery)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		plan = nil
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				return err
-			}
-			plan = append(plan, detail)
-		}
-		return rows.Err()
+	err = st.Read(context.Background(), func(tx *store.Tx) (err error) {
+		plan, err = tx.Scope(store.Tenant{ID: 1}).QueryPlan(packagesQuery)
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
