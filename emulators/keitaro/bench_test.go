@@ -156,18 +156,25 @@ func BenchmarkResetTenant100k(b *testing.B) {
 	b.ReportMetric(float64(sweep.Milliseconds())/float64(b.N), "sweep-ms/op")
 }
 
+// benchClicks are n clicks of the default tenant's campaigns, spread over
+// May 2017, as the bulk benchmarks send them.
+func benchClicks(n int) []any {
+	clicks := make([]any, n)
+	for i := range clicks {
+		clicks[i] = map[string]any{"campaign_id": []int{2, 89, 662}[i%3], "datetime": fmt.Sprintf("2017-05-%02d %02d:%02d:00", 1+i%28, i%24, i%60),
+			"ip": fmt.Sprintf("10.0.%d.%d", i%200, i%250), "user_agent": "UA", "source": fmt.Sprintf("s%d", i%25),
+			"country_code": "DE", "cost": 0.05, "is_bot": i%50 == 0, "landing_clicked": i%5 == 0}
+	}
+	return clicks
+}
+
 // BenchmarkClicksHelper records batches of 20,000 clicks through
 // POST /_emulator/keitaro/clicks, on a file database, and reports clicks
 // stored per second.
 func BenchmarkClicksHelper(b *testing.B) {
 	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emu.Factory{keitaro.New(keitaro.Config{})}})
 	const batch = 20_000
-	clicks := make([]any, batch)
-	for i := range clicks {
-		clicks[i] = map[string]any{"campaign_id": []int{2, 89, 662}[i%3], "datetime": fmt.Sprintf("2017-05-%02d %02d:%02d:00", 1+i%28, i%24, i%60),
-			"ip": fmt.Sprintf("10.0.%d.%d", i%200, i%250), "user_agent": "UA", "source": fmt.Sprintf("s%d", i%25),
-			"country_code": "DE", "cost": 0.05, "is_bot": i%50 == 0, "landing_clicked": i%5 == 0}
-	}
+	clicks := benchClicks(batch)
 	body, _ := json.Marshal(map[string]any{"clicks": clicks})
 	cpu := cpuTime()
 	for b.Loop() {
@@ -186,12 +193,7 @@ func BenchmarkClicksHelper(b *testing.B) {
 func BenchmarkSeedClicks(b *testing.B) {
 	srv := vtest.Start(b, server.Config{DB: b.TempDir() + "/bench.db", Vendors: []emu.Factory{keitaro.New(keitaro.Config{})}})
 	const batch = 20_000
-	clicks := make([]any, batch)
-	for i := range clicks {
-		clicks[i] = map[string]any{"campaign_id": []int{2, 89, 662}[i%3], "datetime": fmt.Sprintf("2017-05-%02d %02d:%02d:00", 1+i%28, i%24, i%60),
-			"ip": fmt.Sprintf("10.0.%d.%d", i%200, i%250), "user_agent": "UA", "source": fmt.Sprintf("s%d", i%25),
-			"country_code": "DE", "cost": 0.05, "is_bot": i%50 == 0, "landing_clicked": i%5 == 0}
-	}
+	clicks := benchClicks(batch)
 	doc, _ := json.Marshal(map[string]any{"keitaro": map[string]any{"tenants": []any{
 		map[string]any{"apiKey": keitaro.DefaultTenant, "clicks": clicks}}}})
 	cpu := cpuTime()
