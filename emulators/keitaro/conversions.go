@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
@@ -371,19 +372,9 @@ type conversionBatch struct {
 var conversionInsertColumns = []string{"conversion_id", "click_id", "sub_id", "status", "previous_status", "original_status",
 	"tid", "revenue", "currency", "postback_datetime", "sale_datetime", "sale_period", "params"}
 
-// conversionChunk is how many conversions one INSERT stores: a multi-row
-// INSERT whose text repeats is prepared once by the statement cache.
-const conversionChunk = 64
-
-// conversionInserts is the INSERT of n conversions.
-func conversionInserts(n int) string {
-	row := "(@tenant" + strings.Repeat(", ?", len(conversionInsertColumns)) + ")"
-	return `INSERT INTO keitaro_conversions (tenant_id, ` + strings.Join(conversionInsertColumns, ", ") + `) VALUES ` +
-		strings.Repeat(row+", ", n-1) + row
-}
-
-// fullConversionChunk is the INSERT of conversionChunk conversions.
-var fullConversionChunk = conversionInserts(conversionChunk)
+// conversionInserts are the multi-row INSERTs of new conversions (a text
+// that repeats is prepared once by the statement cache).
+var conversionInserts = store.NewRowsInsert("keitaro_conversions", conversionInsertColumns...)
 
 // newConversionBatch reads what the items' conversions will need: the
 // counter, the clicks they name (by the click_id or sub_id that
@@ -473,7 +464,7 @@ func (b *conversionBatch) add(c *call, vals map[string]any) error {
 		b.pending = append(b.pending, vals[col])
 	}
 	b.added = append(b.added, vals["conversion_id"].(int64))
-	if len(b.pending) == conversionChunk*len(conversionInsertColumns) {
+	if len(b.pending) == store.InsertChunk*len(conversionInsertColumns) {
 		return b.flush(c)
 	}
 	return nil
@@ -484,11 +475,7 @@ func (b *conversionBatch) flush(c *call) error {
 	if b == nil || len(b.pending) == 0 {
 		return nil
 	}
-	q := fullConversionChunk
-	if n := len(b.pending) / len(conversionInsertColumns); n < conversionChunk {
-		q = conversionInserts(n)
-	}
-	_, err := c.s.Exec(q, b.pending...)
+	_, err := c.s.Exec(conversionInserts.Text(len(b.pending)/len(conversionInsertColumns)), b.pending...)
 	b.pending = b.pending[:0]
 	return err
 }

@@ -26,7 +26,7 @@ func TestBatchConversionsStoredAsOneByOne(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(7, 18))
 	pick := func(vals ...any) any { return vals[rnd.IntN(len(vals))] }
 	var items []map[string]any
-	for i := range 3*conversionChunk + 7 {
+	for i := range 3*store.InsertChunk + 7 {
 		it := map[string]any{"status": pick("lead", "sale", "rejected", "rebill", "approved"), "tid": pick("", "a", "b"),
 			"revenue": pick(nil, 1.5, 0.07), "datetime": fmt.Sprintf("2017-05-03 10:%02d:00", i%60)}
 		if i%2 == 0 {

@@ -421,16 +421,15 @@ func readSession(f fields, now time.Time) (*session, error) {
 }
 
 // insertSessions stores sessions of a website, in order, and counts them
-// into its consumption: multi-row INSERTs of sessionChunk rows, whose text
+// into its consumption: multi-row INSERTs of store.InsertChunk rows, whose text
 // repeats, so that the connection's statement cache prepares each once.
 // (A statement per session cost twice as much; one INSERT … SELECT over a
 // JSON array of their values spent a third of its time in SQLite's JSON
 // functions.)
 func insertSessions(s store.Scoped, w *website, list []*session) error {
-	const width = 21 // website_seq and sessionCols
-	args := make([]any, 0, min(len(list), sessionChunk)*width)
-	for start := 0; start < len(list); start += sessionChunk {
-		chunk := list[start:min(start+sessionChunk, len(list))]
+	args := make([]any, 0, min(len(list), store.InsertChunk)*sessionInserts.Width())
+	for start := 0; start < len(list); start += store.InsertChunk {
+		chunk := list[start:min(start+store.InsertChunk, len(list))]
 		args = args[:0]
 		for _, ss := range chunk {
 			args = append(args, w.seq, ss.id, ss.visitorID, ss.startedAt.String(), ss.duration, ss.pageViews,
@@ -447,29 +446,24 @@ func insertSessions(s store.Scoped, w *website, list []*session) error {
 				w.consumed[i] += n * stpRate
 			}
 		}
-		q := fullSessionChunk
-		if len(chunk) < sessionChunk {
-			q = sessionInserts(len(chunk))
-		}
-		if _, err := s.Exec(q, args...); err != nil {
+		if _, err := s.Exec(sessionInserts.Text(len(chunk)), args...); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// sessionChunk is how many sessions one INSERT stores.
-const sessionChunk = 64
+// sessionInserts are the multi-row INSERTs of sessions.
+var sessionInserts = store.NewRowsInsert("twipla_sessions", append([]string{"website_seq"}, columnNames(sessionCols)...)...)
 
-// sessionInserts is the INSERT of n sessions.
-func sessionInserts(n int) string {
-	row := "(@tenant" + strings.Repeat(", ?", 21) + ")"
-	return `INSERT INTO twipla_sessions (tenant_id, website_seq, ` + sessionCols + `) VALUES ` +
-		strings.Repeat(row+", ", n-1) + row
+// columnNames are the names of a list of columns ("id, visitor_id, …").
+func columnNames(list string) []string {
+	names := strings.Split(list, ",")
+	for i, n := range names {
+		names[i] = strings.TrimSpace(n)
+	}
+	return names
 }
-
-// fullSessionChunk is the INSERT of sessionChunk sessions.
-var fullSessionChunk = sessionInserts(sessionChunk)
 
 // storeCounters writes a website's counters.
 func storeCounters(s store.Scoped, w *website) error {

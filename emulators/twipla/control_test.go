@@ -535,3 +535,31 @@ func TestSessionsRecordedInChunks(t *testing.T) {
 		}
 	}
 }
+
+// A package set larger than SQLite takes parameters in one statement is
+// stored whole, in order, and a reset restores it.
+func TestTenantLargePackageSet(t *testing.T) {
+	e := newEnv(t)
+	set := []any{pkgBody("free", 500, "price", 0)}
+	for i := range 3000 {
+		set = append(set, pkgBody(fmt.Sprintf("P%04d", i), 1000+i))
+	}
+	r := e.srv.Do("POST", "/_emulator/twipla/tenants", map[string]any{"packages": set})
+	if r.Status != 201 {
+		t.Fatalf("create: %d %.300s", r.Status, r.Body)
+	}
+	id := obj(t, r.Body)["intpId"].(string)
+	names := func() []string {
+		return strings.Split(packageNames(t, e.as(id).do("GET", "/v2/3as/packages", nil).Body), ",")
+	}
+	got := names()
+	if len(got) != 3001 || got[0] != "free" || got[1] != "P0000" || got[3000] != "P2999" {
+		t.Fatalf("%d packages listed: %v … %v", len(got), got[:min(3, len(got))], got[max(0, len(got)-2):])
+	}
+	if r := e.srv.Do("POST", "/_emulator/reset?vendor=twipla&tenant="+id, nil); r.Status != 200 {
+		t.Fatalf("reset: %d %s", r.Status, r.Body)
+	}
+	if again := names(); strings.Join(again, ",") != strings.Join(got, ",") {
+		t.Fatalf("after reset %d packages", len(again))
+	}
+}

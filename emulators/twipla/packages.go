@@ -2,7 +2,6 @@ package twipla
 
 import (
 	"database/sql"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -165,10 +164,7 @@ func (c *catalog) get(id string) *pkg {
 
 // insertPackage stores p as the INTP's next package.
 func insertPackage(s store.Scoped, p *pkg) error {
-	res, err := s.Exec(`INSERT INTO twipla_packages (tenant_id, id, kind, name, touchpoints, price, currency, period,
-		recommended, visibility, external_id, created_at) VALUES (@tenant, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.id, p.kind, p.name, p.touchpoints, p.price, p.currency, p.period, p.recommended, p.visibility,
-		p.externalID, p.createdAt)
+	res, err := s.Exec(packageInserts.Text(1), p.values()...)
 	if err != nil {
 		return err
 	}
@@ -192,39 +188,44 @@ func defaultSet(ids []string, createdAt stamp) []*pkg {
 const packageColumns = `tenant_id, id, kind, name, touchpoints, price, currency, period, recommended, visibility,
 	external_id, created_at`
 
+// packageInserts are the INSERTs of packages, packageColumns each.
+var packageInserts = store.NewRowsInsert("twipla_packages", columnNames(packageColumns)[1:]...) // tenant_id aside
+
+// values are p's packageColumns but tenant_id, in order.
+func (p *pkg) values() []any {
+	return []any{p.id, p.kind, p.name, p.touchpoints, p.price, p.currency, p.period, p.recommended, p.visibility,
+		p.externalID, p.createdAt}
+}
+
 // insertPackageSet gives a new INTP its package set and keeps a copy that a
 // tenant reset restores.
 func insertPackageSet(s store.Scoped, set []*pkg) error {
 	if len(set) == 0 {
 		return nil
 	}
-	// One statement for the set (and one for its copy): a statement costs
+	// Few statements for the set (and one for its copy): a statement costs
 	// more than its rows, and a CI suite creates a tenant per test.
-	var q strings.Builder
-	q.WriteString(`INSERT INTO twipla_packages (` + packageColumns + `) VALUES `)
-	args := make([]any, 0, 11*len(set))
-	for i, p := range set {
-		if i > 0 {
-			q.WriteString(", ")
+	for start := 0; start < len(set); start += store.InsertChunk {
+		chunk := set[start:min(start+store.InsertChunk, len(set))]
+		args := make([]any, 0, len(chunk)*packageInserts.Width())
+		for _, p := range chunk {
+			args = append(args, p.values()...)
 		}
-		q.WriteString("(@tenant, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		args = append(args, p.id, p.kind, p.name, p.touchpoints, p.price, p.currency, p.period, p.recommended,
-			p.visibility, p.externalID, p.createdAt)
+		res, err := s.Exec(packageInserts.Text(len(chunk)), args...)
+		if err != nil {
+			return err
+		}
+		// The rows took the seqs after the last one, in order (seq is the
+		// rowid, and one statement inserts them one after another).
+		last, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		for i, p := range chunk {
+			p.seq = last - int64(len(chunk)-1-i)
+		}
 	}
-	res, err := s.Exec(q.String(), args...)
-	if err != nil {
-		return err
-	}
-	// The rows took the seqs after the last one, in order (seq is the
-	// rowid, and one statement inserts them one after another).
-	last, err := res.LastInsertId()
-	if err != nil {
-		return err
-	}
-	for i, p := range set {
-		p.seq = last - int64(len(set)-1-i)
-	}
-	_, err = s.Exec(`INSERT INTO twipla_initial_packages (` + packageColumns + `) SELECT ` + packageColumns + `
+	_, err := s.Exec(`INSERT INTO twipla_initial_packages (` + packageColumns + `) SELECT ` + packageColumns + `
 		FROM twipla_packages WHERE tenant_id = @tenant ORDER BY seq`)
 	return err
 }
