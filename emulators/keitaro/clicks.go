@@ -435,10 +435,27 @@ func itemList(body []byte, name string) (string, []map[string]any, error) {
 // recordClicks stores a batch of helper or seed clicks; prefix names the
 // list in errors ("clicks", "tenants[0].clicks").
 func recordClicks(c *call, items []map[string]any, prefix string) ([]wire.Object, error) {
+	// The bulk attempt runs in a savepoint: the shapes it stored before the
+	// one that failed are undone, so that the clicks stored one by one
+	// meet only what was there before — and the error names the click
+	// that clashes, not one that met its own earlier copy.
+	if _, err := c.s.Tx().Exec(`SAVEPOINT keitaro_clicks_bulk`); err != nil {
+		return nil, err
+	}
 	out, err := recordClickBatch(c, items, prefix, true)
 	if err == errBulk {
+		if _, err := c.s.Tx().Exec(`ROLLBACK TO keitaro_clicks_bulk`); err != nil {
+			return nil, err
+		}
+		if _, err := c.s.Tx().Exec(`RELEASE keitaro_clicks_bulk`); err != nil {
+			return nil, err
+		}
 		return recordClickBatch(c, items, prefix, false)
 	}
+	if err != nil {
+		return nil, err // the whole transaction is rolled back
+	}
+	_, err = c.s.Tx().Exec(`RELEASE keitaro_clicks_bulk`)
 	return out, err
 }
 

@@ -63,6 +63,12 @@ func TestClicksHelper(t *testing.T) {
 			map[string]any{"campaign_id": 1, "sub_id": "Twice"}}, `clicks[2].sub_id: \"Twice\" is taken`},
 		{"?tenant=madrid", []any{map[string]any{"campaign_id": 1, "click_id": 500}, map[string]any{"campaign_id": 1, "click_id": 500}},
 			`clicks[1].click_id: click 500 exists`},
+		// Clicks of other shapes (other columns set) stored before the clash
+		// do not make an innocent click the culprit.
+		{"?tenant=madrid", []any{map[string]any{"campaign_id": 1, "sub_id": "First"}, map[string]any{"campaign_id": 1, "sub_id": "Again", "cost": 1},
+			map[string]any{"campaign_id": 1, "sub_id": "Again"}}, `clicks[2].sub_id: \"Again\" is taken`},
+		{"?tenant=madrid", []any{map[string]any{"campaign_id": 1, "click_id": 600}, map[string]any{"campaign_id": 1, "click_id": 601, "cost": 1},
+			map[string]any{"campaign_id": 1, "click_id": 601}}, `clicks[2].click_id: click 601 exists`},
 		{"?tenant=madrid", []any{map[string]any{"campaign_id": 1, "cost": "free"}}, `clicks[0].cost: must be a decimal`},
 		{"?tenant=madrid", []any{map[string]any{"campaign_id": 1, "is_bot": "perhaps"}}, `clicks[0].is_bot: must be a boolean`},
 		{"?tenant=madrid", []any{map[string]any{"campaign_id": 1, "stream_id": "x"}}, `clicks[0].stream_id: must be an integer or null`},
