@@ -55,16 +55,19 @@ func releaseStartupPages() {
 }
 
 // privateCopies reports whether a page from first to end (page numbers) is
-// resident and not a page of the file (bit 63 present, bit 61 file or
-// shared; see the kernel's Documentation/admin-guide/mm/pagemap.rst), or
-// whether that cannot be told.
+// a private copy — resident and not a page of the file (bit 63 present,
+// bit 61 file or shared), or swapped out (bit 62: only a private copy goes
+// to swap, and DONTNEED would throw it away); see the kernel's
+// Documentation/admin-guide/mm/pagemap.rst — or whether that cannot be
+// told.
 func privateCopies(pagemap *os.File, first, end uint64) bool {
 	buf := make([]byte, 8*(end-first))
 	if n, err := pagemap.ReadAt(buf, int64(8*first)); err != nil || n != len(buf) {
 		return true
 	}
 	for i := 0; i < len(buf); i += 8 {
-		if flags := buf[i+7]; flags&0x80 != 0 && flags&0x20 == 0 { // bits 63 and 61, little-endian
+		flags := buf[i+7]                                          // bits 56-63, little-endian
+		if flags&0x80 != 0 && flags&0x20 == 0 || flags&0x40 != 0 { // 63 without 61, or 62
 			return true
 		}
 	}
