@@ -168,9 +168,13 @@ type signedTokens struct {
 	m  map[signedKey]string
 }
 
-// signedKey is what a token is made of: its role and customer, and its
-// iat and exp in Unix seconds (the claims hold nothing else).
+// signedKey is what a token is made of: the key that signs it, its kid
+// and INTP (fields a test may change on a copy of the tenant), its role and
+// customer, and its iat and exp in Unix seconds (the claims hold nothing
+// else).
 type signedKey struct {
+	key           *rsa.PrivateKey
+	intpID        string
 	role, intpcID string
 	iat, exp      int64
 }
@@ -225,7 +229,7 @@ func (tw TwiplaTenant) sign(role, intpcID string, ttl time.Duration) string {
 	// The token is a function of these alone: iat and exp are read from
 	// the clock each time, so a clock moved back or forth gets a token of
 	// its own time, never one signed for another.
-	k := signedKey{role: role, intpcID: intpcID, iat: now.Unix(), exp: now.Add(ttl).Unix()}
+	k := signedKey{key: tw.PrivateKey, intpID: tw.IntpID, role: role, intpcID: intpcID, iat: now.Unix(), exp: now.Add(ttl).Unix()}
 	if tw.signed != nil {
 		tw.signed.mu.Lock()
 		s, ok := tw.signed.m[k]

@@ -1,6 +1,8 @@
 package emulatortest_test
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"strings"
 	"testing"
 	"time"
@@ -70,5 +72,27 @@ func TestTwiplaTokensFollowTheTenantClock(t *testing.T) {
 	}
 	if status := packages(earlier); status != 200 {
 		t.Fatalf("a token asked after the clock moved back: %d", status)
+	}
+}
+
+// A copy of the tenant signing with another key — a test of a bad
+// signature — gets a token of that key, not the one remembered for the
+// tenant's own: the emulator refuses it.
+func TestTwiplaTokenOfAnotherKey(t *testing.T) {
+	emu := emulatortest.Shared(t)
+	tw := emu.NewTwiplaTenant()
+	good := tw.Token(time.Minute)
+	other, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := tw
+	bad.PrivateKey = other
+	forged := bad.Token(time.Minute)
+	if forged == good {
+		t.Fatal("the copy with another key got the tenant's remembered token")
+	}
+	if status, _ := get(emu.Twipla+"/v2/3as/packages", "Authorization", "Bearer "+forged); status != 401 {
+		t.Fatalf("a token of another key: %d, want 401", status)
 	}
 }
