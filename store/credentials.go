@@ -125,9 +125,16 @@ func (s *Store) watchedChanged(changed int64, vendor string) int64 {
 		if c.stale == nil {
 			c.stale = map[string]bool{}
 		}
+		// The first changed row of a vendor in a group forgets its values;
+		// the group's own transactions do not use the cache (dirty) and
+		// groupEnded forgets them again after the commit, so the next rows
+		// (a reset deletes thousands) need not scan the cache each.
+		already := c.stale[vendor]
 		c.stale[vendor] = true
 		c.mu.Unlock()
-		c.forgetVendor(vendor)
+		if !already {
+			c.forgetVendor(vendor)
+		}
 	}
 	return 0
 }
