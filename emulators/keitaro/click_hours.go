@@ -39,18 +39,24 @@ func addClickHours(s store.Scoped, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	adds := make([]string, 0, 11)
+	_, err := s.Exec(addClickHoursSQL, idList(ids))
+	return err
+}
+
+// addClickHoursSQL is addClickHours' statement, written once: it runs for
+// every click the public endpoints track.
+var addClickHoursSQL = func() string {
+	var adds []string
 	for _, c := range strings.Split(hourClickColumns, ",") {
 		c = strings.TrimSpace(c)
 		adds = append(adds, c+" = "+c+" + excluded."+c)
 	}
-	_, err := s.Exec(`INSERT INTO keitaro_click_hours (`+hourKeyColumns+`, `+hourClickColumns+`)
-		SELECT `+hourKey+`, `+hourClickSums+`
+	return `INSERT INTO keitaro_click_hours (` + hourKeyColumns + `, ` + hourClickColumns + `)
+		SELECT ` + hourKey + `, ` + hourClickSums + `
 		FROM keitaro_clicks k WHERE k.tenant_id = @tenant AND k.click_id IN (SELECT value FROM json_each(?))
 		GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10
-		ON CONFLICT DO UPDATE SET `+strings.Join(adds, ", "), idList(ids))
-	return err
-}
+		ON CONFLICT DO UPDATE SET ` + strings.Join(adds, ", ")
+}()
 
 // addConversionHours adds new conversions (by id) to the rollups: one
 // statement for a batch.
