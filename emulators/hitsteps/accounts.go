@@ -72,11 +72,7 @@ func (a account) listEntry() *wire.Builder {
 	w.Key("user_account_id").String(itoa(a.ID))
 	w.Key("user_account_email").String(a.Email)
 	w.Key("user_nick").String(a.Nickname)
-	if a.Statusmode.Valid {
-		w.Key("user_account_statusmode").String(a.Statusmode.String)
-	} else {
-		w.Key("user_account_statusmode").Null()
-	}
+	w.Key("user_account_statusmode").Value(a.statusmode())
 	w.Key("user_trial_status").String(a.trialStatus())
 	w.Key("user_license_code").String(itoa(a.LicenseCode))
 	w.Key("user_license_expiry").String(itoa(a.LicenseExpiry))
