@@ -342,11 +342,16 @@ func (a assignment) reaches(to audience) bool {
 
 type assignments []assignment
 
+// assignmentSubscription is the id of the subscription an assignment a
+// belongs to (empty when none): its website's, or its customer's INTPC
+// subscription when it is assigned to no website.
+const assignmentSubscription = `COALESCE((SELECT sub.id FROM twipla_subscriptions sub WHERE
+			(a.website_seq IS NOT NULL AND sub.type = 'website' AND sub.website_seq = a.website_seq) OR
+			(a.website_seq IS NULL AND sub.type = 'intpc' AND sub.customer_seq = a.customer_seq)), '')`
+
 func loadAssignments(s store.Scoped) (assignments, error) {
 	rows, err := s.Query(`SELECT a.package_seq, COALESCE(a.website_seq, 0), a.customer_seq,
-		COALESCE((SELECT sub.id FROM twipla_subscriptions sub WHERE
-			(a.website_seq IS NOT NULL AND sub.type = 'website' AND sub.website_seq = a.website_seq) OR
-			(a.website_seq IS NULL AND sub.type = 'intpc' AND sub.customer_seq = a.customer_seq)), ''),
+		` + assignmentSubscription + `,
 		w.intp_website_id, c.intp_customer_id
 		FROM twipla_assignments a
 		JOIN twipla_customers c ON c.seq = a.customer_seq
@@ -364,14 +369,20 @@ func loadAssignments(s store.Scoped) (assignments, error) {
 		if err := rows.Scan(&a.packageSeq, &a.website, &a.customer, &subID, &intpWebsiteID, &intpCustomerID); err != nil {
 			return nil, err
 		}
-		var wid any
-		if intpWebsiteID.Valid {
-			wid = intpWebsiteID.String
-		}
-		a.entry = wire.Obj("subscriptionId", subID, "intpWebsiteId", wid, "intpCustomerId", intpCustomerID)
+		a.entry = assignmentEntry(subID, intpWebsiteID, intpCustomerID)
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// assignmentEntry is an assignment as a package's restrictedTo lists it;
+// intpWebsiteId is null for an assignment to a customer alone.
+func assignmentEntry(subID string, intpWebsiteID sql.NullString, intpCustomerID string) wire.Object {
+	var wid any
+	if intpWebsiteID.Valid {
+		wid = intpWebsiteID.String
+	}
+	return wire.Obj("subscriptionId", subID, "intpWebsiteId", wid, "intpCustomerId", intpCustomerID)
 }
 
 // restrictedTo is the restrictedTo array of p.
@@ -452,9 +463,7 @@ func (e *Emulator) listPackages(c *gin.Context, in *intp) (reply, error) {
 const packagesQuery = `SELECT p.seq, p.id, p.kind, p.name, p.touchpoints, p.price, p.currency, p.period,
 		p.recommended, p.visibility, p.external_id, p.created_at,
 		a.seq, a.website_seq, a.customer_seq,
-		CASE WHEN a.seq IS NULL THEN '' ELSE COALESCE((SELECT sub.id FROM twipla_subscriptions sub WHERE
-			(a.website_seq IS NOT NULL AND sub.type = 'website' AND sub.website_seq = a.website_seq) OR
-			(a.website_seq IS NULL AND sub.type = 'intpc' AND sub.customer_seq = a.customer_seq)), '') END,
+		CASE WHEN a.seq IS NULL THEN '' ELSE ` + assignmentSubscription + ` END,
 		w.intp_website_id, c.intp_customer_id
 		FROM twipla_packages p
 		LEFT JOIN twipla_assignments a ON a.package_seq = p.seq AND a.tenant_id = p.tenant_id
@@ -496,12 +505,8 @@ func loadPackages(s store.Scoped) (*catalog, assignments, error) {
 		if !seq.Valid {
 			continue
 		}
-		var wid any
-		if intpWebsiteID.Valid {
-			wid = intpWebsiteID.String
-		}
 		as = append(as, assignment{packageSeq: p.seq, website: website.Int64, customer: customer.Int64,
-			entry: wire.Obj("subscriptionId", subID, "intpWebsiteId", wid, "intpCustomerId", intpCustomerID.String)})
+			entry: assignmentEntry(subID, intpWebsiteID, intpCustomerID.String)})
 	}
 	return cat, as, rows.Err()
 }
