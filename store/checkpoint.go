@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"sync"
 	"sync/atomic"
 
 	"github.com/mattn/go-sqlite3"
@@ -55,12 +54,8 @@ type checkpointer struct {
 	every  atomic.Int64
 	finish atomic.Bool
 
-	mu      sync.Mutex
-	db      *sql.DB // opened at the first checkpoint
-	kick    chan struct{}
-	stop    chan struct{}
-	done    chan struct{}
-	stopped bool
+	w  worker
+	db *sql.DB // opened when the worker starts
 }
 
 // committed is called by the writer after each commit group, holding
@@ -90,50 +85,33 @@ func (c *checkpointer) committed() {
 		return
 	}
 	c.groups = 0
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.stopped {
-		return
-	}
-	if c.kick == nil {
-		c.kick, c.stop, c.done = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
-		c.db = sql.OpenDB(&connector{c.dsn, &sqlite3.SQLiteDriver{}})
-		c.db.SetMaxOpenConns(1)
-		c.db.SetMaxIdleConns(1)
-		c.db.SetConnMaxLifetime(0)
-		c.db.SetConnMaxIdleTime(0)
-		go c.run()
-	}
-	select {
-	case c.kick <- struct{}{}:
-	default:
-	}
+	c.w.wake(c.open, c.run)
+}
+
+// open opens the checkpointer's connection, before its first checkpoint.
+func (c *checkpointer) open() {
+	c.db = sql.OpenDB(&connector{c.dsn, &sqlite3.SQLiteDriver{}})
+	c.db.SetMaxOpenConns(1)
+	c.db.SetMaxIdleConns(1)
+	c.db.SetConnMaxLifetime(0)
+	c.db.SetConnMaxIdleTime(0)
 }
 
 // halt stops the checkpointer, waits for a checkpoint in progress and
 // closes its connection.
 func (c *checkpointer) halt() error {
-	c.mu.Lock()
-	started := c.kick != nil
-	if started && !c.stopped {
-		close(c.stop)
-	}
-	c.stopped = true
-	c.mu.Unlock()
-	if !started {
+	if !c.w.halt() {
 		return nil
 	}
-	<-c.done
 	return c.db.Close()
 }
 
-func (c *checkpointer) run() {
-	defer close(c.done)
+func (c *checkpointer) run(kicks, stop <-chan struct{}) {
 	for {
 		select {
-		case <-c.stop:
+		case <-stop:
 			return
-		case <-c.kick:
+		case <-kicks:
 		}
 		if c.finish.Load() {
 			continue // the writer's turn: a copy here would hold it off

@@ -231,3 +231,152 @@ func TestCredentialsAreForgottenByVendor(t *testing.T) {
 		t.Fatalf("deleting another vendor's tenant made demo's load again")
 	}
 }
+
+// haltedJanitor opens a store whose janitor goroutine is stopped: the test
+// drives its steps and looks itself, at the times it chooses.
+func haltedJanitor(t *testing.T) (*Store, *janitor) {
+	t.Helper()
+	st := openJanitor(t, time.Hour, time.Hour)
+	j := &st.sweep
+	j.halt()
+	// What the goroutine saw before it stopped (Migrate woke it) is
+	// forgotten: the test's looks start afresh.
+	j.sweepDue, j.pruneDue, j.seen = time.Time{}, time.Time{}, 0
+	return st, j
+}
+
+// sweptIDs is the ids of the tenants rows the janitor swept and has not
+// pruned yet.
+func sweptIDs(t *testing.T, st *Store) []int64 {
+	t.Helper()
+	var ids []int64
+	err := st.Read(context.Background(), func(tx *Tx) error {
+		rows, err := tx.Query(`SELECT id FROM tenants WHERE vendor = ?`, RetiredPrefix)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+// A snapshot restored while the janitor is half-way through a batch fills
+// again the tables it had emptied: the janitor empties them again before
+// it marks the batch swept, instead of leaving their rows to the cascade
+// of the tenants row (one long delete holding the writer).
+func TestJanitorListsTablesAgainAfterARestore(t *testing.T) {
+	st, j := haltedJanitor(t)
+	ctx := context.Background()
+	// One delete per step, of at most 10 rows.
+	j.span, j.chunk = -1, 10
+	var b Tenant
+	write(t, st, func(tx *Tx) (err error) {
+		if b, err = newDemoTenant(tx, "b", 30); err != nil {
+			return err
+		}
+		_, err = tx.RetireTenant(b)
+		return err
+	})
+	if _, err := st.SaveSnapshot(ctx, "retired"); err != nil {
+		t.Fatal(err)
+	}
+	held := func(table string) (n int) {
+		t.Helper()
+		if err := st.Read(ctx, func(tx *Tx) error {
+			return tx.QueryRow(`SELECT count(*) FROM "`+table+`" WHERE tenant_id = ?`, b.ID).Scan(&n)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// demo_keys goes first (sorted, no foreign key between the two), then
+	// demo_rows in chunks.
+	for range 2 {
+		if _, _, err := j.step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if k, r := held("demo_keys"), held("demo_rows"); k != 0 || r != 20 {
+		t.Fatalf("after two steps the retired tenant holds %d keys and %d rows, want 0 and 20", k, r)
+	}
+	if err := st.RestoreSnapshot(ctx, "retired"); err != nil {
+		t.Fatal(err)
+	}
+	if k := held("demo_keys"); k != 1 {
+		t.Fatalf("the restore brought back %d keys, want 1", k)
+	}
+	for range 100 {
+		more, _, err := j.step()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !more {
+			break
+		}
+	}
+	if ids := sweptIDs(t, st); len(ids) != 1 || ids[0] != b.ID {
+		t.Fatalf("swept tenants %v, want [%d]", ids, b.ID)
+	}
+	// Marked swept, not pruned yet: nothing may be left for the cascade.
+	if k, r := held("demo_keys"), held("demo_rows"); k != 0 || r != 0 {
+		t.Fatalf("the swept tenant still holds %d keys and %d rows", k, r)
+	}
+}
+
+// Under a reset every millisecond a sweep is always pending; the tenants
+// rows the janitor swept are still pruned within pruneBacklog of being
+// swept. Time here is the test's: the janitor looks once per reset, a
+// millisecond later each time, and its writer is never quiet.
+func TestSweptTenantsWaitNoLongerThanPruneBacklog(t *testing.T) {
+	st, j := haltedJanitor(t)
+	j.backlog, j.pruneBacklog = 10*time.Millisecond, 50*time.Millisecond
+	var b Tenant
+	write(t, st, func(tx *Tx) (err error) { b, err = newDemoTenant(tx, "b", 0); return err })
+	now := time.Now()
+	since := map[int64]time.Time{} // swept ids, when first seen swept
+	pruned := 0
+	for range 400 {
+		now = now.Add(time.Millisecond)
+		write(t, st, func(tx *Tx) (err error) {
+			if err := fillDemo(tx, b, 3); err != nil {
+				return err
+			}
+			b, err = tx.RetireTenant(b, "demo_keys")
+			return err
+		})
+		j.kicked(now)
+		j.look(now)
+		ids := sweptIDs(t, st)
+		seen := map[int64]bool{}
+		for _, id := range ids {
+			seen[id] = true
+			if _, ok := since[id]; !ok {
+				since[id] = now
+			}
+			if waited := now.Sub(since[id]); waited > j.pruneBacklog {
+				t.Fatalf("tenant %d swept %v ago, not pruned (pruneBacklog %v); %d swept rows wait", id, waited, j.pruneBacklog, len(ids))
+			}
+		}
+		for id := range since {
+			if !seen[id] {
+				delete(since, id)
+				pruned++
+			}
+		}
+	}
+	// The resets' rows were swept too, not only pruned.
+	if pruned < 300 {
+		t.Fatalf("%d of 400 retired tenants swept and pruned", pruned)
+	}
+}

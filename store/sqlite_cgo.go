@@ -36,8 +36,11 @@ func IsConstraintViolation(err error) bool {
 }
 
 // backup copies src's main database over dst's with SQLite's online
-// backup, holding one connection of each for the copy.
-func backup(ctx context.Context, dst, src *sql.DB) error {
+// backup, holding one connection of each for the copy. copied, if not nil,
+// runs once the copy has ended (finished or not), while dst's connection
+// is still held: on the store's writer, no write sees the new pages before
+// it has run.
+func backup(ctx context.Context, dst, src *sql.DB, copied func()) error {
 	dc, err := dst.Conn(ctx)
 	if err != nil {
 		return err
@@ -51,6 +54,9 @@ func backup(ctx context.Context, dst, src *sql.DB) error {
 		return err
 	}
 	defer sc.Close()
+	if copied != nil {
+		defer copied()
+	}
 	return dc.Raw(func(d any) error {
 		return sc.Raw(func(s any) error {
 			dconn, ok1 := d.(*sqlite3.SQLiteConn)
