@@ -444,11 +444,20 @@ func (j *janitor) nextBatch(tx *Tx) (string, error) {
 	return strings.TrimPrefix(retired, RetiredPrefix), nil
 }
 
-// retiredVendor is the condition on tenants that picks the retired ones
-// not swept yet: a vendor name beginning with RetiredPrefix and longer,
-// as a range that the index on (vendor, key) answers (substr would read
-// every tenant). A swept tenant's vendor is RetiredPrefix alone.
-const retiredVendor = `vendor > '` + RetiredPrefix + `' AND vendor < '` + retiredEnd + `'`
+// The states of a tenants row, as conditions on its vendor column col.
+// retired picks the tenants a reset retired whose rows the janitor has not
+// swept yet: a vendor name beginning with RetiredPrefix and longer, as a
+// range that the index on (vendor, key) answers (substr would read every
+// tenant). A swept tenant's vendor is RetiredPrefix alone, until the row
+// is pruned. live picks the others: the tenants lookups find.
+func retired(col string) string {
+	return col + ` > '` + RetiredPrefix + `' AND ` + col + ` < '` + retiredEnd + `'`
+}
+
+func live(col string) string { return `substr(` + col + `, 1, 1) != '` + RetiredPrefix + `'` }
+
+// retiredVendor is retired on tenants.vendor.
+var retiredVendor = retired("vendor")
 
 // pruneIdle is how long the writer must have been idle before the
 // janitor deletes swept tenants rows. Deleting one costs ~0.45 ms
@@ -537,7 +546,7 @@ func (tx *Tx) sweepOrder(vendor string) ([]string, error) {
 	var tables []string
 	parents := map[string][]string{}
 	for _, n := range names {
-		has, err := tx.hasColumn(n, "tenant_id")
+		has, err := hasColumn(tx.count, n, "tenant_id")
 		if err != nil {
 			return nil, err
 		}

@@ -105,22 +105,28 @@ func (s *Store) writerConnected(c *sqlite3.SQLiteConn) error {
 	if _, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", checkpointBackup), nil); err != nil {
 		return err
 	}
-	for _, t := range s.watchedTables() {
-		rows, err := c.Query(`SELECT count(*), (SELECT count(*) FROM pragma_table_info(?1) WHERE name = 'tenant_id')
-			FROM sqlite_master WHERE type = 'table' AND name = ?1`, []driver.Value{t})
+	stmts, err := s.watchStatements(func(query string, args ...any) (int64, error) {
+		vals := make([]driver.Value, len(args))
+		for i, a := range args {
+			vals[i] = a
+		}
+		rows, err := c.Query(query, vals)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		n := []driver.Value{int64(0), int64(0)}
-		err = rows.Next(n)
-		rows.Close()
-		if err != nil {
-			return err
+		defer rows.Close()
+		n := []driver.Value{int64(0)}
+		if err := rows.Next(n); err != nil {
+			return 0, err
 		}
-		if n[0] == int64(0) {
-			continue
-		}
-		if _, err := c.Exec(watchSQL(t, t != "tenants" && n[1] != int64(0)), nil); err != nil {
+		v, _ := n[0].(int64)
+		return v, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, q := range stmts {
+		if _, err := c.Exec(q, nil); err != nil {
 			return err
 		}
 	}
