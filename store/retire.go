@@ -485,8 +485,10 @@ func (tx *Tx) pruneSwept(yield bool) (more bool, err error) {
 	}
 }
 
-// pruneChunk swept tenants rows take ~15 ms to delete.
-const pruneChunk = 32
+// pruneChunk swept tenants rows take ~4 ms to delete (32 took ~15 ms, the
+// time a writer that arrives waits for the prune to give way; while none
+// waits the prune goes on in the same transaction).
+const pruneChunk = 8
 
 // retiredEnd is the first character after RetiredPrefix ("-" + 1).
 const retiredEnd = "."
