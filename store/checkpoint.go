@@ -31,11 +31,11 @@ import (
 // over. That copy holds every writer off for its two syncs: 1.1 ms alone,
 // 2–28 ms in the CI shape on a loaded machine, where restarting at every
 // 1,000 pages held the writer 2–3% of the time (BenchmarkCIShape/file,
-// traced) — a share of every write's p99. Restarting at 4,000 pages does
-// it a quarter as often, and the log still fits one of the wal-index's
-// hash tables (4,096 frames), which every read of a page searches. The
-// writer's own automatic checkpoint stays, at checkpointBackup pages,
-// should the goroutine fall behind. Durability does not change: a
+// traced) — a share of every write's p99. Restarting at 4,000 pages did
+// it 4–10 times per 1,000 tests instead of 14–23, and the log still fits
+// one of the wal-index's hash tables (4,096 frames), which every read of a
+// page searches. The writer's own automatic checkpoint stays, at
+// checkpointBackup pages, should the goroutine fall behind. Durability does not change: a
 // checkpoint copies committed pages only, and the log and the database
 // survive the process being killed at any point of it.
 const (
