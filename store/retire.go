@@ -544,8 +544,16 @@ func (tx *Tx) deleteSome(table string, ids string, limit int64) (int64, error) {
 	res, err := tx.Exec(`DELETE FROM "`+table+`" WHERE rowid IN (SELECT rowid FROM "`+table+`"
 		WHERE tenant_id IN (SELECT value FROM json_each(?)) LIMIT ?)`, ids, limit)
 	if err != nil && strings.Contains(err.Error(), "no such column: rowid") {
-		// A WITHOUT ROWID table is emptied in one go.
-		res, err = tx.Exec(`DELETE FROM "`+table+`" WHERE tenant_id IN (SELECT value FROM json_each(?))`, ids)
+		// A WITHOUT ROWID table, whose rows are found by their primary
+		// key: deleted in one go, a Keitaro tenant's ~95,000 hourly
+		// rollup rows held the writer 0.4-0.7 s.
+		var key string
+		if err := tx.QueryRow(`SELECT group_concat('"' || name || '"', ', ') FROM
+			(SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk)`, table).Scan(&key); err != nil {
+			return 0, fmt.Errorf("sweep %s: %w", table, err)
+		}
+		res, err = tx.Exec(`DELETE FROM "`+table+`" WHERE (`+key+`) IN (SELECT `+key+` FROM "`+table+`"
+			WHERE tenant_id IN (SELECT value FROM json_each(?)) LIMIT ?)`, ids, limit)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("sweep %s: %w", table, err)
