@@ -1,6 +1,7 @@
 package twipla
 
 import (
+	"bytes"
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
@@ -167,7 +168,12 @@ func (e *Emulator) control(h func(c *gin.Context) (int, any, error)) gin.Handler
 
 // controlFields reads a helper's JSON object body.
 func controlFields(c *gin.Context) (fields, error) {
-	b, err := io.ReadAll(io.LimitReader(c.Request.Body, maxControlBody+1))
+	var buf bytes.Buffer
+	if n := c.Request.ContentLength; n > 0 && n <= maxControlBody {
+		buf.Grow(int(n) + bytes.MinRead) // read in one go, not by doubling
+	}
+	_, err := buf.ReadFrom(io.LimitReader(c.Request.Body, maxControlBody+1))
+	b := buf.Bytes()
 	if err != nil || len(b) > maxControlBody {
 		return fields{}, emu.BadRequest("body unreadable or larger than %d bytes", maxControlBody)
 	}
@@ -342,10 +348,7 @@ func (e *Emulator) recordSessions(c *gin.Context) (int, any, error) {
 		if err := insertSessions(s, w, list); err != nil {
 			return err
 		}
-		recorded := make([]wire.Object, len(list))
-		for i, ss := range list {
-			recorded[i] = ss.wire(allDimensions())
-		}
+		recorded := sessionList(list)
 		if err := storeCounters(s, w); err != nil {
 			return err
 		}
