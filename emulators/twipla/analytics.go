@@ -96,6 +96,7 @@ func (ss *session) wire(dims []int) wire.Object {
 // up to 10,000 of them, and an Object per session boxed each of its values.
 func sessionList(list []*session) wire.Func {
 	return func(w *wire.Builder) {
+		w.Grow(len(list) * 384) // a session with short dimensions writes ~330 bytes
 		w.BeginArray()
 		for _, ss := range list {
 			w.BeginObject()
