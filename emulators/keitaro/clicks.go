@@ -522,8 +522,9 @@ func itemList(body []byte, name string) (string, []map[string]any, error) {
 }
 
 // recordClicks stores a batch of helper or seed clicks; prefix names the
-// list in errors ("clicks", "tenants[0].clicks").
-func recordClicks(c *call, items []map[string]any, prefix string) ([]wire.Object, error) {
+// list in errors ("clicks", "tenants[0].clicks"). The answer is the list
+// of the clicks stored, written only if it is written (a seed drops it).
+func recordClicks(c *call, items []map[string]any, prefix string) (any, error) {
 	// The bulk attempt runs in a savepoint: the shapes it stored before the
 	// one that failed are undone, so that the clicks stored one by one
 	// meet only what was there before — and the error names the click
@@ -548,15 +549,40 @@ func recordClicks(c *call, items []map[string]any, prefix string) ([]wire.Object
 	return out, err
 }
 
+// recordedClick is what the helper answers about a click it stored.
+type recordedClick struct {
+	id                  int64
+	sub, visitor, stamp string // stamp: the stored datetime (UTC)
+}
+
+// recordedClicks writes the list of clicks stored, each
+// {"click_id","sub_id","visitor_code","datetime"} with the datetime in
+// the tenant's timezone loc.
+func recordedClicks(list []recordedClick, loc *time.Location) wire.Func {
+	return func(w *wire.Builder) {
+		w.BeginArray()
+		for _, k := range list {
+			at, _ := time.Parse(stampLayout, k.stamp)
+			w.BeginObject()
+			w.Key("click_id").Int(k.id)
+			w.Key("sub_id").String(k.sub)
+			w.Key("visitor_code").String(k.visitor)
+			w.Key("datetime").Time(at.In(loc), stampLayout)
+			w.EndObject()
+		}
+		w.EndArray()
+	}
+}
+
 // recordClickBatch is recordClicks, storing the clicks at the end (bulk)
 // or one by one.
-func recordClickBatch(c *call, items []map[string]any, prefix string, bulk bool) ([]wire.Object, error) {
+func recordClickBatch(c *call, items []map[string]any, prefix string, bulk bool) (wire.Func, error) {
 	loc, _ := location("", c.t.timezone)
 	b, err := newClickBatch(c, bulk)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]wire.Object, 0, len(items))
+	out := make([]recordedClick, 0, len(items))
 	for i, m := range items {
 		k, err := readClickItem(c, b, m, loc, prefix, i)
 		if err != nil {
@@ -565,11 +591,9 @@ func recordClickBatch(c *call, items []map[string]any, prefix string, bulk bool)
 		if err := b.store(c, k); err != nil {
 			return nil, err
 		}
-		at, _ := time.Parse(stampLayout, k.text("datetime"))
-		out = append(out, wire.Obj("click_id", k["click_id"], "sub_id", k["sub_id"], "visitor_code", k["visitor_code"],
-			"datetime", at.In(loc).Format(stampLayout)))
+		out = append(out, recordedClick{k["click_id"].(int64), k.text("sub_id"), k.text("visitor_code"), k.text("datetime")})
 	}
-	return out, b.finish(c)
+	return recordedClicks(out, loc), b.finish(c)
 }
 
 // readCampaignIDs reads the required campaign_ids of clicks/update_costs:
