@@ -340,9 +340,8 @@ func (s clickShape) insert(cols []string) string {
 	for j := range cols {
 		sel[j] = "value ->> " + strconv.Itoa(j)
 	}
-	return `WITH r(value) AS MATERIALIZED (SELECT jsonb(value) FROM json_each(?))
-		INSERT INTO keitaro_clicks (tenant_id, "` + strings.Join(cols, `", "`) + `")
-			SELECT @tenant, ` + strings.Join(sel, ", ") + ` FROM r`
+	return `INSERT INTO keitaro_clicks (tenant_id, "` + strings.Join(cols, `", "`) + `")
+			SELECT @tenant, ` + strings.Join(sel, ", ") + ` FROM jsonb_each(?)`
 }
 
 // readClickItem reads one click of the helper or a seed (§7.2); the
