@@ -27,8 +27,12 @@ import (
 // kept, so a new row (a new tenant, a new token) changes no value held —
 // and a CI suite that creates a tenant per test keeps the credentials of
 // the tests running beside it. After any change, for the rest of the
-// write group, lookups in write transactions go to SQL and keep nothing
-// (the group may still roll back). The few operations that replace data
+// write group, lookups in write transactions keep nothing (the group may
+// still roll back); after an update or a delete they also go to SQL, to
+// see the group's own change. A group that only inserted still finds the
+// values held: they are the committed rows' and its inserts changed none
+// of them. A write whose group changed nothing yet keeps what it loads,
+// as a read does: it reads the committed rows. The few operations that replace data
 // without row changes (a schema migration, anything that swaps the
 // database file) call forgetCredentials themselves.
 //
@@ -36,8 +40,10 @@ import (
 // loaded in a snapshot taken before a change is not kept after it.
 type credentials struct {
 	gen atomic.Uint64
-	// dirty is set when the open write group changed a watched table.
-	dirty atomic.Bool
+	// dirty is set when the open write group changed a watched table;
+	// updated when that change updated or deleted rows (not only
+	// inserted them).
+	dirty, updated atomic.Bool
 
 	mu sync.RWMutex
 	m  map[credentialKey]any
@@ -120,6 +126,7 @@ const changeFunc = "vendoremu_credentials_changed"
 func (s *Store) watchedChanged(changed int64, vendor string) int64 {
 	s.creds.dirty.Store(true)
 	if changed != 0 {
+		s.creds.updated.Store(true)
 		c := &s.creds
 		c.mu.Lock()
 		if c.stale == nil {
@@ -143,6 +150,7 @@ func (s *Store) watchedChanged(changed int64, vendor string) int64 {
 func (s *Store) groupEnded() {
 	c := &s.creds
 	c.dirty.Store(false)
+	c.updated.Store(false)
 	c.mu.Lock()
 	stale := c.stale
 	c.stale = nil
@@ -280,14 +288,15 @@ func (s *Store) Credential(ctx context.Context, vendor, key string, load func(tx
 // Credential is Store.Credential inside a transaction that is open
 // already: what load finds for a vendor's credential key, from memory when
 // it was loaded before and no watched table changed since, else by
-// running load in this transaction. A write transaction that changed a
-// watched table sees its own changes: it loads, and keeps nothing. The
+// running load in this transaction. A write transaction whose group
+// updated or deleted watched rows sees its own changes: it loads; one
+// whose group changed any watched row keeps nothing. The
 // same rules as Store.Credential hold for load; ErrNoTenant (or any
 // error) is not kept.
 func (tx *Tx) Credential(vendor, key string, load func(tx *Tx) (any, error)) (any, error) {
 	k := credentialKey{'c', vendor, key}
 	creds := &tx.store.creds
-	if !tx.write || !creds.dirty.Load() {
+	if !tx.write || !creds.updated.Load() {
 		if v, ok := creds.get(k); ok {
 			return v, nil
 		}
