@@ -432,3 +432,35 @@ func TestWritesFillAndUseTheCache(t *testing.T) {
 		}
 	}
 }
+
+// Forgetting a vendor forgets its tenants and every namespace of it
+// ("hitsteps whitelabel"), and nothing of another vendor, whatever its
+// name begins with.
+func TestForgetVendorForgetsItsNamespaces(t *testing.T) {
+	var c credentials
+	keys := []credentialKey{
+		{'t', "hitsteps", "a"}, {'c', "hitsteps", "a"}, {'c', "hitsteps whitelabel", "a"},
+		{'t', "hitstepsx", "a"}, {'c', "keitaro", "a"}, {'c', "keitaro hitsteps", "a"},
+	}
+	for _, k := range keys {
+		c.put(k, k.name, c.gen.Load())
+	}
+	c.forgetVendor("hitsteps")
+	for i, k := range keys {
+		_, ok := c.get(k)
+		if want := i >= 3; ok != want {
+			t.Errorf("%v held: %v, want %v", k, ok, want)
+		}
+	}
+	if c.n != 3 {
+		t.Errorf("%d values counted, 3 held", c.n)
+	}
+	c.put(keys[4], "again", c.gen.Load())
+	if v, _ := c.get(keys[4]); v != "again" || c.n != 3 {
+		t.Errorf("a value put again: %v, %d counted", v, c.n)
+	}
+	c.forgetVendor("keitaro hitsteps")
+	if c.n != 0 {
+		t.Errorf("a namespace given as a vendor left %d values", c.n)
+	}
+}
