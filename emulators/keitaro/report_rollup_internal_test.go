@@ -180,7 +180,7 @@ func checkRollups(t *testing.T, seed uint64) {
 					return err
 				}
 				// clicks/summary's one object as well.
-				flat, err := runSummary(c, req.rng, zone, req.filters, req.metrics, !raw && hoursFit(req.rng, zone, nil, req.filters))
+				flat, err := runSummary(c, req.rng, zone, req.filters, req.metrics, req.planFor(zone, nil))
 				if err != nil {
 					return err
 				}
