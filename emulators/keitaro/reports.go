@@ -437,9 +437,9 @@ func (q *query) grouped(grouping []*column, ms, summary []*metric) (string, []an
 // again; a group none of whose clicks is kept is none.
 func lessGrouped(q, left *query, grouping []*column, ms, summary []*metric) (string, []any) {
 	need := basesNeeded(ms, summary)
-	kept, args := q.sums(grouping, need, "p_", false)
-	out, largs := left.sums(grouping, need, "p_", true)
-	var sel, keys []string
+	kept, args := q.sums(grouping, need, "p_", false, "0 AS p_left")
+	out, largs := left.sums(grouping, need, "p_", true, "1 AS p_left")
+	var sel, keys, inexact []string
 	for i := range grouping {
 		sel = append(sel, `"g_`+strconv.Itoa(i)+`"`)
 		keys = append(keys, strconv.Itoa(i+1))
@@ -451,13 +451,26 @@ func lessGrouped(q, left *query, grouping []*column, ms, summary []*metric) (str
 		if strings.HasPrefix(bases[b].sql, "total(") {
 			agg = "total"
 		}
-		sel = append(sel, agg+"(p_"+b[2:]+") AS "+b)
+		p := "p_" + b[2:]
+		sel = append(sel, agg+"("+p+") AS "+b)
+		// Counts and whole seconds subtract exactly; money does not. Less
+		// as much money left out as kept, its figure is the clicks' own
+		// within rounding errors of the rollups' size; else (say the kept
+		// clicks cost nothing, and the difference is a remainder of
+		// rounding) the report is answered from the clicks.
+		if agg == "total" && b != "b_lcp_sum" {
+			inexact = append(inexact, "abs(total(iif(p_left, "+p+", 0))) > abs(total("+p+"))")
+		}
 	}
+	if len(inexact) == 0 {
+		inexact = append(inexact, "0")
+	}
+	sel = append(sel, "("+strings.Join(inexact, " OR ")+") AS x_inexact")
 	inner := "SELECT " + strings.Join(sel, ", ") + " FROM (" + kept + " UNION ALL " + out + ")"
 	if len(keys) > 0 {
 		inner += " GROUP BY " + strings.Join(keys, ", ") + " HAVING sum(p_clicks) > 0"
 	}
-	return metricsOver(inner, grouping, ms, summary), append(args, largs...)
+	return metricsOver(inner, grouping, ms, summary, "max(x_inexact) OVER () AS s_inexact"), append(args, largs...)
 }
 
 // basesNeeded are the bases of the metrics and of the summary metrics,
@@ -475,7 +488,7 @@ func basesNeeded(ms, summary []*metric) []string {
 // sums is the SQL of the groups of the filtered rows with the bases they
 // sum: columns "g_0"…, then each base under its name with prefix in place
 // of "b_" (negated when negate is set).
-func (q *query) sums(grouping []*column, need []string, prefix string, negate bool) (string, []any) {
+func (q *query) sums(grouping []*column, need []string, prefix string, negate bool, extra ...string) (string, []any) {
 	var sel, keys []string
 	for i, g := range grouping {
 		sel = append(sel, g.sql(&q.sc)+` AS "g_`+strconv.Itoa(i)+`"`)
@@ -492,6 +505,7 @@ func (q *query) sums(grouping []*column, need []string, prefix string, negate bo
 		}
 		sel = append(sel, x+" AS "+prefix+b[2:])
 	}
+	sel = append(sel, extra...)
 	fromWhere, args := q.filtered()
 	inner := "SELECT " + strings.Join(sel, ", ") + fromWhere
 	if len(keys) > 0 {
@@ -501,8 +515,8 @@ func (q *query) sums(grouping []*column, need []string, prefix string, negate bo
 }
 
 // metricsOver is the SQL of the metrics over groups with their bases
-// (inner, as sums names them).
-func metricsOver(inner string, grouping []*column, ms, summary []*metric) string {
+// (inner, as sums names them), and the extra columns after them.
+func metricsOver(inner string, grouping []*column, ms, summary []*metric, extra ...string) string {
 	mid := make([]string, 0, len(grouping)+len(ms))
 	for i := range grouping {
 		mid = append(mid, `"g_`+strconv.Itoa(i)+`"`)
@@ -513,6 +527,7 @@ func metricsOver(inner string, grouping []*column, ms, summary []*metric) string
 	for _, b := range basesOf(summary) {
 		mid = append(mid, "sum("+b+") OVER () AS s_"+b[2:])
 	}
+	mid = append(mid, extra...)
 	if len(mid) == 0 {
 		mid = append(mid, "b_clicks")
 	}
@@ -550,6 +565,17 @@ func metricType(m *metric) colType {
 // page without rows has them counted apart.
 func runBuild(c *call, req *reportRequest, zone zoneShift) ([]wire.Object, int64, wire.Object, error) {
 	p := req.planFor(zone, req.grouping)
+	rows, total, sum, exact, err := buildBy(c, req, zone, p)
+	if err == nil && !exact {
+		rows, total, sum, _, err = buildBy(c, req, zone, planClicks)
+	}
+	return rows, total, sum, err
+}
+
+// buildBy is runBuild by the plan given. exact is false when the plan is
+// planHoursLess and its figures may not be the clicks' own (lessGrouped),
+// or it found no rows (which the clicks then count; it is rare).
+func buildBy(c *call, req *reportRequest, zone zoneShift, p plan) ([]wire.Object, int64, wire.Object, bool, error) {
 	ms := slices.Clone(req.metrics)
 	for _, f := range req.filters {
 		if f.met != nil && !slices.Contains(ms, f.met) {
@@ -562,7 +588,7 @@ func runBuild(c *call, req *reportRequest, zone zoneShift) ([]wire.Object, int64
 	}
 	mid, midArgs, err := groupedBy(c, p, req.rng, zone, req.filters, req.grouping, ms, summary)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, false, err
 	}
 	args := slices.Clone(midArgs)
 	var where []string
@@ -575,7 +601,7 @@ func runBuild(c *call, req *reportRequest, zone zoneShift) ([]wire.Object, int64
 			return distinct(c.s, "SELECT DISTINCT "+text+" FROM ("+mid+")", midArgs)
 		}, "")
 		if err != nil {
-			return nil, 0, nil, err
+			return nil, 0, nil, false, err
 		}
 		where = append(where, cond)
 		args = append(args, fargs...)
@@ -614,29 +640,38 @@ func runBuild(c *call, req *reportRequest, zone zoneShift) ([]wire.Object, int64
 		sel = append(sel, summed(m))
 		sumOuts[i] = out{m.name, metricType(m)}
 	}
+	if p == planHoursLess {
+		sel = append(sel, "s_inexact")
+	}
 	limit, largs := page(req.limit, req.offset)
 	rows, extra, err := scanRows(c.s, "SELECT "+strings.Join(sel, ", ")+", count(*) OVER ()"+body+
 		orderBy(req.sort, position, ties...)+limit, append(slices.Clone(args), largs...), outs)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, false, err
 	}
 	var sum wire.Object
 	if len(rows) > 0 {
 		total, _ := extra[len(extra)-1].(int64)
+		if p == planHoursLess && extra[len(summary)] != int64(0) {
+			return nil, 0, nil, false, nil
+		}
 		if req.summary {
 			sum = make(wire.Object, len(summary))
 			for i, o := range sumOuts {
 				sum[i] = wire.Field{Key: o.key, Value: answer(extra[i], o.typ)}
 			}
 		}
-		return rows, total, sum, nil
+		return rows, total, sum, true, nil
+	}
+	if p == planHoursLess {
+		return nil, 0, nil, false, nil
 	}
 	var total int64 // the page is past the end: count apart
 	if err = c.s.QueryRow("SELECT count(*)"+body, args...).Scan(&total); err != nil || !req.summary {
-		return rows, total, nil, err
+		return rows, total, nil, true, err
 	}
 	sum, err = runSummary(c, req.rng, zone, req.filters, req.metrics, p)
-	return rows, total, sum, err
+	return rows, total, sum, true, err
 }
 
 // plan is how a report over the clicks is computed. Every plan answers the
@@ -777,7 +812,10 @@ func runSummary(c *call, rng reportRange, zone zoneShift, filters []filter, ms [
 	for i, m := range ms {
 		outs[i] = out{m.name, metricType(m)}
 	}
-	rows, _, err := scanRows(c.s, sql, args, outs)
+	rows, extra, err := scanRows(c.s, sql, args, outs)
+	if err == nil && p == planHoursLess && (len(rows) == 0 || extra[0] != int64(0)) {
+		return runSummary(c, rng, zone, filters, ms, planClicks)
+	}
 	if err != nil || len(rows) == 0 {
 		return wire.Object{}, err
 	}
