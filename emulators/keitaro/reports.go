@@ -379,8 +379,10 @@ func zoneOf(c *call, rng reportRange, byClicks bool) (zoneShift, error) {
 		return zoneShift{{offset: 0}}, nil
 	}
 	var first, lastClick, lastPostback *string
-	if err := c.s.QueryRow(`SELECT min(datetime), max(datetime) FROM keitaro_clicks WHERE tenant_id = @tenant`).
-		Scan(&first, &lastClick); err != nil {
+	// Apart, each is one step along the click-time index; together, a
+	// walk over all of the tenant's clicks.
+	if err := c.s.QueryRow(`SELECT (SELECT min(datetime) FROM keitaro_clicks WHERE tenant_id = @tenant),
+		(SELECT max(datetime) FROM keitaro_clicks WHERE tenant_id = @tenant)`).Scan(&first, &lastClick); err != nil {
 		return nil, err
 	}
 	if err := c.s.QueryRow(`SELECT max(postback_datetime) FROM keitaro_conversions WHERE tenant_id = @tenant`).
