@@ -491,6 +491,9 @@ func basesNeeded(ms, summary []*metric) []string {
 // sum: columns "g_0"…, then each base under its name with prefix in place
 // of "b_" (negated when negate is set).
 func (q *query) sums(grouping []*column, need []string, prefix string, negate bool, extra ...string) (string, []any) {
+	if q.sc.hours && slices.ContainsFunc(grouping, func(g *column) bool { _, ok := nameTables[g.name]; return ok }) {
+		return q.sumsByID(grouping, need, prefix, negate, extra...)
+	}
 	var sel, keys []string
 	for i, g := range grouping {
 		sel = append(sel, g.sql(&q.sc)+` AS "g_`+strconv.Itoa(i)+`"`)
@@ -514,6 +517,42 @@ func (q *query) sums(grouping []*column, need []string, prefix string, negate bo
 		inner += " GROUP BY " + strings.Join(keys, ", ")
 	}
 	return inner, args
+}
+
+// sumsByID is sums over the rollups grouped by names: the rollups are
+// summed by the ids the names are read by first, and those few sums by
+// name (objects of one name make one group) — rather than a name read
+// for each rollup row.
+func (q *query) sumsByID(grouping []*column, need []string, prefix string, negate bool, extra ...string) (string, []any) {
+	var sel, keys, outer, joins []string
+	for i, g := range grouping {
+		n := strconv.Itoa(i)
+		keys = append(keys, strconv.Itoa(i+1))
+		if t, ok := nameTables[g.name]; ok {
+			sel = append(sel, "k."+t[1]+` AS "i_`+n+`"`)
+			outer = append(outer, "coalesce(n_"+n+`.name, '') AS "g_`+n+`"`)
+			joins = append(joins, " LEFT JOIN "+t[0]+" n_"+n+" ON n_"+n+".tenant_id = @tenant AND n_"+n+`.id = i."i_`+n+`"`)
+			continue
+		}
+		sel = append(sel, g.sql(&q.sc)+` AS "g_`+n+`"`)
+		outer = append(outer, `i."g_`+n+`"`)
+	}
+	for _, b := range need {
+		sel = append(sel, hourBases[b]+" AS q_"+b[2:])
+		x := "sum(q_" + b[2:] + ")"
+		if strings.HasPrefix(hourBases[b], "total(") {
+			x = "total(q_" + b[2:] + ")"
+		}
+		if negate {
+			x = "-" + x
+		}
+		outer = append(outer, x+" AS "+prefix+b[2:])
+	}
+	outer = append(outer, extra...)
+	fromWhere, args := q.filtered()
+	inner := "SELECT " + strings.Join(sel, ", ") + fromWhere + " GROUP BY " + strings.Join(keys, ", ")
+	return "SELECT " + strings.Join(outer, ", ") + " FROM (" + inner + ") i" + strings.Join(joins, "") +
+		" GROUP BY " + strings.Join(keys, ", "), args
 }
 
 // metricsOver is the SQL of the metrics over groups with their bases
