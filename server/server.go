@@ -209,9 +209,9 @@ func (s *Server) build(ctx context.Context) error {
 		s.info.Seed = s.seeded.String()
 	}
 	s.info.DB, s.info.DBCreated = s.store.Path(), s.store.Created()
-	err = s.store.Read(ctx, func(tx *store.Tx) error {
-		// Not the tenants a reset retired (see store.RetireTenant).
-		return tx.QueryRow(`SELECT count(*) FROM tenants WHERE substr(vendor, 1, 1) != ?`, store.RetiredPrefix).Scan(&s.info.Tenants)
+	err = s.store.Read(ctx, func(tx *store.Tx) (err error) {
+		s.info.Tenants, err = tx.CountTenants()
+		return err
 	})
 	if err != nil {
 		return err

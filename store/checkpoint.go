@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"sync"
 	"sync/atomic"
 
 	"github.com/mattn/go-sqlite3"
@@ -16,8 +15,8 @@ import (
 // under load, commits of more than a millisecond were half of all the time
 // the writer spent committing. Here a goroutine of the store's own, on a
 // connection of its own, copies the log in the background (PASSIVE: it
-// never blocks the writer) about when the log reaches checkpointRestart
-// pages: how many commit groups that takes is learnt from each copy, as
+// never blocks the writer) about every checkpointCopy pages: how many
+// commit groups that takes is learnt from each copy, as
 // every copy costs two syncs and copies again the pages every commit
 // touches (measured: a copy every 16 groups took a fifth more CPU per write
 // than SQLite's own checkpoints).
@@ -29,12 +28,19 @@ import (
 // checkpointRestart pages, the writer that ends the next commit group
 // copies the few pages committed since the background copy, on the write
 // connection, before the next group begins; that group starts the log
-// over. The writer's own automatic checkpoint stays, at checkpointBackup
-// pages, should the goroutine fall behind. Durability does not change: a
+// over. That copy holds every writer off for its two syncs: 1.1 ms alone,
+// 2–28 ms in the CI shape on a loaded machine, where restarting at every
+// 1,000 pages held the writer 2–3% of the time (BenchmarkCIShape/file,
+// traced) — a share of every write's p99. Restarting at 4,000 pages did
+// it 4–10 times per 1,000 tests instead of 14–23, and the log still fits
+// one of the wal-index's hash tables (4,096 frames), which every read of a
+// page searches. The writer's own automatic checkpoint stays, at
+// checkpointBackup pages, should the goroutine fall behind. Durability does not change: a
 // checkpoint copies committed pages only, and the log and the database
 // survive the process being killed at any point of it.
 const (
-	checkpointRestart = 1000  // pages: SQLite's own wal_autocheckpoint default
+	checkpointCopy    = 1000  // pages: SQLite's own wal_autocheckpoint default
+	checkpointRestart = 4000  // pages
 	checkpointBackup  = 10000 // pages: the write connection's wal_autocheckpoint
 	// The commit groups between two background copies start at
 	// checkpointFirst and stay within [checkpointMin, checkpointMax].
@@ -54,13 +60,12 @@ type checkpointer struct {
 	groups int
 	every  atomic.Int64
 	finish atomic.Bool
+	// last is the size of the log at the last background copy (only the
+	// checkpointer's goroutine uses it).
+	last int
 
-	mu      sync.Mutex
-	db      *sql.DB // opened at the first checkpoint
-	kick    chan struct{}
-	stop    chan struct{}
-	done    chan struct{}
-	stopped bool
+	w  worker
+	db *sql.DB // opened when the worker starts
 }
 
 // committed is called by the writer after each commit group, holding
@@ -90,50 +95,33 @@ func (c *checkpointer) committed() {
 		return
 	}
 	c.groups = 0
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.stopped {
-		return
-	}
-	if c.kick == nil {
-		c.kick, c.stop, c.done = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
-		c.db = sql.OpenDB(&connector{c.dsn, &sqlite3.SQLiteDriver{}})
-		c.db.SetMaxOpenConns(1)
-		c.db.SetMaxIdleConns(1)
-		c.db.SetConnMaxLifetime(0)
-		c.db.SetConnMaxIdleTime(0)
-		go c.run()
-	}
-	select {
-	case c.kick <- struct{}{}:
-	default:
-	}
+	c.w.wake(c.open, c.run)
+}
+
+// open opens the checkpointer's connection, before its first checkpoint.
+func (c *checkpointer) open() {
+	c.db = sql.OpenDB(&connector{c.dsn, &sqlite3.SQLiteDriver{}})
+	c.db.SetMaxOpenConns(1)
+	c.db.SetMaxIdleConns(1)
+	c.db.SetConnMaxLifetime(0)
+	c.db.SetConnMaxIdleTime(0)
 }
 
 // halt stops the checkpointer, waits for a checkpoint in progress and
 // closes its connection.
 func (c *checkpointer) halt() error {
-	c.mu.Lock()
-	started := c.kick != nil
-	if started && !c.stopped {
-		close(c.stop)
-	}
-	c.stopped = true
-	c.mu.Unlock()
-	if !started {
+	if !c.w.halt() {
 		return nil
 	}
-	<-c.done
 	return c.db.Close()
 }
 
-func (c *checkpointer) run() {
-	defer close(c.done)
+func (c *checkpointer) run(kicks, stop <-chan struct{}) {
 	for {
 		select {
-		case <-c.stop:
+		case <-stop:
 			return
-		case <-c.kick:
+		case <-kicks:
 		}
 		if c.finish.Load() {
 			continue // the writer's turn: a copy here would hold it off
@@ -145,15 +133,21 @@ func (c *checkpointer) run() {
 		if err != nil || busy != 0 {
 			continue
 		}
-		// Aim the next copy at a log of about checkpointRestart pages.
+		// Aim the next copy at about checkpointCopy new pages.
+		added := log - c.last
+		if log < c.last {
+			added = log // the log started over since
+		}
+		c.last = log
 		switch every := c.every.Load(); {
-		case log < checkpointRestart/2:
+		case added < checkpointCopy/2:
 			c.every.Store(min(every*2, checkpointMax))
-		case log > 2*checkpointRestart:
+		case added > 2*checkpointCopy:
 			c.every.Store(max(every/2, checkpointMin))
 		}
 		if log >= checkpointRestart {
 			c.finish.Store(true)
+			c.last = 0 // the log starts over
 		}
 	}
 }

@@ -200,7 +200,7 @@ func watchSQL(table string, tenantRows bool) string {
 		when := ""
 		switch {
 		case table == "tenants" && op != "INSERT":
-			when = ` WHEN substr(old.vendor, 1, 1) != '` + RetiredPrefix + `'`
+			when = ` WHEN ` + live("old.vendor")
 		case tenantRows && op == "DELETE":
 			when = ` WHEN NOT EXISTS (SELECT 1 FROM tenants WHERE id = old.tenant_id AND ` + retiredVendor + `)`
 		}
@@ -213,23 +213,38 @@ func watchSQL(table string, tenantRows bool) string {
 // installWatches creates the watch triggers of every watched table that
 // exists (after the tables were made or made anew).
 func (tx *Tx) installWatches() error {
-	for _, t := range tx.store.watchedTables() {
-		var n int
-		if err := tx.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, t).Scan(&n); err != nil {
-			return err
+	stmts, err := tx.store.watchStatements(tx.count)
+	if err != nil {
+		return err
+	}
+	for _, q := range stmts {
+		if _, err := tx.Exec(q); err != nil {
+			return fmt.Errorf("watch: %w", err)
+		}
+	}
+	return nil
+}
+
+// watchStatements is the SQL that creates the watch triggers of the
+// watched tables that exist, found with count: on a transaction, or on a
+// write connection being opened (writerConnected).
+func (s *Store) watchStatements(count counter) ([]string, error) {
+	var out []string
+	for _, t := range s.watchedTables() {
+		n, err := count(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, t)
+		if err != nil {
+			return nil, err
 		}
 		if n == 0 {
 			continue
 		}
-		tenantRows, err := tx.hasColumn(t, "tenant_id")
+		tenantRows, err := hasColumn(count, t, "tenant_id")
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if _, err := tx.Exec(watchSQL(t, t != "tenants" && tenantRows)); err != nil {
-			return fmt.Errorf("watch %s: %w", t, err)
-		}
+		out = append(out, watchSQL(t, t != "tenants" && tenantRows))
 	}
-	return nil
+	return out, nil
 }
 
 // Credential returns what load finds for a vendor's credential key: from

@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 func lookup(t *testing.T, st *Store, key string) error {
@@ -296,5 +299,38 @@ func TestCredentialSurvivesInserts(t *testing.T) {
 		if _, err := secret("b"); !errors.Is(err, sql.ErrNoRows) {
 			t.Fatalf("%s: a deleted key was still found: %v", path, err)
 		}
+	}
+}
+
+// A watched table whose schema spells its tenant column in capitals is a
+// tenant table on every write connection, the ones opened later too: its
+// delete trigger skips retired tenants' rows (the janitor's deletes forget
+// no credential), as SQLite, which ignores the case of column names,
+// reads the schema.
+func TestWatchesOfATenantColumnInCapitals(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "caps.db")
+	st, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	st.Watch("caps_keys")
+	schema := `CREATE TABLE caps_keys (TENANT_ID INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE, secret TEXT);`
+	if _, err := st.Migrate(context.Background(), []Schema{{Component: "caps", SQL: schema}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := st.tenantTables["caps"]; len(got) != 1 {
+		t.Fatalf("tenant tables of caps: %v", got)
+	}
+	// A write connection opened now, as after the first was lost.
+	db := sql.OpenDB(&connector{dsn(path), &sqlite3.SQLiteDriver{ConnectHook: st.writerConnected}})
+	defer db.Close()
+	var trigger string
+	err = db.QueryRow(`SELECT sql FROM sqlite_temp_master WHERE type = 'trigger' AND name = 'vendoremu_watch_caps_keys_DELETE'`).Scan(&trigger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(trigger, "WHEN NOT EXISTS") {
+		t.Fatalf("the delete trigger of a new connection fires for retired tenants too: %s", trigger)
 	}
 }

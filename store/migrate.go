@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -37,11 +36,14 @@ func (s *Store) migrateCore() error {
 		return fmt.Errorf("apply core schema: %w", err)
 	}
 	// A database made before tenant resets retired ids lacks the column.
-	var n int
-	if err := s.writer.QueryRow(`SELECT count(*) FROM pragma_table_info('tenants') WHERE name = 'origin'`).Scan(&n); err != nil {
+	has, err := hasColumn(func(query string, args ...any) (n int64, err error) {
+		err = s.writer.QueryRow(query, args...).Scan(&n)
+		return n, err
+	}, "tenants", "origin")
+	if err != nil {
 		return fmt.Errorf("apply core schema: %w", err)
 	}
-	if n == 0 {
+	if !has {
 		if _, err := s.writer.Exec(`ALTER TABLE tenants ADD COLUMN origin INTEGER`); err != nil {
 			return fmt.Errorf("apply core schema: %w", err)
 		}
@@ -179,7 +181,7 @@ func (s *Store) loadTables(ctx context.Context, schemas []Schema) error {
 			}
 			tables[sc.Component] = names
 			for _, n := range names {
-				has, err := tx.hasColumn(n, "tenant_id")
+				has, err := hasColumn(tx.count, n, "tenant_id")
 				if err != nil {
 					return err
 				}
@@ -197,20 +199,19 @@ func (s *Store) loadTables(ctx context.Context, schemas []Schema) error {
 	return nil
 }
 
-func (tx *Tx) hasColumn(table, column string) (bool, error) {
-	rows, err := tx.Query(`SELECT name FROM pragma_table_info(?)`, table)
-	if err != nil {
-		return false, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return false, err
-		}
-		if strings.EqualFold(n, column) {
-			return true, nil
-		}
-	}
-	return false, rows.Err()
+// counter runs a query whose answer is one integer.
+type counter func(query string, args ...any) (int64, error)
+
+// count is tx's counter.
+func (tx *Tx) count(query string, args ...any) (n int64, err error) {
+	err = tx.QueryRow(query, args...).Scan(&n)
+	return n, err
+}
+
+// hasColumn reports whether table has column, the names compared as
+// SQLite compares them (ASCII letters in either case): a vendor's schema
+// may spell TENANT_ID.
+func hasColumn(count counter, table, column string) (bool, error) {
+	n, err := count(`SELECT count(*) FROM pragma_table_info(?) WHERE name = ? COLLATE NOCASE`, table, column)
+	return n > 0, err
 }

@@ -132,35 +132,53 @@ func (tx *Tx) RetiredTenants() (int, error) {
 // janitor deletes the rows of retired tenants in the background.
 type janitor struct {
 	store *Store
+	w     worker
 
-	mu      sync.Mutex
-	kick    chan struct{} // nil until the janitor started
-	stop    chan struct{}
-	done    chan struct{}
-	stopped bool
-	// idle is closed (and replaced) each time the janitor finds nothing
-	// left to delete; see Store.Swept.
+	// mu guards idle, which is closed (and replaced) each time the
+	// janitor finds nothing left to delete; see Store.Swept.
+	mu   sync.Mutex
 	idle chan struct{}
 	// hurry, set by Store.Swept, makes the janitor sweep at once instead
 	// of waiting for a quiet writer.
 	hurry atomic.Bool
 
-	// When it sweeps and prunes (see sweepIdle); tests shorten or lengthen
-	// them. Set before the janitor starts.
-	idleAfter, backlog, pruneAfter, pruneBacklog time.Duration
+	// When it sweeps and prunes (see sweepIdle), how long a step goes on
+	// and how many rows one delete takes (see sweepSpan): set by init,
+	// which tests follow with their own before the janitor starts.
+	idleAfter, backlog, pruneAfter, pruneBacklog, span time.Duration
+	chunk                                              int64
+
+	// What the janitor's loop knows between two looks (see look): seen
+	// is the count of commits begun at the last look, changed when it
+	// last changed (the writer has been idle since); sweepDue and
+	// pruneDue are when the retired tenants' rows and the swept tenants
+	// rows must go, quiet or not (zero: none wait).
+	seen               uint64
+	changed            time.Time
+	sweepDue, pruneDue time.Time
 
 	// batch is the retired tenants being swept (all of one vendor), as a
-	// JSON array for json_each, and tables the tables that still hold
-	// their rows, in the order they are emptied (listed: tables is
-	// known); order keeps that order by vendor. Only the janitor's
-	// goroutine uses them; orderStale, set when the tables may have
-	// changed (a migration, a restore), makes it read them again.
+	// JSON array for json_each; tables are tables that still hold their
+	// rows and unlooked the tables not looked at yet, in the order they
+	// are emptied, as they were at the store's generation gen (a restore
+	// since may have filled emptied ones again); order keeps that order
+	// by vendor. orderStale, set when the tables may have changed (a
+	// migration, a restore), makes the janitor read them again. Only the
+	// janitor's loop uses them.
 	batch      []int64
 	batchJSON  string
 	tables     []string
-	listed     bool
+	unlooked   []string
+	gen        int64
 	order      map[string][]string
 	orderStale atomic.Bool
+}
+
+// init makes j the janitor of s, working at the default times.
+func (j *janitor) init(s *Store) {
+	j.store = s
+	j.idleAfter, j.backlog, j.pruneAfter, j.pruneBacklog = sweepIdle, sweepBacklog, pruneIdle, pruneBacklog
+	j.span, j.chunk = sweepSpan, sweepChunk
 }
 
 // When the janitor works. Its deletes compete with the requests for the
@@ -176,7 +194,10 @@ type janitor struct {
 // tests on a busy 2-core machine (3–6 s): at 3 s the janitor swept in the
 // middle of most runs, in a hundred small steps that each gave way to the
 // tests' writes. The tenants rows it swept wait the same way for pruneIdle
-// of quiet, or pruneBacklog.
+// of quiet, or pruneBacklog after the first of them was swept: an overdue
+// prune goes before any sweep, so no swept row waits longer than
+// pruneBacklog and the time the prune takes, however often tenants are
+// reset.
 const (
 	sweepIdle    = 100 * time.Millisecond
 	sweepBacklog = 10 * time.Second
@@ -188,6 +209,10 @@ const (
 // their rows, one commit, instead of as many as there are tenants.
 const sweepBatch = 256
 
+// sweepLook is how many tables the janitor looks at in one query for rows
+// of its batch.
+const sweepLook = 8
+
 // rescan tells the janitor that the tables may have changed, and wakes it.
 func (j *janitor) rescan() {
 	j.orderStale.Store(true)
@@ -196,153 +221,142 @@ func (j *janitor) rescan() {
 
 // wake starts the janitor if needed and tells it to look for work.
 func (j *janitor) wake() {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.stopped {
-		return
-	}
-	if j.kick == nil {
-		j.kick, j.stop, j.done = make(chan struct{}, 1), make(chan struct{}), make(chan struct{})
+	j.w.wake(func() {
+		j.mu.Lock()
 		if j.idle == nil {
 			j.idle = make(chan struct{})
 		}
-		for _, d := range []struct {
-			field *time.Duration
-			value time.Duration
-		}{{&j.idleAfter, sweepIdle}, {&j.backlog, sweepBacklog}, {&j.pruneAfter, pruneIdle}, {&j.pruneBacklog, pruneBacklog}} {
-			if *d.field == 0 {
-				*d.field = d.value
-			}
-		}
-		go j.run()
-	}
-	select {
-	case j.kick <- struct{}{}:
-	default:
-	}
+		j.mu.Unlock()
+	}, j.run)
 }
 
 // halt stops the janitor and waits for its transaction in progress.
-func (j *janitor) halt() {
-	j.mu.Lock()
-	started := j.kick != nil
-	if started && !j.stopped {
-		close(j.stop)
-	}
-	j.stopped = true
-	j.mu.Unlock()
-	if started {
-		<-j.done
-	}
-}
+func (j *janitor) halt() { j.w.halt() }
 
-func (j *janitor) run() {
-	defer close(j.done)
-	var (
-		next <-chan time.Time // the next look
-		// seen is the count of commits begun at the last look, changed
-		// when it last changed: the writer has been idle since.
-		seen    uint64
-		changed = time.Now()
-		// sweepDue and pruneDue are when the retired tenants' rows and
-		// the swept tenants rows must go, quiet or not; zero: none wait.
-		sweepDue, pruneDue time.Time
-	)
+func (j *janitor) run(kicks, stop <-chan struct{}) {
+	var next <-chan time.Time // the next look
+	j.changed = time.Now()
 	for {
 		select {
-		case <-j.stop:
+		case <-stop:
 			return
 		case <-j.store.base.Done():
 			return
-		case <-j.kick:
-			if sweepDue.IsZero() {
-				sweepDue = time.Now().Add(j.backlog)
-			}
+		case <-kicks:
+			j.kicked(time.Now())
 		case <-next:
 		}
 		next = nil
-		now := time.Now()
-		if w := j.store.commits.started.Load(); w != seen {
-			seen, changed = w, now
-		}
-		quiet := now.Sub(changed)
-		var wait time.Duration
-		switch {
-		case !sweepDue.IsZero() && (quiet >= j.idleAfter || !now.Before(sweepDue) || j.hurry.Load()):
-			more, err := j.step()
-			took := time.Since(now)
-			// The janitor's own commit is no other writer's.
-			seen = j.store.commits.started.Load()
-			switch {
-			case err != nil:
-				// Left for the next wake (a reset, a start, a restore):
-				// the rows are invisible meanwhile.
-				j.batch, j.tables, j.listed = nil, nil, false
-				sweepDue = time.Time{}
-			case !more:
-				j.hurry.Store(false)
-				j.mu.Lock()
-				close(j.idle)
-				j.idle = make(chan struct{})
-				j.mu.Unlock()
-				sweepDue = time.Time{}
-				if pruneDue.IsZero() {
-					pruneDue = now.Add(j.pruneBacklog)
-				}
-				wait = lookAgain(j.pruneAfter, pruneDue)
-			default:
-				// Rest as long as the transaction took: the janitor
-				// never holds the writer more than half the time.
-				wait = max(took, time.Millisecond)
-			}
-		case !sweepDue.IsZero():
-			wait = lookAgain(j.idleAfter, sweepDue)
-		case !pruneDue.IsZero() && (quiet >= j.pruneAfter || !now.Before(pruneDue)):
-			var more bool
-			err := j.store.Write(context.Background(), func(tx *Tx) (err error) {
-				more, err = tx.pruneSwept(true)
-				return err
-			})
-			took := time.Since(now)
-			seen = j.store.commits.started.Load()
-			if err == nil && !more {
-				pruneDue = time.Time{}
-			} else {
-				wait = max(took, time.Millisecond)
-			}
-		case !pruneDue.IsZero():
-			wait = lookAgain(j.pruneAfter, pruneDue)
-		}
-		if wait > 0 {
+		if wait := j.look(time.Now()); wait > 0 {
 			next = time.After(wait)
 		}
 	}
 }
 
-// lookAgain is when the janitor looks again for a quiet writer: after
-// quiet, or when due if that comes first.
-func lookAgain(quiet time.Duration, due time.Time) time.Duration {
-	return max(min(quiet, time.Until(due)), time.Millisecond)
+// kicked notes at now that tenants were retired: they are swept, quiet
+// writer or not, once the backlog has passed.
+func (j *janitor) kicked(now time.Time) {
+	if j.sweepDue.IsZero() {
+		j.sweepDue = now.Add(j.backlog)
+	}
+}
+
+// look does at now what is due — a sweep step or a prune — and tells when
+// to look again (0: at the next kick).
+func (j *janitor) look(now time.Time) time.Duration {
+	if w := j.store.commits.started.Load(); w != j.seen {
+		j.seen, j.changed = w, now
+	}
+	quiet := now.Sub(j.changed)
+	switch {
+	case !j.pruneDue.IsZero() && !now.Before(j.pruneDue):
+		// Before any sweep: under resets without a pause a sweep is
+		// always pending, and the swept rows would wait for ever.
+		return j.prune()
+	case !j.sweepDue.IsZero() && (quiet >= j.idleAfter || !now.Before(j.sweepDue) || j.hurry.Load()):
+		return j.sweepStep(now)
+	case !j.sweepDue.IsZero():
+		due := j.sweepDue
+		if !j.pruneDue.IsZero() && j.pruneDue.Before(due) {
+			due = j.pruneDue
+		}
+		return lookAgain(now, j.idleAfter, due)
+	case !j.pruneDue.IsZero() && quiet >= j.pruneAfter:
+		return j.prune()
+	case !j.pruneDue.IsZero():
+		return lookAgain(now, j.pruneAfter, j.pruneDue)
+	}
+	return 0
+}
+
+// sweepStep runs one step of the sweep (see step) and tells when to look
+// again.
+func (j *janitor) sweepStep(now time.Time) time.Duration {
+	start := time.Now()
+	more, swept, err := j.step()
+	took := time.Since(start)
+	// The janitor's own commit is no other writer's.
+	j.seen = j.store.commits.started.Load()
+	if (swept || !more) && j.pruneDue.IsZero() {
+		j.pruneDue = now.Add(j.pruneBacklog)
+	}
+	switch {
+	case err != nil:
+		// Left for the next wake (a reset, a start, a restore): the rows
+		// are invisible meanwhile.
+		j.sweepDue = time.Time{}
+		return 0
+	case !more:
+		j.hurry.Store(false)
+		j.mu.Lock()
+		close(j.idle)
+		j.idle = make(chan struct{})
+		j.mu.Unlock()
+		j.sweepDue = time.Time{}
+		return lookAgain(now, j.pruneAfter, j.pruneDue)
+	}
+	// Rest as long as the transaction took: the janitor never holds the
+	// writer more than half the time.
+	return max(took, time.Millisecond)
+}
+
+// prune deletes swept tenants rows until none is left or another writer
+// waits, and tells when to look again.
+func (j *janitor) prune() time.Duration {
+	start := time.Now()
+	var more bool
+	err := j.store.Write(context.Background(), func(tx *Tx) (err error) {
+		more, err = tx.pruneSwept(true)
+		return err
+	})
+	took := time.Since(start)
+	j.seen = j.store.commits.started.Load()
+	if err == nil && !more {
+		j.pruneDue = time.Time{}
+		return time.Millisecond // a sweep may be waiting
+	}
+	return max(took, time.Millisecond)
+}
+
+// lookAgain is how long after now the janitor looks again for a quiet
+// writer: after quiet, or at due if that comes first.
+func lookAgain(now time.Time, quiet time.Duration, due time.Time) time.Duration {
+	return max(min(quiet, due.Sub(now)), time.Millisecond)
 }
 
 // step deletes one batch of retired tenants' rows, and marks the tenants
-// swept once their rows are gone. more is false when no retired tenant is
-// left. While no other writer waits or shares its transaction and
-// sweepSpan has not passed, it goes on to the next batch in the same
-// transaction.
-func (j *janitor) step() (more bool, err error) {
+// swept once their rows are gone (swept: a batch was). more is false when
+// no retired tenant is left. While no other writer waits or shares its
+// transaction and the janitor's span has not passed, it goes on to the
+// next batch in the same transaction.
+func (j *janitor) step() (more, swept bool, err error) {
 	err = j.store.Write(context.Background(), func(tx *Tx) error {
 		start := time.Now()
-		if len(j.batch) > 0 {
-			// A restored snapshot may have brought ids back to life.
-			var n int
-			if err := tx.QueryRow(`SELECT count(*) FROM tenants WHERE id IN (SELECT value FROM json_each(?)) AND `+retiredVendor,
-				j.batchJSON).Scan(&n); err != nil {
-				return err
-			}
-			if n != len(j.batch) {
-				j.batch, j.tables, j.listed = nil, nil, false
-			}
+		if len(j.batch) > 0 && j.gen != j.store.generation.Load() {
+			// A snapshot restored since the batch was listed may have
+			// brought its ids back to life, or filled again tables the
+			// janitor had emptied: the batch is taken again.
+			j.batch, j.tables, j.unlooked = nil, nil, nil
 		}
 		for {
 			if len(j.batch) == 0 {
@@ -360,24 +374,33 @@ func (j *janitor) step() (more bool, err error) {
 					}
 					j.order[vendor] = order
 				}
-				// Only the tables that hold rows of the batch: one query
-				// instead of a delete per table (Keitaro has dozens, a
-				// CI test fills two or three).
-				if j.tables, err = tx.tablesHolding(j.order[vendor], j.batchJSON); err != nil {
-					return err
-				}
-				j.listed = true
+				j.unlooked = j.order[vendor]
 			}
 			more = true
-			for len(j.tables) > 0 {
-				n, err := tx.deleteSome(j.tables[0], j.batchJSON, sweepChunk)
-				if err != nil {
-					return err
+			for len(j.tables) > 0 || len(j.unlooked) > 0 {
+				if len(j.tables) == 0 {
+					// Only the tables that hold rows of the batch, found
+					// sweepLook tables at a time: one query instead of a
+					// delete per table (Keitaro has dozens, a CI test
+					// fills two or three), and short enough for a writer
+					// that comes meanwhile (all 60 tables of a test
+					// schema at once took 13 ms for 256 tenants).
+					n := min(sweepLook, len(j.unlooked))
+					tables, err := tx.tablesHolding(j.unlooked[:n], j.batchJSON)
+					if err != nil {
+						return err
+					}
+					j.tables, j.unlooked = tables, j.unlooked[n:]
+				} else {
+					n, err := tx.deleteSome(j.tables[0], j.batchJSON, j.chunk)
+					if err != nil {
+						return err
+					}
+					if n < j.chunk {
+						j.tables = j.tables[1:]
+					}
 				}
-				if n < sweepChunk {
-					j.tables = j.tables[1:]
-				}
-				if j.store.waiting.Load() > 0 || time.Since(start) > sweepSpan {
+				if j.store.waiting.Load() > 0 || time.Since(start) > j.span {
 					return nil
 				}
 			}
@@ -386,18 +409,18 @@ func (j *janitor) step() (more bool, err error) {
 				RetiredPrefix, j.batchJSON); err != nil {
 				return err
 			}
-			j.batch, j.tables, j.listed = nil, nil, false
+			j.batch, j.tables, j.unlooked, swept = nil, nil, nil, true
 			// The writers of the group, if any ran before the janitor,
 			// wait for its commit: the next batch is for a quiet moment.
-			if j.store.waiting.Load() > 0 || j.store.group.members > 1 || time.Since(start) > sweepSpan {
+			if j.store.waiting.Load() > 0 || j.store.group.members > 1 || time.Since(start) > j.span {
 				return nil
 			}
 		}
 	})
 	if err != nil {
-		j.batch, j.tables, j.listed, j.order = nil, nil, false, nil
+		j.batch, j.tables, j.unlooked, j.order, swept = nil, nil, nil, nil, false
 	}
-	return more, err
+	return more, swept, err
 }
 
 // nextBatch takes the oldest retired tenant not swept and up to
@@ -433,14 +456,24 @@ func (j *janitor) nextBatch(tx *Tx) (string, error) {
 		return "", err
 	}
 	j.batchJSON = string(b)
+	j.gen = tx.store.generation.Load()
 	return strings.TrimPrefix(retired, RetiredPrefix), nil
 }
 
-// retiredVendor is the condition on tenants that picks the retired ones
-// not swept yet: a vendor name beginning with RetiredPrefix and longer,
-// as a range that the index on (vendor, key) answers (substr would read
-// every tenant). A swept tenant's vendor is RetiredPrefix alone.
-const retiredVendor = `vendor > '` + RetiredPrefix + `' AND vendor < '` + retiredEnd + `'`
+// The states of a tenants row, as conditions on its vendor column col.
+// retired picks the tenants a reset retired whose rows the janitor has not
+// swept yet: a vendor name beginning with RetiredPrefix and longer, as a
+// range that the index on (vendor, key) answers (substr would read every
+// tenant). A swept tenant's vendor is RetiredPrefix alone, until the row
+// is pruned. live picks the others: the tenants lookups find.
+func retired(col string) string {
+	return col + ` > '` + RetiredPrefix + `' AND ` + col + ` < '` + retiredEnd + `'`
+}
+
+func live(col string) string { return `substr(` + col + `, 1, 1) != '` + RetiredPrefix + `'` }
+
+// retiredVendor is retired on tenants.vendor.
+var retiredVendor = retired("vendor")
 
 // pruneIdle is how long the writer must have been idle before the
 // janitor deletes swept tenants rows. Deleting one costs ~0.45 ms
@@ -468,8 +501,10 @@ func (tx *Tx) pruneSwept(yield bool) (more bool, err error) {
 	}
 }
 
-// pruneChunk swept tenants rows take ~15 ms to delete.
-const pruneChunk = 32
+// pruneChunk swept tenants rows take ~4 ms to delete (32 took ~15 ms, the
+// time a writer that arrives waits for the prune to give way; while none
+// waits the prune goes on in the same transaction).
+const pruneChunk = 8
 
 // retiredEnd is the first character after RetiredPrefix ("-" + 1).
 const retiredEnd = "."
@@ -509,8 +544,18 @@ func (tx *Tx) deleteSome(table string, ids string, limit int64) (int64, error) {
 	res, err := tx.Exec(`DELETE FROM "`+table+`" WHERE rowid IN (SELECT rowid FROM "`+table+`"
 		WHERE tenant_id IN (SELECT value FROM json_each(?)) LIMIT ?)`, ids, limit)
 	if err != nil && strings.Contains(err.Error(), "no such column: rowid") {
-		// A WITHOUT ROWID table is emptied in one go.
-		res, err = tx.Exec(`DELETE FROM "`+table+`" WHERE tenant_id IN (SELECT value FROM json_each(?))`, ids)
+		// A WITHOUT ROWID table (Keitaro's hourly rollups), whose rows
+		// are found by their primary key. Deleted in one go, 95,000 rows
+		// of a table shaped like the rollups held the writer 110-150 ms;
+		// in chunks each takes at most a few ms, and all of them 1.2-2
+		// times as long in all — the janitor's time, not a writer's.
+		var key string
+		if err := tx.QueryRow(`SELECT group_concat('"' || name || '"', ', ') FROM
+			(SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk)`, table).Scan(&key); err != nil {
+			return 0, fmt.Errorf("sweep %s: %w", table, err)
+		}
+		res, err = tx.Exec(`DELETE FROM "`+table+`" WHERE (`+key+`) IN (SELECT `+key+` FROM "`+table+`"
+			WHERE tenant_id IN (SELECT value FROM json_each(?)) LIMIT ?)`, ids, limit)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("sweep %s: %w", table, err)
@@ -529,7 +574,7 @@ func (tx *Tx) sweepOrder(vendor string) ([]string, error) {
 	var tables []string
 	parents := map[string][]string{}
 	for _, n := range names {
-		has, err := tx.hasColumn(n, "tenant_id")
+		has, err := hasColumn(tx.count, n, "tenant_id")
 		if err != nil {
 			return nil, err
 		}

@@ -102,7 +102,7 @@ func (s *Store) SaveSnapshot(ctx context.Context, name string) (SnapshotInfo, er
 		if err != nil {
 			return SnapshotInfo{}, err
 		}
-		if err := backup(ctx, dst, s.writer); err != nil {
+		if err := backup(ctx, dst, s.writer, nil); err != nil {
 			dst.Close()
 			return SnapshotInfo{}, err
 		}
@@ -130,7 +130,7 @@ func (s *Store) SaveSnapshot(ctx context.Context, name string) (SnapshotInfo, er
 	if err != nil {
 		return SnapshotInfo{}, err
 	}
-	err = backup(ctx, dst, s.writer)
+	err = backup(ctx, dst, s.writer, nil)
 	if err == nil {
 		// One self-contained file: no write-ahead log beside it.
 		_, err = dst.ExecContext(ctx, `PRAGMA journal_mode = DELETE`)
@@ -183,15 +183,18 @@ func (s *Store) RestoreSnapshot(ctx context.Context, name string) error {
 	if err := s.sameSchemas(ctx, src); err != nil {
 		return err
 	}
-	if err := s.commits.around(func() error { return backup(ctx, s.writer, src) }); err != nil {
-		// A backup that failed half-way may have copied some pages.
+	// The copy replaces pages, not rows: no watch trigger fires, so the
+	// credential cache is emptied here, and the generation changes, both
+	// before the writer is free again (a write that begins after the copy
+	// — the janitor's — sees the new generation) and also when the copy
+	// failed half-way (it may have copied some pages).
+	restored := func() {
 		s.forgetCredentials()
+		s.generation.Add(1)
+	}
+	if err := s.commits.around(func() error { return backup(ctx, s.writer, src, restored) }); err != nil {
 		return fmt.Errorf("restore snapshot %s: %w", name, err)
 	}
-	// The copy replaces pages, not rows: no watch trigger fires, so the
-	// credential cache is emptied here.
-	s.forgetCredentials()
-	s.generation.Add(1)
 	// A snapshot an older version saved lacks the store's newer columns.
 	if err := s.migrateCore(); err != nil {
 		return fmt.Errorf("restore snapshot %s: %w", name, err)

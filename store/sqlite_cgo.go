@@ -36,8 +36,11 @@ func IsConstraintViolation(err error) bool {
 }
 
 // backup copies src's main database over dst's with SQLite's online
-// backup, holding one connection of each for the copy.
-func backup(ctx context.Context, dst, src *sql.DB) error {
+// backup, holding one connection of each for the copy. copied, if not nil,
+// runs once the copy has ended (finished or not), while dst's connection
+// is still held: on the store's writer, no write sees the new pages before
+// it has run.
+func backup(ctx context.Context, dst, src *sql.DB, copied func()) error {
 	dc, err := dst.Conn(ctx)
 	if err != nil {
 		return err
@@ -51,6 +54,9 @@ func backup(ctx context.Context, dst, src *sql.DB) error {
 		return err
 	}
 	defer sc.Close()
+	if copied != nil {
+		defer copied()
+	}
 	return dc.Raw(func(d any) error {
 		return sc.Raw(func(s any) error {
 			dconn, ok1 := d.(*sqlite3.SQLiteConn)
@@ -99,22 +105,28 @@ func (s *Store) writerConnected(c *sqlite3.SQLiteConn) error {
 	if _, err := c.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", checkpointBackup), nil); err != nil {
 		return err
 	}
-	for _, t := range s.watchedTables() {
-		rows, err := c.Query(`SELECT count(*), (SELECT count(*) FROM pragma_table_info(?1) WHERE name = 'tenant_id')
-			FROM sqlite_master WHERE type = 'table' AND name = ?1`, []driver.Value{t})
+	stmts, err := s.watchStatements(func(query string, args ...any) (int64, error) {
+		vals := make([]driver.Value, len(args))
+		for i, a := range args {
+			vals[i] = a
+		}
+		rows, err := c.Query(query, vals)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		n := []driver.Value{int64(0), int64(0)}
-		err = rows.Next(n)
-		rows.Close()
-		if err != nil {
-			return err
+		defer rows.Close()
+		n := []driver.Value{int64(0)}
+		if err := rows.Next(n); err != nil {
+			return 0, err
 		}
-		if n[0] == int64(0) {
-			continue
-		}
-		if _, err := c.Exec(watchSQL(t, t != "tenants" && n[1] != int64(0)), nil); err != nil {
+		v, _ := n[0].(int64)
+		return v, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, q := range stmts {
+		if _, err := c.Exec(q, nil); err != nil {
 			return err
 		}
 	}

@@ -94,7 +94,7 @@ func Open(path string, clock *Clock) (*Store, error) {
 		clock = NewClock(nil)
 	}
 	s := &Store{path: path, clock: clock}
-	s.sweep.store = s
+	s.sweep.init(s)
 	s.base, s.interrupt = context.WithCancel(context.Background())
 	if path == Memory || path == "" {
 		s.path = Memory

@@ -61,8 +61,15 @@ func (tx *Tx) Tenant(vendor, key string) (Tenant, error) {
 // TenantByID finds a tenant by its id, or ErrNoTenant. A retired id (one
 // a reset replaced, see retire.go) names no tenant.
 func (tx *Tx) TenantByID(id int64) (Tenant, error) {
-	return tx.scanTenant(tx.QueryRow(`SELECT id, vendor, key, created_at FROM tenants WHERE id = ? AND substr(vendor, 1, 1) != ?`,
-		id, RetiredPrefix))
+	return tx.scanTenant(tx.QueryRow(`SELECT id, vendor, key, created_at FROM tenants WHERE id = ? AND `+live("vendor"), id))
+}
+
+// CountTenants counts the tenants of every vendor (not the ids a reset
+// retired).
+func (tx *Tx) CountTenants() (int, error) {
+	var n int
+	err := tx.QueryRow(`SELECT count(*) FROM tenants WHERE ` + live("vendor")).Scan(&n)
+	return n, err
 }
 
 func (tx *Tx) scanTenant(row *sql.Row) (Tenant, error) {
