@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -126,7 +127,7 @@ func getCampaign(c *call) (any, error) {
 	if err := v.load(c.s, c.id); err != nil {
 		return nil, err
 	}
-	if v.state != "active" && v.state != "disabled" {
+	if v.state.String != "active" && v.state.String != "disabled" {
 		return nil, errNotFound // archived: liveCampaign's rule
 	}
 	d := c.dialect
@@ -139,12 +140,8 @@ func getCampaign(c *call) (any, error) {
 type campaignView struct {
 	id, cookiesTTL, position, costValue, costAuto, groupID, trafficSourceID, domainID,
 	uniquenessUseCookies, trafficLoss any
-	alias, name, typ, state, createdAt string
-	updatedAt                          sql.NullString
-	costType, costCurrency             string
-	bindVisitors                       sql.NullString
-	token, uniquenessMethod            string
-	parameters, postbacks, notes       string
+	alias, name, typ, state, createdAt, updatedAt, costType, costCurrency, bindVisitors, token,
+	uniquenessMethod, parameters, postbacks, notes sql.NullString
 }
 
 // campaignViewQuery reads a campaignView; the texts come packed into one
@@ -166,20 +163,10 @@ func (v *campaignView) load(s store.Scoped, id int64) error {
 		return err
 	}
 	u := store.NewUnpack(packed)
-	v.alias = u.String()
-	v.name = u.String()
-	v.typ = u.String()
-	v.state = u.String()
-	v.createdAt = u.String()
-	v.updatedAt.String, v.updatedAt.Valid = u.Text()
-	v.costType = u.String()
-	v.costCurrency = u.String()
-	v.bindVisitors.String, v.bindVisitors.Valid = u.Text()
-	v.token = u.String()
-	v.uniquenessMethod = u.String()
-	v.parameters = u.String()
-	v.postbacks = u.String()
-	v.notes = u.String()
+	for _, t := range []*sql.NullString{&v.alias, &v.name, &v.typ, &v.state, &v.createdAt, &v.updatedAt, &v.costType,
+		&v.costCurrency, &v.bindVisitors, &v.token, &v.uniquenessMethod, &v.parameters, &v.postbacks, &v.notes} {
+		t.String, t.Valid = u.Text()
+	}
 	return u.Err()
 }
 
@@ -187,24 +174,24 @@ func (v *campaignView) load(s store.Scoped, id int64) error {
 func (v *campaignView) write(w *wire.Builder, d dialect) {
 	w.BeginObject()
 	w.Key("id").Int(colInt(v.id))
-	w.Key("alias").String(v.alias)
-	w.Key("name").String(v.name)
-	w.Key("type").String(v.typ)
+	w.Key("alias").String(v.alias.String)
+	w.Key("name").String(v.name.String)
+	w.Key("type").String(v.typ.String)
 	w.Key("cookies_ttl").Int(colInt(v.cookiesTTL))
 	w.Key("position").Int(colInt(v.position))
-	w.Key("state").String(v.state)
-	w.Key("created_at").String(v.createdAt)
+	w.Key("state").String(v.state.String)
+	w.Key("created_at").String(v.createdAt.String)
 	switch {
 	case v.updatedAt.Valid:
 		w.Key("updated_at").String(v.updatedAt.String)
 	case d == modern: // unchanged: its created_at in modern, null in classic
-		w.Key("updated_at").String(v.createdAt)
+		w.Key("updated_at").String(v.createdAt.String)
 	default:
 		w.Key("updated_at").Null()
 	}
-	w.Key("cost_type").String(v.costType)
+	w.Key("cost_type").String(v.costType.String)
 	w.Key("cost_value").Value(render(money(colNum(v.costValue)), d))
-	w.Key("cost_currency").String(v.costCurrency)
+	w.Key("cost_currency").String(v.costCurrency.String)
 	w.Key("cost_auto").Bool(colInt(v.costAuto) != 0)
 	w.Key("group_id").Value(colNullInt(v.groupID))
 	if v.bindVisitors.Valid {
@@ -214,27 +201,122 @@ func (v *campaignView) write(w *wire.Builder, d dialect) {
 	}
 	w.Key("traffic_source_id").Value(colNullInt(v.trafficSourceID))
 	w.Key("domain_id").Value(colNullInt(v.domainID))
-	w.Key("token").String(v.token)
-	w.Key("uniqueness_method").String(v.uniquenessMethod)
+	w.Key("token").String(v.token.String)
+	w.Key("uniqueness_method").String(v.uniquenessMethod.String)
 	w.Key("uniqueness_use_cookies").Bool(colInt(v.uniquenessUseCookies) != 0)
 	w.Key("traffic_loss").Float(colNum(v.trafficLoss))
-	w.Key("parameters").Value(rawJSON(v.parameters))
-	w.Key("postbacks").Value(render(postbacksOf(v.postbacks, colInt(v.id)), d))
-	w.Key("notes").String(v.notes)
+	w.Key("parameters").Value(rawJSON(v.parameters.String))
+	w.Key("postbacks").Value(render(postbacksOf(v.postbacks.String, colInt(v.id)), d))
+	w.Key("notes").String(v.notes.String)
 	w.EndObject()
 }
 
 // POST /campaigns. A new campaign shows no updated_at until it is changed
 // (the dialect layer decides what that looks like).
+// The answer is made of the values just stored, not read back, when
+// SQLite stores each one as it is (storedCampaign).
 func createCampaign(c *call) (any, error) {
-	r, err := campaigns.createFromRequest(c, func(vals map[string]any, errs *fieldErrors) error {
+	vals, err := campaigns.createValues(c, func(vals map[string]any, errs *fieldErrors) error {
 		vals["updated_at"] = nil
 		return storePostbacks(c, vals, nil)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return campaignObject(r), nil
+	id, err := campaigns.insert(c, vals)
+	if err != nil {
+		return nil, err
+	}
+	v, ok := storedCampaign(vals)
+	if !ok {
+		v = &campaignView{}
+		if err := v.load(c.s, id); err != nil {
+			return nil, err
+		}
+	}
+	d := c.dialect
+	return wire.Func(func(w *wire.Builder) { v.write(w, d) }), nil
+}
+
+// storedCampaign is the campaignView of a campaign inserted with vals, as
+// reading it back would give it, when every column's value is one SQLite
+// stores as it is: in a number column an integer, a bool (1 or 0), a float
+// (an INTEGER column may keep a whole one as an integer, which colInt
+// reads the same) or NULL; in a text column a string or NULL. Anything
+// else — a string in a number column, which SQLite may convert, a number
+// in a text column, -0 (stored as 0), NaN (stored as NULL), a column left
+// to its default — gives false, and the campaign is read back.
+func storedCampaign(vals map[string]any) (*campaignView, bool) {
+	if len(vals) != len(campaignViewColumns) {
+		return nil, false
+	}
+	v := &campaignView{}
+	for _, col := range campaignViewColumns {
+		val, ok := vals[col.name]
+		if !ok {
+			return nil, false
+		}
+		if col.number != nil {
+			switch x := val.(type) {
+			case nil, int64:
+			case bool:
+				val = int64(0)
+				if x {
+					val = int64(1)
+				}
+			case float64:
+				if math.IsNaN(x) || x == 0 && math.Signbit(x) {
+					return nil, false
+				}
+			default:
+				return nil, false
+			}
+			*col.number(v) = val
+			continue
+		}
+		switch x := val.(type) {
+		case string:
+			*col.text(v) = sql.NullString{String: x, Valid: true}
+		case nil:
+			*col.text(v) = sql.NullString{}
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// campaignViewColumns are the columns of keitaro_campaigns (but tenant_id)
+// and where a campaignView keeps them.
+var campaignViewColumns = []struct {
+	name   string
+	number func(v *campaignView) *any
+	text   func(v *campaignView) *sql.NullString
+}{
+	{name: "id", number: func(v *campaignView) *any { return &v.id }},
+	{name: "alias", text: func(v *campaignView) *sql.NullString { return &v.alias }},
+	{name: "name", text: func(v *campaignView) *sql.NullString { return &v.name }},
+	{name: "type", text: func(v *campaignView) *sql.NullString { return &v.typ }},
+	{name: "cookies_ttl", number: func(v *campaignView) *any { return &v.cookiesTTL }},
+	{name: "position", number: func(v *campaignView) *any { return &v.position }},
+	{name: "state", text: func(v *campaignView) *sql.NullString { return &v.state }},
+	{name: "created_at", text: func(v *campaignView) *sql.NullString { return &v.createdAt }},
+	{name: "updated_at", text: func(v *campaignView) *sql.NullString { return &v.updatedAt }},
+	{name: "cost_type", text: func(v *campaignView) *sql.NullString { return &v.costType }},
+	{name: "cost_value", number: func(v *campaignView) *any { return &v.costValue }},
+	{name: "cost_currency", text: func(v *campaignView) *sql.NullString { return &v.costCurrency }},
+	{name: "cost_auto", number: func(v *campaignView) *any { return &v.costAuto }},
+	{name: "group_id", number: func(v *campaignView) *any { return &v.groupID }},
+	{name: "bind_visitors", text: func(v *campaignView) *sql.NullString { return &v.bindVisitors }},
+	{name: "traffic_source_id", number: func(v *campaignView) *any { return &v.trafficSourceID }},
+	{name: "domain_id", number: func(v *campaignView) *any { return &v.domainID }},
+	{name: "token", text: func(v *campaignView) *sql.NullString { return &v.token }},
+	{name: "uniqueness_method", text: func(v *campaignView) *sql.NullString { return &v.uniquenessMethod }},
+	{name: "uniqueness_use_cookies", number: func(v *campaignView) *any { return &v.uniquenessUseCookies }},
+	{name: "traffic_loss", number: func(v *campaignView) *any { return &v.trafficLoss }},
+	{name: "parameters", text: func(v *campaignView) *sql.NullString { return &v.parameters }},
+	{name: "postbacks", text: func(v *campaignView) *sql.NullString { return &v.postbacks }},
+	{name: "notes", text: func(v *campaignView) *sql.NullString { return &v.notes }},
 }
 
 // PUT /campaigns/{id}
