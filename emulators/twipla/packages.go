@@ -460,15 +460,11 @@ func (e *Emulator) listPackages(c *gin.Context, in *intp) (reply, error) {
 // packagesQuery is loadPackages' statement. It reads the packages in seq
 // order from the twipla_packages_tenant index and each one's assignments
 // from twipla_assignments_tenant, without sorting (a test checks its plan).
-// The text columns of a package, and of an assignment, come packed into
-// one value each (store.PackText): a list is a few rows of many columns,
-// and the driver's cost is per column.
-var packagesQuery = `SELECT p.seq, p.touchpoints, p.price, p.recommended,
-		` + store.PackText("p.id", "p.kind", "p.name", "p.currency", "p.period", "p.visibility", "p.external_id",
-	"p.created_at") + `,
+const packagesQuery = `SELECT p.seq, p.id, p.kind, p.name, p.touchpoints, p.price, p.currency, p.period,
+		p.recommended, p.visibility, p.external_id, p.created_at,
 		a.seq, a.website_seq, a.customer_seq,
-		CASE WHEN a.seq IS NOT NULL THEN ` + store.PackText(assignmentSubscription, "w.intp_website_id",
-	"c.intp_customer_id") + ` END
+		CASE WHEN a.seq IS NULL THEN '' ELSE ` + assignmentSubscription + ` END,
+		w.intp_website_id, c.intp_customer_id
 		FROM twipla_packages p
 		LEFT JOIN twipla_assignments a ON a.package_seq = p.seq AND a.tenant_id = p.tenant_id
 		LEFT JOIN twipla_customers c ON c.seq = a.customer_seq
@@ -491,29 +487,15 @@ func loadPackages(s store.Scoped) (*catalog, assignments, error) {
 	var last *pkg
 	// Scanned into once per row (declared here, they escape only once).
 	var (
-		seq, website, customer sql.NullInt64
-		packed                 string
-		assigned               sql.NullString
+		seq, website, customer        sql.NullInt64
+		subID                         string
+		intpWebsiteID, intpCustomerID sql.NullString
 	)
 	for rows.Next() {
 		p := &pkg{}
-		if err := rows.Scan(&p.seq, &p.touchpoints, &p.price, &p.recommended, &packed,
-			&seq, &website, &customer, &assigned); err != nil {
-			return nil, nil, err
-		}
-		u := store.NewUnpack(packed)
-		p.id = u.String()
-		p.kind = u.String()
-		p.name = u.String()
-		p.currency = u.String()
-		p.period = u.String()
-		p.visibility = u.String()
-		p.externalID.String, p.externalID.Valid = u.Text()
-		created := u.String()
-		if err := u.Err(); err != nil {
-			return nil, nil, err
-		}
-		if err := p.createdAt.Scan(created); err != nil {
+		if err := rows.Scan(&p.seq, &p.id, &p.kind, &p.name, &p.touchpoints, &p.price, &p.currency, &p.period,
+			&p.recommended, &p.visibility, &p.externalID, &p.createdAt,
+			&seq, &website, &customer, &subID, &intpWebsiteID, &intpCustomerID); err != nil {
 			return nil, nil, err
 		}
 		if last == nil || last.seq != p.seq {
@@ -523,16 +505,8 @@ func loadPackages(s store.Scoped) (*catalog, assignments, error) {
 		if !seq.Valid {
 			continue
 		}
-		u = store.NewUnpack(assigned.String)
-		subID := u.String()
-		var intpWebsiteID sql.NullString
-		intpWebsiteID.String, intpWebsiteID.Valid = u.Text()
-		intpCustomerID := u.String()
-		if err := u.Err(); err != nil {
-			return nil, nil, err
-		}
 		as = append(as, assignment{packageSeq: p.seq, website: website.Int64, customer: customer.Int64,
-			entry: assignmentEntry(subID, intpWebsiteID, intpCustomerID)})
+			entry: assignmentEntry(subID, intpWebsiteID, intpCustomerID.String)})
 	}
 	return cat, as, rows.Err()
 }
