@@ -6,9 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -245,35 +245,35 @@ func (b *clickBatch) finish(c *call) error {
 // one INSERT … SELECT over a JSON array of their values, which SQLite
 // reads at a fraction of the cost of a statement per click.
 func (b *clickBatch) flush(c *call) error {
-	shapes := map[string][]clickRecord{}
-	var order []string
+	shapes := map[clickShape][]clickRecord{}
+	var order []clickShape
 	for _, k := range b.pending {
-		shape := strings.Join(sortedKeys(k), ",")
+		shape := shapeOf(k)
 		if _, ok := shapes[shape]; !ok {
 			order = append(order, shape)
 		}
 		shapes[shape] = append(shapes[shape], k)
 	}
 	for _, shape := range order {
-		cols := strings.Split(shape, ",")
-		vals := make([]any, len(shapes[shape]))
-		for i, k := range shapes[shape] {
-			v := make([]any, len(cols))
-			for j, col := range cols {
-				v[j] = k[col]
+		cols := shape.columns()
+		// The values are written straight into the JSON text, as Marshal
+		// would write them, without a slice of them per click.
+		var w wire.Builder
+		w.Grow(len(shapes[shape]) * len(cols) * 12)
+		w.BeginArray()
+		for _, k := range shapes[shape] {
+			w.BeginArray()
+			for _, col := range cols {
+				w.Value(k[col])
 			}
-			vals[i] = v
+			w.EndArray()
 		}
-		data, err := wire.Marshal(vals) // directly, without encoding/json's reflection
+		w.EndArray()
+		data, err := w.Raw()
 		if err != nil {
 			return err
 		}
-		sel := make([]string, len(cols))
-		for j := range cols {
-			sel[j] = "value ->> " + strconv.Itoa(j)
-		}
-		_, err = c.s.Exec(`INSERT INTO keitaro_clicks (tenant_id, "`+strings.Join(cols, `", "`)+`")
-			SELECT @tenant, `+strings.Join(sel, ", ")+` FROM json_each(?)`, string(data))
+		_, err = c.s.Exec(shape.insert(cols), string(data))
 		if store.IsConstraintViolation(err) {
 			return errBulk
 		}
@@ -288,20 +288,78 @@ func (b *clickBatch) flush(c *call) error {
 	return nil
 }
 
-// readClickItem reads one click of the helper or a seed (§7.2); at names
-// it in errors ("clicks[2]").
-func readClickItem(c *call, b *clickBatch, m map[string]any, loc *time.Location, at string) (clickRecord, error) {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
+// clickShape is the set of columns a click record sets, a bit per column
+// of recordColumns: the clicks of one shape are stored by one statement.
+type clickShape [2]uint64
+
+// recordColumns are the columns a click record may set, in name order
+// (every column an item may set, and those prepareClick and readClickItem
+// derive, are among itemKinds), and recordColumn their places.
+var (
+	recordColumns = func() []string {
+		cols := slices.Sorted(maps.Keys(itemKinds))
+		if len(cols) > 128 {
+			panic("keitaro: a clickShape holds 128 columns")
+		}
+		return cols
+	}()
+	recordColumn = func() map[string]int {
+		m := make(map[string]int, len(recordColumns))
+		for i, c := range recordColumns {
+			m[c] = i
+		}
+		return m
+	}()
+)
+
+// shapeOf is the shape of k.
+func shapeOf(k clickRecord) clickShape {
+	var s clickShape
+	for col := range k {
+		i := recordColumn[col]
+		s[i/64] |= 1 << (i % 64)
 	}
-	sort.Strings(names)
-	for _, k := range names {
-		if itemKinds[k] == kindNone {
-			return nil, emu.BadRequest("%s: unknown or derived column %q", at, k)
+	return s
+}
+
+// columns are the shape's columns, in name order.
+func (s clickShape) columns() []string {
+	var cols []string
+	for i, c := range recordColumns {
+		if s[i/64]&(1<<(i%64)) != 0 {
+			cols = append(cols, c)
 		}
 	}
-	bad := func(field, why string) error { return emu.BadRequest("%s.%s: %s", at, field, why) }
+	return cols
+}
+
+// insert is the statement that stores the clicks of the shape from a JSON
+// array of their values (cols in order).
+func (s clickShape) insert(cols []string) string {
+	sel := make([]string, len(cols))
+	for j := range cols {
+		sel[j] = "value ->> " + strconv.Itoa(j)
+	}
+	return `INSERT INTO keitaro_clicks (tenant_id, "` + strings.Join(cols, `", "`) + `")
+			SELECT @tenant, ` + strings.Join(sel, ", ") + ` FROM jsonb_each(?)`
+}
+
+// readClickItem reads one click of the helper or a seed (§7.2); the
+// item is list[i] ("clicks[2]") in errors.
+func readClickItem(c *call, b *clickBatch, m map[string]any, loc *time.Location, list string, i int) (clickRecord, error) {
+	at := func() string { return list + "[" + strconv.Itoa(i) + "]" }
+	for n := range m {
+		if itemKinds[n] == kindNone {
+			// The error names the first such column in name order,
+			// whatever order the map walks in.
+			for _, n := range sortedKeys(m) {
+				if itemKinds[n] == kindNone {
+					return nil, emu.BadRequest("%s: unknown or derived column %q", at(), n)
+				}
+			}
+		}
+	}
+	bad := func(field, why string) error { return emu.BadRequest("%s.%s: %s", at(), field, why) }
 	k := make(clickRecord, len(m)+6)
 	id, ok := asInt(m["campaign_id"])
 	if m["campaign_id"] == nil {
@@ -318,24 +376,11 @@ func readClickItem(c *call, b *clickBatch, m map[string]any, loc *time.Location,
 	}
 	k["campaign_id"] = id
 	k["ts_id"], k["campaign_group_id"] = camp.nullInt("traffic_source_id"), camp.nullInt("group_id")
-	for _, n := range names {
-		v := m[n]
-		switch itemKinds[n] {
-		case kindID:
-			if v == nil {
-				k[n] = nil
-			} else if k[n], ok = asInt(v); !ok {
-				return nil, bad(n, "must be an integer or null")
-			}
-		case kindString:
-			if k[n], ok = asString(v); !ok {
-				return nil, bad(n, "must be a string")
-			}
-		case kindFlag:
-			if k[n], ok = asBool(v); !ok {
-				return nil, bad(n, "must be a boolean")
-			}
-		}
+	if name := readItemColumns(k, m, nil); name != "" {
+		// Walked again in name order, so that the error names the first
+		// bad column in that order, as it always did.
+		name = readItemColumns(k, m, sortedKeys(m))
+		return nil, bad(name, itemKindError[itemKinds[name]])
 	}
 	if err := readItemSpecials(c, k, m, loc, bad); err != nil {
 		return nil, err
@@ -346,6 +391,49 @@ func readClickItem(c *call, b *clickBatch, m map[string]any, loc *time.Location,
 		}
 	}
 	return k, nil
+}
+
+// itemKindError is why a value of an item's column of the kind is refused.
+var itemKindError = map[itemKind]string{kindID: "must be an integer or null", kindString: "must be a string",
+	kindFlag: "must be a boolean"}
+
+// readItemColumns reads the item's plain ids, strings and flags into k:
+// the columns names lists, or all of m's in map order when names is nil.
+// It returns the first column whose value is refused, "" when none is.
+func readItemColumns(k clickRecord, m map[string]any, names []string) string {
+	read := func(n string, v any) bool {
+		var ok bool
+		switch itemKinds[n] {
+		case kindID:
+			if v == nil {
+				k[n] = nil
+				return true
+			}
+			k[n], ok = asInt(v)
+			return ok
+		case kindString:
+			k[n], ok = asString(v)
+			return ok
+		case kindFlag:
+			k[n], ok = asBool(v)
+			return ok
+		}
+		return true
+	}
+	if names == nil {
+		for n, v := range m {
+			if !read(n, v) {
+				return n
+			}
+		}
+		return ""
+	}
+	for _, n := range names {
+		if !read(n, m[n]) {
+			return n
+		}
+	}
+	return ""
 }
 
 // readItemSpecials reads the item's columns that are not plain ids,
@@ -433,8 +521,9 @@ func itemList(body []byte, name string) (string, []map[string]any, error) {
 }
 
 // recordClicks stores a batch of helper or seed clicks; prefix names the
-// list in errors ("clicks", "tenants[0].clicks").
-func recordClicks(c *call, items []map[string]any, prefix string) ([]wire.Object, error) {
+// list in errors ("clicks", "tenants[0].clicks"). The answer is the list
+// of the clicks stored, written only if it is written (a seed drops it).
+func recordClicks(c *call, items []map[string]any, prefix string) (any, error) {
 	// The bulk attempt runs in a savepoint: the shapes it stored before the
 	// one that failed are undone, so that the clicks stored one by one
 	// meet only what was there before — and the error names the click
@@ -459,28 +548,51 @@ func recordClicks(c *call, items []map[string]any, prefix string) ([]wire.Object
 	return out, err
 }
 
+// recordedClick is what the helper answers about a click it stored.
+type recordedClick struct {
+	id                  int64
+	sub, visitor, stamp string // stamp: the stored datetime (UTC)
+}
+
+// recordedClicks writes the list of clicks stored, each
+// {"click_id","sub_id","visitor_code","datetime"} with the datetime in
+// the tenant's timezone loc.
+func recordedClicks(list []recordedClick, loc *time.Location) wire.Func {
+	return func(w *wire.Builder) {
+		w.BeginArray()
+		for _, k := range list {
+			at, _ := time.Parse(stampLayout, k.stamp)
+			w.BeginObject()
+			w.Key("click_id").Int(k.id)
+			w.Key("sub_id").String(k.sub)
+			w.Key("visitor_code").String(k.visitor)
+			w.Key("datetime").Time(at.In(loc), stampLayout)
+			w.EndObject()
+		}
+		w.EndArray()
+	}
+}
+
 // recordClickBatch is recordClicks, storing the clicks at the end (bulk)
 // or one by one.
-func recordClickBatch(c *call, items []map[string]any, prefix string, bulk bool) ([]wire.Object, error) {
+func recordClickBatch(c *call, items []map[string]any, prefix string, bulk bool) (wire.Func, error) {
 	loc, _ := location("", c.t.timezone)
 	b, err := newClickBatch(c, bulk)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]wire.Object, 0, len(items))
+	out := make([]recordedClick, 0, len(items))
 	for i, m := range items {
-		k, err := readClickItem(c, b, m, loc, prefix+"["+strconv.Itoa(i)+"]")
+		k, err := readClickItem(c, b, m, loc, prefix, i)
 		if err != nil {
 			return nil, err
 		}
 		if err := b.store(c, k); err != nil {
 			return nil, err
 		}
-		at, _ := time.Parse(stampLayout, k.text("datetime"))
-		out = append(out, wire.Obj("click_id", k["click_id"], "sub_id", k["sub_id"], "visitor_code", k["visitor_code"],
-			"datetime", at.In(loc).Format(stampLayout)))
+		out = append(out, recordedClick{k["click_id"].(int64), k.text("sub_id"), k.text("visitor_code"), k.text("datetime")})
 	}
-	return out, b.finish(c)
+	return recordedClicks(out, loc), b.finish(c)
 }
 
 // readCampaignIDs reads the required campaign_ids of clicks/update_costs:

@@ -78,7 +78,7 @@ var (
 
 // A recorder stores a helper's batch for one tenant and lists what it
 // stored; prefix names the list in errors.
-type recorder func(c *call, items []map[string]any, prefix string) ([]wire.Object, error)
+type recorder func(c *call, items []map[string]any, prefix string) (any, error)
 
 // helper serves a batch helper: {"<name>":[…]} (or a bare array) for the
 // tenant named by the Api-Key header, the tenant query parameter or the
@@ -96,7 +96,7 @@ func (e *Emulator) helper(name string, record recorder) gin.HandlerFunc {
 			return
 		}
 		key := firstNonEmpty(strings.TrimSpace(c.GetHeader("Api-Key")), c.Query("tenant"), bodyKey, DefaultTenant)
-		var out []wire.Object
+		var out any
 		var outbox []sentPostback
 		err = e.deps.Store.Write(c, func(tx *store.Tx) error {
 			t, err := loadTenant(tx, key)

@@ -321,7 +321,7 @@ func itemClick(c *call, m map[string]any, bad func(string, string) error) (row, 
 
 // recordConversions applies a batch of helper or seed conversions, one
 // after another; prefix names the list in errors.
-func recordConversions(c *call, items []map[string]any, prefix string) ([]wire.Object, error) {
+func recordConversions(c *call, items []map[string]any, prefix string) (any, error) {
 	loc, _ := location("", c.t.timezone)
 	if c.objects == nil {
 		c.objects = map[string]row{}

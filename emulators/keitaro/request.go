@@ -190,14 +190,36 @@ func asInt(v any) (int64, bool) {
 	var m []string
 	switch x := v.(type) {
 	case json.Number:
+		if n, ok := plainInt(string(x)); ok {
+			return n, true
+		}
 		m = jsonNumberText.FindStringSubmatch(x.String())
 	case string:
+		if n, ok := plainInt(x); ok {
+			return n, true
+		}
 		m = wholeText.FindStringSubmatch(x)
 	}
 	if m == nil {
 		return 0, false
 	}
 	return integral(m[1], m[2], m[3], m[4])
+}
+
+// plainInt reads the common case of asInt without a regular expression:
+// an optional minus and at most 18 digits, which always fit an int64.
+func plainInt(s string) (int64, bool) {
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" || len(digits) > 18 {
+		return 0, false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
 }
 
 var (

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -142,7 +143,8 @@ func FuzzParseBody(f *testing.F) {
 // is accepted with its value, in both forms; every value asInt accepts is
 // the number the text spells (a whole one).
 func FuzzInteger(f *testing.F) {
-	for _, s := range []string{"0", "-1", "10", "007", "1.0", "1e3", " 1", "9223372036854775808", "2.4e1", "24.5", "1e999999999"} {
+	for _, s := range []string{"0", "-1", "10", "007", "1.0", "1e3", " 1", "9223372036854775808", "2.4e1", "24.5", "1e999999999",
+		"-0", "-007", "-", "--1", "999999999999999999", "-999999999999999999", "1000000000000000000", "9223372036854775807"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -151,6 +153,18 @@ func FuzzInteger(f *testing.F) {
 		// strconv also reads "+5"; JSON has no plus sign and neither does §1.3.
 		if m, err := strconv.ParseInt(s, 10, 64); err == nil && !strings.HasPrefix(s, "+") && (!ok || n != m || !okn || nn != m) {
 			t.Fatalf("asInt(%q) = %d %v / %d %v, strconv says %d", s, n, ok, nn, okn, m)
+		}
+		// The fast path for plain integers reads what the full grammar reads.
+		if p, ok := plainInt(s); ok {
+			for _, re := range []*regexp.Regexp{jsonNumberText, wholeText} {
+				m := re.FindStringSubmatch(s)
+				if m == nil {
+					t.Fatalf("plainInt(%q) = %d, but %s refuses it", s, p, re)
+				}
+				if q, ok := integral(m[1], m[2], m[3], m[4]); !ok || q != p {
+					t.Fatalf("plainInt(%q) = %d, integral %d %v", s, p, q, ok)
+				}
+			}
 		}
 		for _, c := range []struct {
 			n  int64

@@ -1,6 +1,7 @@
 package twipla_test
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/vendoremu/vendoremu/internal/vtest"
 	"github.com/vendoremu/vendoremu/seed"
+	"github.com/vendoremu/vendoremu/store"
 )
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
@@ -561,5 +563,37 @@ func TestTenantLargePackageSet(t *testing.T) {
 	}
 	if again := names(); strings.Join(again, ",") != strings.Join(got, ",") {
 		t.Fatalf("after reset %d packages", len(again))
+	}
+}
+
+// Recorded sessions are stored with the SQLite types their columns hold
+// (INTEGER counts and flag, TEXT everything else, a text that looks like a
+// number included) and in the order given: the one statement that stores a
+// batch reads them out of JSON.
+func TestRecordedSessionsStoredValues(t *testing.T) {
+	e := newEnv(t)
+	e.as(websiteINTP).customer("c1", "w1", pkgBusiness)
+	r := e.srv.Do("POST", "/_emulator/twipla/sessions", map[string]any{"intpId": websiteINTP, "intpWebsiteId": "w1", "sessions": []any{
+		map[string]any{"visitorId": "123", "startedAt": "2031-03-02T09:00:00Z", "duration": 1 << 40, "pageViews": 3, "events": 2,
+			"recorded": true, "country": "1e5", "device": "mobile", "browser": "a\u0000b", "referrer": "ü \"q\" \\", "utmSource": "007"},
+		map[string]any{"visitorId": "v2", "startedAt": "2031-03-01T08:00:00Z"},
+	}})
+	if r.Status != 201 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	var got string
+	err := e.srv.Store().Read(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow(`SELECT group_concat(v, char(10)) FROM (SELECT quote(visitor_id) || ',' || quote(started_at) || ',' ||
+			quote(duration) || ',' || quote(page_views) || ',' || quote(events) || ',' || quote(recorded) || ',' ||
+			quote(heatmap_increments) || ',' || quote(country) || ',' || quote(device) || ',' || hex(browser) || ',' ||
+			typeof(browser) || ',' || quote(referrer) || ',' || quote(utm_source) AS v FROM twipla_sessions ORDER BY seq)`).Scan(&got)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `'123','2031-03-02T09:00:00Z',1099511627776,3,2,1,0,'1e5','mobile',610062,text,'ü "q" \','007'` + "\n" +
+		`'v2','2031-03-01T08:00:00Z',60,1,0,0,0,'US','desktop',4368726F6D65,text,'',''`
+	if got != want {
+		t.Fatalf("stored:\n%s\nwant:\n%s", got, want)
 	}
 }
