@@ -37,6 +37,10 @@ type Config struct {
 	VendorAddrs map[string]string
 	// DB is the SQLite file, or store.Memory.
 	DB string
+	// DBShared lets other processes open the DB file while the server
+	// runs (see store.Options.Shared); by default it is locked for this
+	// process alone.
+	DBShared bool
 	// SeedFile is a seed document applied at start, on top of the defaults,
 	// once per database (see seed.Apply).
 	SeedFile string
@@ -138,7 +142,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		limiters:  map[string]*connLimiter{},
 		limits:    cfg.Limits.withDefaults(),
 	}
-	st, err := store.Open(cfg.DB, cfg.Clock)
+	st, err := store.OpenWith(cfg.DB, cfg.Clock, store.Options{Shared: cfg.DBShared})
 	if err != nil {
 		return nil, err
 	}

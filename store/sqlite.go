@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -36,10 +37,17 @@ func (c *connector) Driver() driver.Driver                        { return c.dri
 // dsn is the data source name of the database file at path: WAL, foreign
 // keys, the statement cache and the page caches; synchronous NORMAL (a
 // commit survives the process being killed; only a power loss may take the
-// last ones).
-func dsn(path string) string {
+// last ones). Unless shared, SQLite's unix-excl VFS holds the file for this
+// process alone and keeps the log's index in its memory: a transaction then
+// takes no file locks (two fcntl calls a read, slow on a VM), and a second
+// process finds the database locked.
+func dsn(path string, shared bool) string {
+	vfs := "vfs=unix-excl&"
+	if shared {
+		vfs = ""
+	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() +
-		"?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL" +
+		"?" + vfs + "_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL" +
 		"&_stmt_cache_size=" + strconv.Itoa(stmtCacheSize) +
 		"&_cache_size=-" + strconv.Itoa(pageCacheKiB)
 }
@@ -47,7 +55,13 @@ func dsn(path string) string {
 // openPools opens the writer (one connection: every write is serialised
 // there) and the readers on the database file at path.
 func (s *Store) openPools(path string) error {
-	common := dsn(path)
+	common := dsn(path, s.shared)
+	if !s.shared {
+		if err := alone(common); err != nil {
+			return fmt.Errorf("open database %s: %w (another process has it open; the emulator keeps its database "+
+				"file to itself unless started with EMULATOR_DB_SHARED=1)", path, err)
+		}
+	}
 	s.ckpt.store, s.ckpt.dsn = s, common+"&_txlock=deferred"
 	s.writer = sql.OpenDB(&connector{common + "&_txlock=immediate", &sqlite3.SQLiteDriver{ConnectHook: s.writerConnected}})
 	s.writer.SetMaxOpenConns(1)
@@ -109,4 +123,14 @@ func control(conn *sql.Conn, stmt string) error {
 func release(conn *sql.Conn) {
 	conn.Raw(endTransaction) //nolint:errcheck // only ErrBadConn matters, to discard it
 	conn.Close()
+}
+
+// alone tells whether the database of dsn can be had by this process alone
+// within a second: a file another process holds would otherwise make the
+// start wait for the busy timeout, more than once, before it failed.
+func alone(dsn string) error {
+	db := sql.OpenDB(&connector{strings.Replace(dsn, "_busy_timeout=10000", "_busy_timeout=1000", 1), &sqlite3.SQLiteDriver{}})
+	defer db.Close()
+	var n int
+	return db.QueryRow(`SELECT count(*) FROM sqlite_master`).Scan(&n)
 }

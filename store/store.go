@@ -80,6 +80,8 @@ type Store struct {
 
 	// rerunReads is set by RerunReads, before the store is shared.
 	rerunReads bool
+	// shared is Options.Shared.
+	shared bool
 
 	// sweep deletes retired tenants' rows (see retire.go).
 	sweep janitor
@@ -87,13 +89,28 @@ type Store struct {
 	ckpt checkpointer
 }
 
+// Options are the choices Open makes by default.
+type Options struct {
+	// Shared lets other processes open the database file while the store
+	// has it open (the sqlite3 shell, a second emulator). By default the
+	// store locks the file for its own process alone: SQLite then keeps
+	// its locks and the log's index in the process instead of taking
+	// file locks on every transaction, which measured 9 → 3 µs of CPU
+	// for a trivial read on this machine.
+	Shared bool
+}
+
 // Open opens (creating if needed) the database at path, or an in-memory
 // database when path is Memory. The clock is the one every vendor reads.
-func Open(path string, clock *Clock) (*Store, error) {
+// The file is locked for this process alone (see Options.Shared).
+func Open(path string, clock *Clock) (*Store, error) { return OpenWith(path, clock, Options{}) }
+
+// OpenWith is Open with options.
+func OpenWith(path string, clock *Clock, o Options) (*Store, error) {
 	if clock == nil {
 		clock = NewClock(nil)
 	}
-	s := &Store{path: path, clock: clock}
+	s := &Store{path: path, clock: clock, shared: o.Shared}
 	s.sweep.init(s)
 	s.base, s.interrupt = context.WithCancel(context.Background())
 	if path == Memory || path == "" {

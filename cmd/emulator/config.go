@@ -21,6 +21,7 @@ import (
 type config struct {
 	addr        string
 	db          string
+	dbShared    bool
 	seed        string
 	vendorAddrs map[string]string
 	logFormat   string
@@ -47,6 +48,8 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	fs.StringVar(&c.addr, "addr", env("EMULATOR_ADDR", "127.0.0.1:8080"), "shared listener `address` (EMULATOR_ADDR)")
 	fs.StringVar(&c.db, "db", env("EMULATOR_DB", "vendoremu.db"), "SQLite database `file`, or :memory: (EMULATOR_DB)")
+	dbShared := fs.String("db-shared", env("EMULATOR_DB_SHARED", "0"),
+		"`1` lets other processes (the sqlite3 shell) open the database file while the emulator runs; slower (EMULATOR_DB_SHARED)")
 	fs.StringVar(&c.seed, "seed", env("EMULATOR_SEED", ""), "seed document `file` loaded at start (EMULATOR_SEED)")
 	fs.StringVar(&c.logFormat, "log", env("EMULATOR_LOG", "text"), "log `format`: text or json (EMULATOR_LOG)")
 	fs.StringVar(&c.logLevel, "log-level", env("EMULATOR_LOG_LEVEL", "info"), "log `level`: debug, info, warn or error (EMULATOR_LOG_LEVEL)")
@@ -93,12 +96,11 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 			c.vendorAddrs[name] = *a
 		}
 	}
-	switch *ignoreExpiry {
-	case "1", "true":
-		c.vendors.Twipla.IgnoreExpiry = true
-	case "0", "false", "":
-	default:
-		return c, fmt.Errorf("EMULATOR_TWIPLA_IGNORE_EXPIRY must be 0 or 1, got %q", *ignoreExpiry)
+	if c.vendors.Twipla.IgnoreExpiry, err = switchOn("EMULATOR_TWIPLA_IGNORE_EXPIRY", *ignoreExpiry); err != nil {
+		return c, err
+	}
+	if c.dbShared, err = switchOn("EMULATOR_DB_SHARED", *dbShared); err != nil {
+		return c, err
 	}
 	switch *moveErrors {
 	case "500", "400":
@@ -235,4 +237,15 @@ func (r rawLimits) parse() (limitsConfig, error) {
 		l.outbound.Allow = append(l.outbound.Allow, p.Masked())
 	}
 	return l, nil
+}
+
+// switchOn reads a 0-or-1 setting.
+func switchOn(name, v string) (bool, error) {
+	switch v {
+	case "1", "true":
+		return true, nil
+	case "0", "false", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("%s must be 0 or 1, got %q", name, v)
 }

@@ -14,7 +14,7 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.addr != "127.0.0.1:8080" || c.db != "vendoremu.db" || c.logFormat != "text" || c.vendors.Keitaro.Dialect != "classic" ||
-		len(c.vendorAddrs) != 0 || c.adminToken != "" || c.seed != "" || c.vendors.Twipla.MoveErrors != 500 {
+		len(c.vendorAddrs) != 0 || c.adminToken != "" || c.seed != "" || c.vendors.Twipla.MoveErrors != 500 || c.dbShared {
 		t.Fatalf("%+v", c)
 	}
 }
@@ -24,7 +24,7 @@ func TestConfigFromEnvironmentAndFlags(t *testing.T) {
 		"EMULATOR_ADDR": "0.0.0.0:9000", "EMULATOR_DB": ":memory:", "EMULATOR_SEED": "seed.json",
 		"EMULATOR_KEITARO_ADDR": ":9001", "EMULATOR_LOG": "json", "EMULATOR_ADMIN_TOKEN": "t",
 		"EMULATOR_KEITARO_DIALECT": "modern", "EMULATOR_TWIPLA_IGNORE_EXPIRY": "1", "EMULATOR_JUSTCLICK_IP_LIMIT": "3",
-		"EMULATOR_TWIPLA_MOVE_ERRORS": "400",
+		"EMULATOR_TWIPLA_MOVE_ERRORS": "400", "EMULATOR_DB_SHARED": "1",
 	})
 	c, err := parseConfig(nil, e)
 	if err != nil {
@@ -32,7 +32,7 @@ func TestConfigFromEnvironmentAndFlags(t *testing.T) {
 	}
 	if c.addr != "0.0.0.0:9000" || c.db != ":memory:" || c.seed != "seed.json" || c.vendorAddrs["keitaro"] != ":9001" ||
 		c.logFormat != "json" || c.adminToken != "t" || c.vendors.Keitaro.Dialect != "modern" ||
-		!c.vendors.Twipla.IgnoreExpiry || c.vendors.JustClick.IPLimit != 3 || c.vendors.Twipla.MoveErrors != 400 {
+		!c.vendors.Twipla.IgnoreExpiry || c.vendors.JustClick.IPLimit != 3 || c.vendors.Twipla.MoveErrors != 400 || !c.dbShared {
 		t.Fatalf("%+v", c)
 	}
 	// A flag wins over the environment.
@@ -43,7 +43,7 @@ func TestConfigFromEnvironmentAndFlags(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	for _, args := range [][]string{{"-nope"}, {"extra"}, {"-justclick-ip-limit", "x"}, {"-twipla-ignore-expiry", "2"}} {
+	for _, args := range [][]string{{"-nope"}, {"extra"}, {"-justclick-ip-limit", "x"}, {"-twipla-ignore-expiry", "2"}, {"-db-shared", "yes"}} {
 		if _, err := parseConfig(args, env(nil)); err == nil {
 			t.Errorf("%v accepted", args)
 		}

@@ -118,6 +118,7 @@ func run(args []string, getenv func(string) string) error {
 		Addr:         cfg.addr,
 		VendorAddrs:  cfg.vendorAddrs,
 		DB:           cfg.db,
+		DBShared:     cfg.dbShared,
 		SeedFile:     cfg.seed,
 		AdminToken:   cfg.adminToken,
 		Version:      version,

@@ -64,7 +64,8 @@ func TestResetSurvivesKill9DuringSweep(t *testing.T) {
 	<-p.exit
 	t.Logf("retired tenants left by the kill: %d", retired(t, db))
 
-	p = startBinary(t, "EMULATOR_ADDR=127.0.0.1:0", "EMULATOR_DB="+db)
+	// Shared, so that retired can watch the janitor from beside it.
+	p = startBinary(t, "EMULATOR_ADDR=127.0.0.1:0", "EMULATOR_DB="+db, "EMULATOR_DB_SHARED=1")
 	for _, sub := range []string{"old1", "old10", "old49999"} {
 		if body := call(t, p, "GET", "/keitaro/postback?subid="+sub+"&status=sale", ""); body != "Error: click not found" {
 			t.Fatalf("postback to an old click %s: %s", sub, body)

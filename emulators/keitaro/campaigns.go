@@ -1,12 +1,16 @@
 package keitaro
 
 import (
+	"database/sql"
 	"encoding/json"
+	"errors"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/vendoremu/vendoremu/emu"
+	"github.com/vendoremu/vendoremu/store"
 	"github.com/vendoremu/vendoremu/wire"
 )
 
@@ -114,26 +118,205 @@ func listDeletedCampaigns(c *call) (any, error) {
 	return objects(rows, campaignObject), err
 }
 
-// GET /campaigns/{id}
+// GET /campaigns/{id}: the read answered most. It reads the columns the
+// answer shows into a campaignView, not the whole row into a map, and
+// writes the answer directly: byte for byte what campaignObject, render and
+// the JSON writer make of the row (a test compares both on odd rows).
 func getCampaign(c *call) (any, error) {
-	r, err := liveCampaign(c, c.id)
-	if err != nil {
+	v := &campaignView{}
+	if err := v.load(c.s, c.id); err != nil {
 		return nil, err
 	}
-	return campaignObject(r), nil
+	if v.state.String != "active" && v.state.String != "disabled" {
+		return nil, errNotFound // archived: liveCampaign's rule
+	}
+	d := c.dialect
+	return wire.Func(func(w *wire.Builder) { v.write(w, d) }), nil
+}
+
+// campaignView is a stored campaign as its answer shows it: the numeric
+// columns as the driver hands them over (read through colInt and colNum,
+// as row's accessors do), the texts unpacked.
+type campaignView struct {
+	id, cookiesTTL, position, costValue, costAuto, groupID, trafficSourceID, domainID,
+	uniquenessUseCookies, trafficLoss any
+	alias, name, typ, state, createdAt, updatedAt, costType, costCurrency, bindVisitors, token,
+	uniquenessMethod, parameters, postbacks, notes sql.NullString
+}
+
+// campaignViewQuery reads a campaignView; the texts come packed into one
+// value (store.PackText): the driver's cost is per column.
+var campaignViewQuery = `SELECT id, cookies_ttl, position, cost_value, cost_auto, group_id, traffic_source_id,
+	domain_id, uniqueness_use_cookies, traffic_loss, ` + store.PackText("alias", "name", "type", "state", "created_at",
+	"updated_at", "cost_type", "cost_currency", "bind_visitors", "token", "uniqueness_method", "parameters",
+	"postbacks", "notes") + ` FROM keitaro_campaigns WHERE tenant_id = @tenant AND id = ?`
+
+// load reads the campaign id (any state), or errNotFound.
+func (v *campaignView) load(s store.Scoped, id int64) error {
+	var packed string
+	err := s.QueryRow(campaignViewQuery, id).Scan(&v.id, &v.cookiesTTL, &v.position, &v.costValue, &v.costAuto,
+		&v.groupID, &v.trafficSourceID, &v.domainID, &v.uniquenessUseCookies, &v.trafficLoss, &packed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	u := store.NewUnpack(packed)
+	for _, t := range []*sql.NullString{&v.alias, &v.name, &v.typ, &v.state, &v.createdAt, &v.updatedAt, &v.costType,
+		&v.costCurrency, &v.bindVisitors, &v.token, &v.uniquenessMethod, &v.parameters, &v.postbacks, &v.notes} {
+		t.String, t.Valid = u.Text()
+	}
+	return u.Err()
+}
+
+// write writes the campaign object of campaignObject in dialect d.
+func (v *campaignView) write(w *wire.Builder, d dialect) {
+	w.BeginObject()
+	w.Key("id").Int(colInt(v.id))
+	w.Key("alias").String(v.alias.String)
+	w.Key("name").String(v.name.String)
+	w.Key("type").String(v.typ.String)
+	w.Key("cookies_ttl").Int(colInt(v.cookiesTTL))
+	w.Key("position").Int(colInt(v.position))
+	w.Key("state").String(v.state.String)
+	w.Key("created_at").String(v.createdAt.String)
+	switch {
+	case v.updatedAt.Valid:
+		w.Key("updated_at").String(v.updatedAt.String)
+	case d == modern: // unchanged: its created_at in modern, null in classic
+		w.Key("updated_at").String(v.createdAt.String)
+	default:
+		w.Key("updated_at").Null()
+	}
+	w.Key("cost_type").String(v.costType.String)
+	w.Key("cost_value").Value(render(money(colNum(v.costValue)), d))
+	w.Key("cost_currency").String(v.costCurrency.String)
+	w.Key("cost_auto").Bool(colInt(v.costAuto) != 0)
+	w.Key("group_id").Value(colNullInt(v.groupID))
+	if v.bindVisitors.Valid {
+		w.Key("bind_visitors").String(v.bindVisitors.String)
+	} else {
+		w.Key("bind_visitors").Null()
+	}
+	w.Key("traffic_source_id").Value(colNullInt(v.trafficSourceID))
+	w.Key("domain_id").Value(colNullInt(v.domainID))
+	w.Key("token").String(v.token.String)
+	w.Key("uniqueness_method").String(v.uniquenessMethod.String)
+	w.Key("uniqueness_use_cookies").Bool(colInt(v.uniquenessUseCookies) != 0)
+	w.Key("traffic_loss").Float(colNum(v.trafficLoss))
+	w.Key("parameters").Value(rawJSON(v.parameters.String))
+	w.Key("postbacks").Value(render(postbacksOf(v.postbacks.String, colInt(v.id)), d))
+	w.Key("notes").String(v.notes.String)
+	w.EndObject()
 }
 
 // POST /campaigns. A new campaign shows no updated_at until it is changed
 // (the dialect layer decides what that looks like).
+// The answer is made of the values just stored, not read back, when
+// SQLite stores each one as it is (storedCampaign).
 func createCampaign(c *call) (any, error) {
-	r, err := campaigns.createFromRequest(c, func(vals map[string]any, errs *fieldErrors) error {
+	vals, err := campaigns.createValues(c, func(vals map[string]any, errs *fieldErrors) error {
 		vals["updated_at"] = nil
 		return storePostbacks(c, vals, nil)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return campaignObject(r), nil
+	id, err := campaigns.insert(c, vals)
+	if err != nil {
+		return nil, err
+	}
+	v, ok := storedCampaign(vals)
+	if !ok {
+		v = &campaignView{}
+		if err := v.load(c.s, id); err != nil {
+			return nil, err
+		}
+	}
+	d := c.dialect
+	return wire.Func(func(w *wire.Builder) { v.write(w, d) }), nil
+}
+
+// storedCampaign is the campaignView of a campaign inserted with vals, as
+// reading it back would give it, when every column's value is one SQLite
+// stores as it is: in a number column an integer, a bool (1 or 0), a float
+// (an INTEGER column may keep a whole one as an integer, which colInt
+// reads the same) or NULL; in a text column a string or NULL. Anything
+// else — a string in a number column, which SQLite may convert, a number
+// in a text column, -0 (stored as 0), NaN (stored as NULL), a column left
+// to its default — gives false, and the campaign is read back.
+func storedCampaign(vals map[string]any) (*campaignView, bool) {
+	if len(vals) != len(campaignViewColumns) {
+		return nil, false
+	}
+	v := &campaignView{}
+	for _, col := range campaignViewColumns {
+		val, ok := vals[col.name]
+		if !ok {
+			return nil, false
+		}
+		if col.number != nil {
+			switch x := val.(type) {
+			case nil, int64:
+			case bool:
+				val = int64(0)
+				if x {
+					val = int64(1)
+				}
+			case float64:
+				if math.IsNaN(x) || x == 0 && math.Signbit(x) {
+					return nil, false
+				}
+			default:
+				return nil, false
+			}
+			*col.number(v) = val
+			continue
+		}
+		switch x := val.(type) {
+		case string:
+			*col.text(v) = sql.NullString{String: x, Valid: true}
+		case nil:
+			*col.text(v) = sql.NullString{}
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// campaignViewColumns are the columns of keitaro_campaigns (but tenant_id)
+// and where a campaignView keeps them.
+var campaignViewColumns = []struct {
+	name   string
+	number func(v *campaignView) *any
+	text   func(v *campaignView) *sql.NullString
+}{
+	{name: "id", number: func(v *campaignView) *any { return &v.id }},
+	{name: "alias", text: func(v *campaignView) *sql.NullString { return &v.alias }},
+	{name: "name", text: func(v *campaignView) *sql.NullString { return &v.name }},
+	{name: "type", text: func(v *campaignView) *sql.NullString { return &v.typ }},
+	{name: "cookies_ttl", number: func(v *campaignView) *any { return &v.cookiesTTL }},
+	{name: "position", number: func(v *campaignView) *any { return &v.position }},
+	{name: "state", text: func(v *campaignView) *sql.NullString { return &v.state }},
+	{name: "created_at", text: func(v *campaignView) *sql.NullString { return &v.createdAt }},
+	{name: "updated_at", text: func(v *campaignView) *sql.NullString { return &v.updatedAt }},
+	{name: "cost_type", text: func(v *campaignView) *sql.NullString { return &v.costType }},
+	{name: "cost_value", number: func(v *campaignView) *any { return &v.costValue }},
+	{name: "cost_currency", text: func(v *campaignView) *sql.NullString { return &v.costCurrency }},
+	{name: "cost_auto", number: func(v *campaignView) *any { return &v.costAuto }},
+	{name: "group_id", number: func(v *campaignView) *any { return &v.groupID }},
+	{name: "bind_visitors", text: func(v *campaignView) *sql.NullString { return &v.bindVisitors }},
+	{name: "traffic_source_id", number: func(v *campaignView) *any { return &v.trafficSourceID }},
+	{name: "domain_id", number: func(v *campaignView) *any { return &v.domainID }},
+	{name: "token", text: func(v *campaignView) *sql.NullString { return &v.token }},
+	{name: "uniqueness_method", text: func(v *campaignView) *sql.NullString { return &v.uniquenessMethod }},
+	{name: "uniqueness_use_cookies", number: func(v *campaignView) *any { return &v.uniquenessUseCookies }},
+	{name: "traffic_loss", number: func(v *campaignView) *any { return &v.trafficLoss }},
+	{name: "parameters", text: func(v *campaignView) *sql.NullString { return &v.parameters }},
+	{name: "postbacks", text: func(v *campaignView) *sql.NullString { return &v.postbacks }},
+	{name: "notes", text: func(v *campaignView) *sql.NullString { return &v.notes }},
 }
 
 // PUT /campaigns/{id}
@@ -406,8 +589,10 @@ func storePostbacks(c *call, vals map[string]any, cur row) error {
 }
 
 // postbacksOut renders the stored postbacks with their campaign id.
-func postbacksOut(r row) []wire.Object {
-	stored := r.str("postbacks")
+func postbacksOut(r row) []wire.Object { return postbacksOf(r.str("postbacks"), r.int("id")) }
+
+// postbacksOf is postbacksOut of a campaign's stored postbacks and id.
+func postbacksOf(stored string, campaignID int64) []wire.Object {
 	if stored == "[]" {
 		return []wire.Object{} // most campaigns: no decoding to do
 	}
@@ -415,7 +600,7 @@ func postbacksOut(r row) []wire.Object {
 	_ = json.Unmarshal([]byte(stored), &list)
 	out := make([]wire.Object, len(list))
 	for i, p := range list {
-		out[i] = wire.Obj("id", p.ID, "campaign_id", r.int("id"), "method", p.Method, "statuses", p.Statuses, "url", p.URL)
+		out[i] = wire.Obj("id", p.ID, "campaign_id", campaignID, "method", p.Method, "statuses", p.Statuses, "url", p.URL)
 	}
 	return out
 }

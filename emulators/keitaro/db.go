@@ -56,8 +56,12 @@ func queryOne(s store.Scoped, query string, args ...any) (row, error) {
 	return rows[0], nil
 }
 
-func (r row) int(k string) int64 {
-	switch v := r[k].(type) {
+func (r row) int(k string) int64 { return colInt(r[k]) }
+
+// colInt is a column's value as an integer (0 for NULL or text): what
+// row.int reads, for the readers that scan columns themselves.
+func colInt(v any) int64 {
+	switch v := v.(type) {
 	case int64:
 		return v
 	case float64:
@@ -67,11 +71,14 @@ func (r row) int(k string) int64 {
 }
 
 // nullInt is the column as an integer, or nil when NULL.
-func (r row) nullInt(k string) any {
-	if r[k] == nil {
+func (r row) nullInt(k string) any { return colNullInt(r[k]) }
+
+// colNullInt is row.nullInt of a column's value.
+func colNullInt(v any) any {
+	if v == nil {
 		return nil
 	}
-	return r.int(k)
+	return colInt(v)
 }
 
 func (r row) str(k string) string {
@@ -89,8 +96,11 @@ func (r row) nullStr(k string) any {
 
 func (r row) bool(k string) bool { return r.int(k) != 0 }
 
-func (r row) num(k string) float64 {
-	switch v := r[k].(type) {
+func (r row) num(k string) float64 { return colNum(r[k]) }
+
+// colNum is row.num of a column's value.
+func colNum(v any) float64 {
+	switch v := v.(type) {
 	case int64:
 		return float64(v)
 	case float64:
@@ -101,8 +111,13 @@ func (r row) num(k string) float64 {
 
 // raw is a JSON column as it was stored; NULL is null.
 func (r row) raw(k string) json.RawMessage {
-	s, ok := r[k].(string)
-	if !ok || s == "" {
+	s, _ := r[k].(string)
+	return rawJSON(s)
+}
+
+// rawJSON is a stored JSON text as an answer value; "" (or NULL) is null.
+func rawJSON(s string) json.RawMessage {
+	if s == "" {
 		return json.RawMessage("null")
 	}
 	return json.RawMessage(s)

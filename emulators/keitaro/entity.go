@@ -64,15 +64,22 @@ func (e *entity) list(c *call, state string, not bool) ([]row, error) {
 
 // create stores a new object with the next id of its kind and returns it.
 func (e *entity) create(c *call, vals map[string]any) (row, error) {
-	id, err := nextID(c.s, e.kind)
+	id, err := e.insert(c, vals)
 	if err != nil {
 		return nil, err
 	}
-	vals["id"] = id
-	if err := insertRow(c.s, e.table, vals); err != nil {
-		return nil, err
-	}
 	return e.load(c, id)
+}
+
+// insert stores a new object with the next id of its kind (vals["id"])
+// and returns the id.
+func (e *entity) insert(c *call, vals map[string]any) (int64, error) {
+	id, err := nextID(c.s, e.kind)
+	if err != nil {
+		return 0, err
+	}
+	vals["id"] = id
+	return id, insertRow(c.s, e.table, vals)
 }
 
 // update changes the given columns of an object and returns it.
@@ -117,6 +124,16 @@ func objects(rows []row, fn func(row) wire.Object) []wire.Object {
 // complete and cross-check the values, and stores the new object: state
 // active and created_at = updated_at = now unless adjust chose otherwise.
 func (e *entity) createFromRequest(c *call, adjust func(vals map[string]any, errs *fieldErrors) error) (row, error) {
+	vals, err := e.createValues(c, adjust)
+	if err != nil {
+		return nil, err
+	}
+	return e.create(c, vals)
+}
+
+// createValues is createFromRequest up to the values the new object is
+// stored with.
+func (e *entity) createValues(c *call, adjust func(vals map[string]any, errs *fieldErrors) error) (map[string]any, error) {
 	var errs fieldErrors
 	vals := decode(c, e.fields, true, &errs)
 	if adjust != nil {
@@ -139,7 +156,7 @@ func (e *entity) createFromRequest(c *call, adjust func(vals map[string]any, err
 			vals[k] = c.stamp
 		}
 	}
-	return e.create(c, vals)
+	return vals, nil
 }
 
 // updateFromRequest validates an update of cur: the fields sent replace the

@@ -112,6 +112,29 @@ func (q *query) filtered() (string, []any) {
 
 // addColumnFilters compiles the filters on columns into WHERE conditions.
 func (q *query) addColumnFilters(filters []filter) error {
+	conds, args, err := q.columnConditions(filters)
+	q.where = append(q.where, conds...)
+	q.wargs = append(q.wargs, args...)
+	return err
+}
+
+// addLeftOut keeps only the rows the filters on columns leave out: those
+// for which they are not all true (false or null).
+func (q *query) addLeftOut(filters []filter) error {
+	conds, args, err := q.columnConditions(filters)
+	if err != nil || len(conds) == 0 {
+		return err
+	}
+	q.where = append(q.where, "(("+strings.Join(conds, ") AND (")+")) IS NOT TRUE")
+	q.wargs = append(q.wargs, args...)
+	return nil
+}
+
+// columnConditions are the conditions of the filters on columns, and
+// their arguments in order.
+func (q *query) columnConditions(filters []filter) ([]string, []any, error) {
+	var conds []string
+	var all []any
 	for i := range filters {
 		f := &filters[i]
 		if f.col == nil {
@@ -124,12 +147,12 @@ func (q *query) addColumnFilters(filters []filter) error {
 			return distinct(q.s, "SELECT DISTINCT "+text+" FROM "+q.from()+" WHERE "+strings.Join(q.conds, " AND "), q.args)
 		}, q.labelled(x))
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		q.where = append(q.where, cond)
-		q.wargs = append(q.wargs, args...)
+		conds = append(conds, cond)
+		all = append(all, args...)
 	}
-	return nil
+	return conds, all, nil
 }
 
 // labelled is the HAS_LABEL test of a column expression: the click's

@@ -379,8 +379,10 @@ func zoneOf(c *call, rng reportRange, byClicks bool) (zoneShift, error) {
 		return zoneShift{{offset: 0}}, nil
 	}
 	var first, lastClick, lastPostback *string
-	if err := c.s.QueryRow(`SELECT min(datetime), max(datetime) FROM keitaro_clicks WHERE tenant_id = @tenant`).
-		Scan(&first, &lastClick); err != nil {
+	// Apart, each is one step along the click-time index; together, a
+	// walk over all of the tenant's clicks.
+	if err := c.s.QueryRow(`SELECT (SELECT min(datetime) FROM keitaro_clicks WHERE tenant_id = @tenant),
+		(SELECT max(datetime) FROM keitaro_clicks WHERE tenant_id = @tenant)`).Scan(&first, &lastClick); err != nil {
 		return nil, err
 	}
 	if err := c.s.QueryRow(`SELECT max(postback_datetime) FROM keitaro_conversions WHERE tenant_id = @tenant`).
@@ -427,31 +429,135 @@ func maxTime(a, b time.Time) time.Time {
 // "m_<metric>"…, then for the summary metrics the bases summed over all
 // groups, "s_<base>"….
 func (q *query) grouped(grouping []*column, ms, summary []*metric) (string, []any) {
+	need := basesNeeded(ms, summary)
+	inner, args := q.sums(grouping, need, "b_", false)
+	return metricsOver(inner, grouping, ms, summary), args
+}
+
+// lessGrouped is grouped for planHoursLess: the groups of the rollups (q)
+// less the groups of the clicks the other filters leave out (left), summed
+// again; a group none of whose clicks is kept is none.
+func lessGrouped(q, left *query, grouping []*column, ms, summary []*metric) (string, []any) {
+	need := basesNeeded(ms, summary)
+	kept, args := q.sums(grouping, need, "p_", false, "0 AS p_left")
+	out, largs := left.sums(grouping, need, "p_", true, "1 AS p_left")
+	var sel, keys, inexact []string
+	for i := range grouping {
+		sel = append(sel, `"g_`+strconv.Itoa(i)+`"`)
+		keys = append(keys, strconv.Itoa(i+1))
+	}
+	for _, b := range need {
+		// Counts are integers, money and seconds (total) reals, as the
+		// clicks' own sums are.
+		agg := "sum"
+		if strings.HasPrefix(bases[b].sql, "total(") {
+			agg = "total"
+		}
+		p := "p_" + b[2:]
+		sel = append(sel, agg+"("+p+") AS "+b)
+		// Counts and whole seconds subtract exactly; money does not. Less
+		// as much money left out as kept, its figure is the clicks' own
+		// within rounding errors of the rollups' size; else (say the kept
+		// clicks cost nothing, and the difference is a remainder of
+		// rounding) the report is answered from the clicks.
+		if agg == "total" && b != "b_lcp_sum" {
+			inexact = append(inexact, "abs(total(iif(p_left, "+p+", 0))) > abs(total("+p+"))")
+		}
+	}
+	if len(inexact) == 0 {
+		inexact = append(inexact, "0")
+	}
+	sel = append(sel, "("+strings.Join(inexact, " OR ")+") AS x_inexact")
+	inner := "SELECT " + strings.Join(sel, ", ") + " FROM (" + kept + " UNION ALL " + out + ")"
+	if len(keys) > 0 {
+		inner += " GROUP BY " + strings.Join(keys, ", ") + " HAVING sum(p_clicks) > 0"
+	}
+	return metricsOver(inner, grouping, ms, summary, "max(x_inexact) OVER () AS s_inexact"), append(args, largs...)
+}
+
+// basesNeeded are the bases of the metrics and of the summary metrics,
+// clicks first, each once.
+func basesNeeded(ms, summary []*metric) []string {
+	need := []string{"b_clicks"}
+	for _, b := range append(basesOf(ms), basesOf(summary)...) {
+		if !slices.Contains(need, b) {
+			need = append(need, b)
+		}
+	}
+	return need
+}
+
+// sums is the SQL of the groups of the filtered rows with the bases they
+// sum: columns "g_0"…, then each base under its name with prefix in place
+// of "b_" (negated when negate is set).
+func (q *query) sums(grouping []*column, need []string, prefix string, negate bool, extra ...string) (string, []any) {
+	if q.sc.hours && slices.ContainsFunc(grouping, func(g *column) bool { _, ok := nameTables[g.name]; return ok }) {
+		return q.sumsByID(grouping, need, prefix, negate, extra...)
+	}
 	var sel, keys []string
 	for i, g := range grouping {
 		sel = append(sel, g.sql(&q.sc)+` AS "g_`+strconv.Itoa(i)+`"`)
 		keys = append(keys, strconv.Itoa(i+1))
 	}
-	need := []string{"b_clicks"}
-	sums := basesOf(summary)
-	for _, b := range append(basesOf(ms), sums...) {
-		if !slices.Contains(need, b) {
-			need = append(need, b)
-		}
-	}
 	for _, b := range need {
-		if q.sc.hours {
-			sel = append(sel, hourBases[b]+" AS "+b)
-			continue
+		x := hourBases[b]
+		if !q.sc.hours {
+			q.sc.useTotals = q.sc.useTotals || bases[b].totals
+			x = bases[b].sql
 		}
-		q.sc.useTotals = q.sc.useTotals || bases[b].totals
-		sel = append(sel, bases[b].sql+" AS "+b)
+		if negate {
+			x = "-" + x
+		}
+		sel = append(sel, x+" AS "+prefix+b[2:])
 	}
+	sel = append(sel, extra...)
 	fromWhere, args := q.filtered()
 	inner := "SELECT " + strings.Join(sel, ", ") + fromWhere
 	if len(keys) > 0 {
 		inner += " GROUP BY " + strings.Join(keys, ", ")
 	}
+	return inner, args
+}
+
+// sumsByID is sums over the rollups grouped by names: the rollups are
+// summed by the ids the names are read by first, and those few sums by
+// name (objects of one name make one group) — rather than a name read
+// for each rollup row.
+func (q *query) sumsByID(grouping []*column, need []string, prefix string, negate bool, extra ...string) (string, []any) {
+	var sel, keys, outer, joins []string
+	for i, g := range grouping {
+		n := strconv.Itoa(i)
+		keys = append(keys, strconv.Itoa(i+1))
+		if t, ok := nameTables[g.name]; ok {
+			sel = append(sel, "k."+t[1]+` AS "i_`+n+`"`)
+			outer = append(outer, "coalesce(n_"+n+`.name, '') AS "g_`+n+`"`)
+			joins = append(joins, " LEFT JOIN "+t[0]+" n_"+n+" ON n_"+n+".tenant_id = @tenant AND n_"+n+`.id = i."i_`+n+`"`)
+			continue
+		}
+		sel = append(sel, g.sql(&q.sc)+` AS "g_`+n+`"`)
+		outer = append(outer, `i."g_`+n+`"`)
+	}
+	for _, b := range need {
+		sel = append(sel, hourBases[b]+" AS q_"+b[2:])
+		x := "sum(q_" + b[2:] + ")"
+		if strings.HasPrefix(hourBases[b], "total(") {
+			x = "total(q_" + b[2:] + ")"
+		}
+		if negate {
+			x = "-" + x
+		}
+		outer = append(outer, x+" AS "+prefix+b[2:])
+	}
+	outer = append(outer, extra...)
+	fromWhere, args := q.filtered()
+	inner := "SELECT " + strings.Join(sel, ", ") + fromWhere + " GROUP BY " + strings.Join(keys, ", ")
+	return "SELECT " + strings.Join(outer, ", ") + " FROM (" + inner + ") i" + strings.Join(joins, "") +
+		" GROUP BY " + strings.Join(keys, ", "), args
+}
+
+// metricsOver is the SQL of the metrics over groups with their bases
+// (inner, as sums names them), and the extra columns after them.
+func metricsOver(inner string, grouping []*column, ms, summary []*metric, extra ...string) string {
 	mid := make([]string, 0, len(grouping)+len(ms))
 	for i := range grouping {
 		mid = append(mid, `"g_`+strconv.Itoa(i)+`"`)
@@ -459,13 +565,14 @@ func (q *query) grouped(grouping []*column, ms, summary []*metric) (string, []an
 	for _, m := range ms {
 		mid = append(mid, m.output()+` AS "m_`+m.name+`"`)
 	}
-	for _, b := range sums {
+	for _, b := range basesOf(summary) {
 		mid = append(mid, "sum("+b+") OVER () AS s_"+b[2:])
 	}
+	mid = append(mid, extra...)
 	if len(mid) == 0 {
 		mid = append(mid, "b_clicks")
 	}
-	return "SELECT " + strings.Join(mid, ", ") + " FROM (" + inner + ")", args
+	return "SELECT " + strings.Join(mid, ", ") + " FROM (" + inner + ")"
 }
 
 // basesOf are the bases the metrics need, each once.
@@ -498,14 +605,21 @@ func metricType(m *metric) colType {
 // The summary's sums ride along the groups (one pass over the clicks); a
 // page without rows has them counted apart.
 func runBuild(c *call, req *reportRequest, zone zoneShift) ([]wire.Object, int64, wire.Object, error) {
-	hours := !req.raw && hoursFit(req.rng, zone, req.grouping, req.filters)
-	q := newQuery(c.s, req.rng, zone, false)
-	if hours {
-		q = newHoursQuery(c.s, req.rng, zone)
-	}
-	if err := q.addColumnFilters(req.filters); err != nil {
+	p, err := req.planIn(c, zone, req.grouping)
+	if err != nil {
 		return nil, 0, nil, err
 	}
+	rows, total, sum, exact, err := buildBy(c, req, zone, p)
+	if err == nil && !exact {
+		rows, total, sum, _, err = buildBy(c, req, zone, planClicks)
+	}
+	return rows, total, sum, err
+}
+
+// buildBy is runBuild by the plan given. exact is false when the plan is
+// planHoursLess and its figures may not be the clicks' own (lessGrouped),
+// or it found no rows (which the clicks then count; it is rare).
+func buildBy(c *call, req *reportRequest, zone zoneShift, p plan) ([]wire.Object, int64, wire.Object, bool, error) {
 	ms := slices.Clone(req.metrics)
 	for _, f := range req.filters {
 		if f.met != nil && !slices.Contains(ms, f.met) {
@@ -516,7 +630,10 @@ func runBuild(c *call, req *reportRequest, zone zoneShift) ([]wire.Object, int64
 	if req.summary {
 		summary = req.metrics
 	}
-	mid, midArgs := q.grouped(req.grouping, ms, summary)
+	mid, midArgs, err := groupedBy(c, p, req.rng, zone, req.filters, req.grouping, ms, summary)
+	if err != nil {
+		return nil, 0, nil, false, err
+	}
 	args := slices.Clone(midArgs)
 	var where []string
 	for _, f := range req.filters {
@@ -528,7 +645,7 @@ func runBuild(c *call, req *reportRequest, zone zoneShift) ([]wire.Object, int64
 			return distinct(c.s, "SELECT DISTINCT "+text+" FROM ("+mid+")", midArgs)
 		}, "")
 		if err != nil {
-			return nil, 0, nil, err
+			return nil, 0, nil, false, err
 		}
 		where = append(where, cond)
 		args = append(args, fargs...)
@@ -567,29 +684,130 @@ func runBuild(c *call, req *reportRequest, zone zoneShift) ([]wire.Object, int64
 		sel = append(sel, summed(m))
 		sumOuts[i] = out{m.name, metricType(m)}
 	}
+	if p == planHoursLess {
+		sel = append(sel, "s_inexact")
+	}
 	limit, largs := page(req.limit, req.offset)
 	rows, extra, err := scanRows(c.s, "SELECT "+strings.Join(sel, ", ")+", count(*) OVER ()"+body+
 		orderBy(req.sort, position, ties...)+limit, append(slices.Clone(args), largs...), outs)
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, 0, nil, false, err
 	}
 	var sum wire.Object
 	if len(rows) > 0 {
 		total, _ := extra[len(extra)-1].(int64)
+		if p == planHoursLess && extra[len(summary)] != int64(0) {
+			return nil, 0, nil, false, nil
+		}
 		if req.summary {
 			sum = make(wire.Object, len(summary))
 			for i, o := range sumOuts {
 				sum[i] = wire.Field{Key: o.key, Value: answer(extra[i], o.typ)}
 			}
 		}
-		return rows, total, sum, nil
+		return rows, total, sum, true, nil
+	}
+	if p == planHoursLess {
+		return nil, 0, nil, false, nil
 	}
 	var total int64 // the page is past the end: count apart
 	if err = c.s.QueryRow("SELECT count(*)"+body, args...).Scan(&total); err != nil || !req.summary {
-		return rows, total, nil, err
+		return rows, total, nil, true, err
 	}
-	sum, err = runSummary(c, req.rng, zone, req.filters, req.metrics, hours)
-	return rows, total, sum, err
+	sum, err = runSummary(c, req.rng, zone, req.filters, req.metrics, p)
+	return rows, total, sum, true, err
+}
+
+// plan is how a report over the clicks is computed. Every plan answers the
+// same bytes; they differ in what they read.
+type plan int
+
+const (
+	planClicks    plan = iota // every click in the range
+	planHours                 // the hourly rollups (hoursFit)
+	planHoursLess             // the rollups, less the clicks some filters leave out (lessFit)
+)
+
+// planFor is the plan of the request's report with the grouping given
+// (none for a summary): the rollups whenever they fit; the rollups less
+// what filters leave out whenever those filters exclude (an operator such
+// as NOT_IN_LIST usually leaves out few clicks, and only those are then
+// grouped from the clicks — grouping every click costs most of a report);
+// else the clicks.
+func (req *reportRequest) planFor(zone zoneShift, grouping []*column) plan {
+	switch {
+	case req.raw:
+		return planClicks
+	case hoursFit(req.rng, zone, grouping, req.filters):
+		return planHours
+	case lessFit(req.rng, zone, grouping, req.filters):
+		return planHoursLess
+	}
+	return planClicks
+}
+
+// planIn is planFor, but the clicks rather than planHoursLess where the
+// tenant's rollups in the range are not much fewer than its clicks (at
+// least half as many rows, judged by the first 20,000): summing them then
+// costs about what grouping the clicks does, and the plan reads the clicks
+// as well.
+func (req *reportRequest) planIn(c *call, zone zoneShift, grouping []*column) (plan, error) {
+	p := req.planFor(zone, grouping)
+	if p != planHoursLess {
+		return p, nil
+	}
+	conds, args := []string{"tenant_id = @tenant"}, []any{}
+	if req.rng.from != "" {
+		conds, args = append(conds, "hour >= ?"), append(args, req.rng.from)
+	}
+	if req.rng.to != "" {
+		conds, args = append(conds, "hour <= ?"), append(args, req.rng.to)
+	}
+	// The first rollup rows of the range tell, in a bounded time.
+	var rows, clicks int64
+	err := c.s.QueryRow(`SELECT count(*), ifnull(sum(clicks), 0) FROM (SELECT clicks FROM keitaro_click_hours WHERE `+
+		strings.Join(conds, " AND ")+` LIMIT 20000)`, args...).Scan(&rows, &clicks)
+	if err != nil || rows*2 > clicks {
+		return planClicks, err
+	}
+	return p, nil
+}
+
+// groupedBy is grouped for the plan: the query (or queries) it reads with
+// the filters on columns applied.
+func groupedBy(c *call, p plan, rng reportRange, zone zoneShift, filters []filter, grouping []*column, ms, summary []*metric) (string, []any, error) {
+	if p != planHoursLess {
+		q := newQuery(c.s, rng, zone, false)
+		if p == planHours {
+			q = newHoursQuery(c.s, rng, zone)
+		}
+		if err := q.addColumnFilters(filters); err != nil {
+			return "", nil, err
+		}
+		sql, args := q.grouped(grouping, ms, summary)
+		return sql, args, nil
+	}
+	var kept, other []filter
+	for _, f := range filters {
+		if f.col != nil && !slices.Contains(hourColumns, f.col.name) {
+			other = append(other, f)
+		} else {
+			kept = append(kept, f)
+		}
+	}
+	q := newHoursQuery(c.s, rng, zone)
+	if err := q.addColumnFilters(kept); err != nil {
+		return "", nil, err
+	}
+	left := newQuery(c.s, rng, zone, false)
+	if err := left.addColumnFilters(kept); err != nil {
+		return "", nil, err
+	}
+	if err := left.addLeftOut(other); err != nil {
+		return "", nil, err
+	}
+	sql, args := lessGrouped(q, left, grouping, ms, summary)
+	return sql, args, nil
 }
 
 // hoursFit reports whether a report over the clicks can be answered from
@@ -598,6 +816,46 @@ func runBuild(c *call, req *reportRequest, zone zoneShift) ([]wire.Object, int64
 // keep, its range starts and ends on whole hours, and its timezone's
 // offsets (and their changes) are whole hours over the rows' span.
 func hoursFit(rng reportRange, zone zoneShift, grouping []*column, filters []filter) bool {
+	if !wholeHours(rng, zone, grouping) {
+		return false
+	}
+	for _, f := range filters {
+		if f.col != nil && !slices.Contains(hourColumns, f.col.name) {
+			return false
+		}
+	}
+	return true
+}
+
+// lessFit reports whether a report the rollups cannot answer alone
+// (hoursFit fails) is answered by planHoursLess: hoursFit holds but for
+// filters on columns the rollups do not keep, each of which excludes
+// (NOT_…) and reads only the click itself, not its conversions (the
+// clicks it leaves out are read one by one).
+func lessFit(rng reportRange, zone zoneShift, grouping []*column, filters []filter) bool {
+	if !wholeHours(rng, zone, grouping) {
+		return false
+	}
+	other := false
+	for _, f := range filters {
+		if f.col == nil || slices.Contains(hourColumns, f.col.name) {
+			continue
+		}
+		var sc scope
+		f.col.sql(&sc)
+		if !slices.Contains(excluding, f.op) || sc.useTotals {
+			return false
+		}
+		other = true
+	}
+	return other
+}
+
+// excluding are the operators that keep what does not match.
+var excluding = []string{"NOT_EQUAL", "NOT_CONTAIN", "NOT_MATCH_REGEXP", "NOT_IN_LIST", "NOT_HAS_LABEL"}
+
+// wholeHours is the part of hoursFit on range, timezone and grouping.
+func wholeHours(rng reportRange, zone zoneShift, grouping []*column) bool {
 	if (rng.from != "" && !strings.HasSuffix(rng.from, ":00:00")) || (rng.to != "" && !strings.HasSuffix(rng.to, ":59:59")) {
 		return false
 	}
@@ -611,30 +869,24 @@ func hoursFit(rng reportRange, zone zoneShift, grouping []*column, filters []fil
 			return false
 		}
 	}
-	for _, f := range filters {
-		if f.col != nil && !slices.Contains(hourColumns, f.col.name) {
-			return false
-		}
-	}
 	return true
 }
 
-// runSummary answers the metrics over all the filtered clicks, from the
-// hourly rollups when hours is set (hoursFit holds).
-func runSummary(c *call, rng reportRange, zone zoneShift, filters []filter, ms []*metric, hours bool) (wire.Object, error) {
-	q := newQuery(c.s, rng, zone, false)
-	if hours {
-		q = newHoursQuery(c.s, rng, zone)
-	}
-	if err := q.addColumnFilters(filters); err != nil {
+// runSummary answers the metrics over all the filtered clicks, by the
+// plan given (planFor without grouping).
+func runSummary(c *call, rng reportRange, zone zoneShift, filters []filter, ms []*metric, p plan) (wire.Object, error) {
+	sql, args, err := groupedBy(c, p, rng, zone, filters, nil, ms, nil)
+	if err != nil {
 		return nil, err
 	}
-	sql, args := q.grouped(nil, ms, nil)
 	outs := make([]out, len(ms))
 	for i, m := range ms {
 		outs[i] = out{m.name, metricType(m)}
 	}
-	rows, _, err := scanRows(c.s, sql, args, outs)
+	rows, extra, err := scanRows(c.s, sql, args, outs)
+	if err == nil && p == planHoursLess && (len(rows) == 0 || extra[0] != int64(0)) {
+		return runSummary(c, rng, zone, filters, ms, planClicks)
+	}
 	if err != nil || len(rows) == 0 {
 		return wire.Object{}, err
 	}
@@ -726,7 +978,11 @@ func clicksSummary(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return runSummary(c, req.rng, zone, req.filters, req.metrics, !req.raw && hoursFit(req.rng, zone, nil, req.filters))
+	p, err := req.planIn(c, zone, nil)
+	if err != nil {
+		return nil, err
+	}
+	return runSummary(c, req.rng, zone, req.filters, req.metrics, p)
 }
 
 // POST /clicks/log
