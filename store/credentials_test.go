@@ -334,3 +334,133 @@ func TestWatchesOfATenantColumnInCapitals(t *testing.T) {
 		t.Fatalf("the delete trigger of a new connection fires for retired tenants too: %s", trigger)
 	}
 }
+
+// Writes use the cache too: a write whose group changed nothing yet keeps
+// what it loads, one whose group only inserted finds what is kept, and a
+// tenant is kept once the write that created it commits — unless that
+// write's group changed it again, or rolled back.
+func TestWritesFillAndUseTheCache(t *testing.T) {
+	for _, path := range []string{filepath.Join(t.TempDir(), "w.db"), Memory} {
+		st := openInternal(t, path)
+		ctx := context.Background()
+		write(t, st, func(tx *Tx) error {
+			_, err := tx.Exec(`INSERT INTO demo_keys (tenant_id, secret) SELECT id, 's1' FROM tenants`)
+			return err
+		})
+		loads := 0
+		load := func(tx *Tx) (any, error) {
+			loads++
+			var s string
+			err := tx.QueryRow(`SELECT secret FROM demo_keys WHERE tenant_id = (SELECT id FROM tenants WHERE key = 'a')`).Scan(&s)
+			return s, err
+		}
+		write(t, st, func(tx *Tx) error {
+			v, err := tx.Credential("demo", "a", load)
+			if v != "s1" {
+				t.Errorf("%s: %v", path, v)
+			}
+			return err
+		})
+		if loads != 1 {
+			t.Fatalf("%s: %d loads", path, loads)
+		}
+		// Kept by the write: a read and a write that only inserted find it.
+		if _, err := st.Credential(ctx, "demo", "a", load); err != nil || loads != 1 {
+			t.Fatalf("%s: a write's load was not kept: %v after %d loads", path, err, loads)
+		}
+		write(t, st, func(tx *Tx) error {
+			tn, err := tx.CreateTenant("demo", "b")
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Scope(tn).Exec(`INSERT INTO demo_keys (tenant_id, secret) VALUES (@tenant, 'b1')`); err != nil {
+				return err
+			}
+			v, err := tx.Credential("demo", "a", load)
+			if v != "s1" || loads != 1 {
+				t.Errorf("%s: a write that only inserted did not use the cache: %v after %d loads", path, v, loads)
+			}
+			return err
+		})
+		// A created tenant is kept as a lookup would find it.
+		var lookedUp Tenant
+		err := st.Read(ctx, func(tx *Tx) error {
+			var err error
+			lookedUp, err = tx.scanTenant(tx.QueryRow(`SELECT id, vendor, key, created_at FROM tenants WHERE key = 'b'`))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, ok := st.creds.get(credentialKey{'t', "demo", "b"}); !ok || v.(Tenant) != lookedUp {
+			t.Fatalf("%s: the created tenant kept is %v (%v), a lookup finds %v", path, v, ok, lookedUp)
+		}
+		// A write that updated sees its own change, not what was kept.
+		write(t, st, func(tx *Tx) error {
+			if _, err := tx.Exec(`UPDATE demo_keys SET secret = 's2' WHERE secret = 's1'`); err != nil {
+				return err
+			}
+			v, err := tx.Credential("demo", "a", load)
+			if v != "s2" {
+				t.Errorf("%s: the writer does not see its own change: %v", path, v)
+			}
+			return err
+		})
+		// Created and renamed in one group: nothing kept under the old key.
+		write(t, st, func(tx *Tx) error {
+			if _, err := tx.CreateTenant("demo", "c"); err != nil {
+				return err
+			}
+			_, err := tx.Exec(`UPDATE tenants SET key = 'd' WHERE key = 'c'`)
+			return err
+		})
+		if err := lookup(t, st, "c"); !errors.Is(err, ErrNoTenant) {
+			t.Fatalf("%s: a tenant renamed after its creation is still found under its first key: %v", path, err)
+		}
+		// Created and rolled back: nothing kept.
+		errRollback := errors.New("roll back")
+		if err := st.Write(ctx, func(tx *Tx) error {
+			if _, err := tx.CreateTenant("demo", "e"); err != nil {
+				return err
+			}
+			return errRollback
+		}); !errors.Is(err, errRollback) {
+			t.Fatal(err)
+		}
+		if _, ok := st.creds.get(credentialKey{'t', "demo", "e"}); ok {
+			t.Fatalf("%s: a rolled-back tenant was kept", path)
+		}
+	}
+}
+
+// Forgetting a vendor forgets its tenants and every namespace of it
+// ("hitsteps whitelabel"), and nothing of another vendor, whatever its
+// name begins with.
+func TestForgetVendorForgetsItsNamespaces(t *testing.T) {
+	var c credentials
+	keys := []credentialKey{
+		{'t', "hitsteps", "a"}, {'c', "hitsteps", "a"}, {'c', "hitsteps whitelabel", "a"},
+		{'t', "hitstepsx", "a"}, {'c', "keitaro", "a"}, {'c', "keitaro hitsteps", "a"},
+	}
+	for _, k := range keys {
+		c.put(k, k.name, c.gen.Load())
+	}
+	c.forgetVendor("hitsteps")
+	for i, k := range keys {
+		_, ok := c.get(k)
+		if want := i >= 3; ok != want {
+			t.Errorf("%v held: %v, want %v", k, ok, want)
+		}
+	}
+	if c.n != 3 {
+		t.Errorf("%d values counted, 3 held", c.n)
+	}
+	c.put(keys[4], "again", c.gen.Load())
+	if v, _ := c.get(keys[4]); v != "again" || c.n != 3 {
+		t.Errorf("a value put again: %v, %d counted", v, c.n)
+	}
+	c.forgetVendor("keitaro hitsteps")
+	if c.n != 0 {
+		t.Errorf("a namespace given as a vendor left %d values", c.n)
+	}
+}

@@ -36,7 +36,20 @@ func (tx *Tx) CreateTenant(vendor, key string) (Tenant, error) {
 	}
 	// What the watch trigger of an insert would do (see watchSQL).
 	tx.store.watchedChanged(0, vendor)
-	return Tenant{ID: id, Vendor: vendor, Key: key, Created: now}, nil
+	t := Tenant{ID: id, Vendor: vendor, Key: key, Created: now}
+	// Once committed, the new tenant is what a lookup of its key finds:
+	// kept then, a test's first request after creating its tenant — often
+	// a write, whose lookups keep nothing while its group is dirty — needs
+	// no query. A change to any watched row after this point (a reset of
+	// this tenant later in the group, or in a later group before the
+	// commit's after-functions run) moves the generation, and put keeps
+	// nothing. The value is the one a lookup would scan (created_at read
+	// back from its text).
+	gen := tx.store.creds.gen.Load()
+	cached := t
+	cached.Created, _ = time.Parse(time.RFC3339Nano, now.Format(time.RFC3339Nano))
+	tx.AfterCommit(func() { tx.store.creds.put(credentialKey{'t', vendor, key}, cached, gen) })
+	return t, nil
 }
 
 // Tenant finds the tenant of vendor named key, or ErrNoTenant. Tenants a
@@ -45,15 +58,23 @@ func (tx *Tx) CreateTenant(vendor, key string) (Tenant, error) {
 func (tx *Tx) Tenant(vendor, key string) (Tenant, error) {
 	k := credentialKey{'t', vendor, key}
 	creds := &tx.store.creds
-	// A write group that changed tenants sees its own changes only in SQL.
-	if !tx.write || !creds.dirty.Load() {
+	// A write group that updated or deleted tenants sees its own changes
+	// only in SQL (see Tx.Credential).
+	if !tx.write || !creds.updated.Load() {
 		if v, ok := creds.get(k); ok {
 			return v.(Tenant), nil
 		}
 	}
+	// A write whose group has changed no watched row yet reads the
+	// committed tenant, as a read does, and keeps it (as Tx.Credential
+	// does): the lookups of the writes that follow need no query.
+	gen := tx.gen
+	if tx.write {
+		gen = creds.gen.Load()
+	}
 	t, err := tx.scanTenant(tx.QueryRow(`SELECT id, vendor, key, created_at FROM tenants WHERE vendor = ? AND key = ?`, vendor, key))
-	if err == nil && !tx.write {
-		creds.put(k, t, tx.gen)
+	if err == nil && (!tx.write || !creds.dirty.Load()) {
+		creds.put(k, t, gen)
 	}
 	return t, err
 }
