@@ -336,12 +336,7 @@ func (s clickShape) columns() []string {
 // insert is the statement that stores the clicks of the shape from a JSON
 // array of their values (cols in order).
 func (s clickShape) insert(cols []string) string {
-	sel := make([]string, len(cols))
-	for j := range cols {
-		sel[j] = "value ->> " + strconv.Itoa(j)
-	}
-	return `INSERT INTO keitaro_clicks (tenant_id, "` + strings.Join(cols, `", "`) + `")
-			SELECT @tenant, ` + strings.Join(sel, ", ") + ` FROM jsonb_each(?)`
+	return store.JSONRowsInsert("keitaro_clicks", nil, cols)
 }
 
 // readClickItem reads one click of the helper or a seed (§7.2); the

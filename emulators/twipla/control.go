@@ -471,15 +471,7 @@ func insertSessions(s store.Scoped, w *website, list []*session) error {
 
 // sessionsInsert is insertSessions' statement: the website, then the JSON
 // array of the sessions, each an array of the values of sessionCols.
-var sessionsInsert = func() string {
-	cols := columnNames(sessionCols)
-	sel := make([]string, len(cols))
-	for i := range cols {
-		sel[i] = "value ->> " + strconv.Itoa(i)
-	}
-	return `INSERT INTO twipla_sessions (tenant_id, website_seq, ` + strings.Join(cols, ", ") + `)
-		SELECT @tenant, ?, ` + strings.Join(sel, ", ") + ` FROM jsonb_each(?)`
-}()
+var sessionsInsert = store.JSONRowsInsert("twipla_sessions", []string{"website_seq"}, columnNames(sessionCols))
 
 // columnNames are the names of a list of columns ("id, visitor_id, …").
 func columnNames(list string) []string {

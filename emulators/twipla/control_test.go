@@ -499,10 +499,10 @@ func TestTenantPackageSet(t *testing.T) {
 	}
 }
 
-// TestSessionsRecordedInChunks records more sessions than one INSERT takes
-// (the helper stores them in chunks): every one is stored with what the
-// helper answered, in order; a batch whose last session is bad stores
-// none, though chunks before it were inserted.
+// TestSessionsRecordedInChunks records a batch of 150 sessions (more than
+// one multi-row INSERT took when the helper stored them in chunks): every
+// one is stored with what the helper answered, in order; a batch whose last
+// session is bad is refused whole, naming that session, and stores none.
 func TestSessionsRecordedInChunks(t *testing.T) {
 	e := newEnv(t)
 	c := e.as(websiteINTP)
