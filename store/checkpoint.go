@@ -70,8 +70,8 @@ type checkpointer struct {
 
 // committed is called by the writer after each commit group, holding
 // Store.wmu, with no transaction open: it copies what the background left
-// when the log should start over, and every checkpointEvery groups it wakes
-// the checkpointer.
+// when the log should start over, and every c.every groups (checkpointFirst
+// at the start) it wakes the checkpointer.
 func (c *checkpointer) committed() {
 	if c.dsn == "" {
 		return // an in-memory database has no log
@@ -100,11 +100,7 @@ func (c *checkpointer) committed() {
 
 // open opens the checkpointer's connection, before its first checkpoint.
 func (c *checkpointer) open() {
-	c.db = sql.OpenDB(&connector{c.dsn, &sqlite3.SQLiteDriver{}})
-	c.db.SetMaxOpenConns(1)
-	c.db.SetMaxIdleConns(1)
-	c.db.SetConnMaxLifetime(0)
-	c.db.SetConnMaxIdleTime(0)
+	c.db = keepOpen(sql.OpenDB(&connector{c.dsn, &sqlite3.SQLiteDriver{}}), 1)
 }
 
 // halt stops the checkpointer, waits for a checkpoint in progress and

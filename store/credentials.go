@@ -209,8 +209,8 @@ func watchSQL(table string, tenantRows bool) string {
 			vendor = "old.vendor"
 		}
 		if table == "tenants" && op == "INSERT" {
-			// Tx.CreateTenant, the one place that inserts tenants, marks
-			// the group itself: a trigger would make every insert into
+			// Tx.CreateTenant marks the group itself (RetireTenant, the
+			// other insert, has marked it already with its UPDATE): a trigger would make every insert into
 			// tenants a statement SQLite treats as writing several rows,
 			// which looks for orphans in each of the ~60 tables whose
 			// foreign keys reference tenants — half of a tenant's
@@ -220,9 +220,12 @@ func watchSQL(table string, tenantRows bool) string {
 		// A retired tenant's row (retire.go) is in no value the cache
 		// holds: the janitor deleting it forgets nothing — nor does it
 		// deleting the rows of a retired tenant, which no lookup finds
-		// (lookups across tenants join tenants on the vendor's name; the
-		// rows a reset keeps moved to the new id, and moving them forgot
-		// everything). Else each tenant a CI suite resets would empty the
+		// (lookups across tenants join tenants on the vendor's name —
+		// Hitsteps' token lookup joins on the id alone, and holds because
+		// Hitsteps never retires a tenant; the rows a reset keeps moved to
+		// the new id, and moving them forgot everything). The vendor is
+		// the table name's first word: a watched table is named after the
+		// namespace its credentials are kept under. Else each tenant a CI suite resets would empty the
 		// cache of every test running beside it once the janitor came by.
 		when := ""
 		switch {

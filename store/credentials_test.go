@@ -323,7 +323,7 @@ func TestWatchesOfATenantColumnInCapitals(t *testing.T) {
 		t.Fatalf("tenant tables of caps: %v", got)
 	}
 	// A write connection opened now, as after the first was lost.
-	db := sql.OpenDB(&connector{dsn(path, st.shared), &sqlite3.SQLiteDriver{ConnectHook: st.writerConnected}})
+	db := sql.OpenDB(&connector{dsn(path, st.shared, busyTimeout), &sqlite3.SQLiteDriver{ConnectHook: st.writerConnected}})
 	defer db.Close()
 	var trigger string
 	err = db.QueryRow(`SELECT sql FROM sqlite_temp_master WHERE type = 'trigger' AND name = 'vendoremu_watch_caps_keys_DELETE'`).Scan(&trigger)

@@ -303,8 +303,10 @@ func (j *janitor) sweepStep(now time.Time) time.Duration {
 	switch {
 	case err != nil:
 		// Left for the next wake (a reset, a start, a restore): the rows
-		// are invisible meanwhile.
+		// are invisible meanwhile, and the next sweep waits for a quiet
+		// writer again unless Swept hurries it anew.
 		j.sweepDue = time.Time{}
+		j.hurry.Store(false)
 		return 0
 	case !more:
 		j.hurry.Store(false)

@@ -70,11 +70,7 @@ func openMemSnapshot() (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	db.SetConnMaxLifetime(0)
-	db.SetConnMaxIdleTime(0)
-	return db, nil
+	return keepOpen(db, 1), nil
 }
 
 // openFileSnapshot opens a snapshot file (created when create is set).

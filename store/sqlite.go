@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
+	"time"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -40,14 +40,15 @@ func (c *connector) Driver() driver.Driver                        { return c.dri
 // last ones). Unless shared, SQLite's unix-excl VFS holds the file for this
 // process alone and keeps the log's index in its memory: a transaction then
 // takes no file locks (two fcntl calls a read, slow on a VM), and a second
-// process finds the database locked.
-func dsn(path string, shared bool) string {
+// process finds the database locked. busy is how long a statement waits
+// for a lock another connection holds.
+func dsn(path string, shared bool, busy time.Duration) string {
 	vfs := "vfs=unix-excl&"
 	if shared {
 		vfs = ""
 	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() +
-		"?" + vfs + "_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL" +
+		"?" + vfs + "_journal_mode=WAL&_busy_timeout=" + strconv.FormatInt(busy.Milliseconds(), 10) + "&_foreign_keys=on&_synchronous=NORMAL" +
 		"&_stmt_cache_size=" + strconv.Itoa(stmtCacheSize) +
 		"&_cache_size=-" + strconv.Itoa(pageCacheKiB)
 }
@@ -55,25 +56,30 @@ func dsn(path string, shared bool) string {
 // openPools opens the writer (one connection: every write is serialised
 // there) and the readers on the database file at path.
 func (s *Store) openPools(path string) error {
-	common := dsn(path, s.shared)
-	if !s.shared {
-		if err := alone(common); err != nil {
-			return fmt.Errorf("open database %s: %w (another process has it open; the emulator keeps its database "+
-				"file to itself unless started with EMULATOR_DB_SHARED=1)", path, err)
-		}
+	if err := alone(path, s.shared); err != nil {
+		return err
 	}
+	common := dsn(path, s.shared, busyTimeout)
 	s.ckpt.store, s.ckpt.dsn = s, common+"&_txlock=deferred"
-	s.writer = sql.OpenDB(&connector{common + "&_txlock=immediate", &sqlite3.SQLiteDriver{ConnectHook: s.writerConnected}})
-	s.writer.SetMaxOpenConns(1)
-	s.writer.SetMaxIdleConns(1)
-	s.writer.SetConnMaxLifetime(0)
-	s.writer.SetConnMaxIdleTime(0)
-	s.reader = sql.OpenDB(&connector{common + "&_txlock=deferred&_query_only=true", &sqlite3.SQLiteDriver{ConnectHook: readerConnected}})
-	s.reader.SetMaxOpenConns(readers)
-	s.reader.SetMaxIdleConns(readers)
-	s.reader.SetConnMaxLifetime(0)
-	s.reader.SetConnMaxIdleTime(0)
+	s.writer = keepOpen(sql.OpenDB(&connector{common + "&_txlock=immediate", &sqlite3.SQLiteDriver{ConnectHook: s.writerConnected}}), 1)
+	s.reader = keepOpen(sql.OpenDB(&connector{common + "&_txlock=deferred&_query_only=true", &sqlite3.SQLiteDriver{ConnectHook: readerConnected}}), readers)
 	return nil
+}
+
+// busyTimeout is how long a statement of the store waits for a lock held
+// by another connection (the checkpointer's, another process's when the
+// file is shared).
+const busyTimeout = 10 * time.Second
+
+// keepOpen makes db a pool of n connections that stay open while the store
+// is: a connection holds its prepared statements and page cache (and, in
+// memory, the database itself).
+func keepOpen(db *sql.DB, n int) *sql.DB {
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	return db
 }
 
 // openMemory opens Memory: one in-memory connection, which every read
@@ -83,12 +89,8 @@ func (s *Store) openPools(path string) error {
 // many short tests, each creating and resetting a tenant — lost a third
 // to the extra locking and log writes, so memory stays one connection.)
 func (s *Store) openMemory() error {
-	db := sql.OpenDB(&connector{"file::memory:?_foreign_keys=on&_txlock=immediate&_stmt_cache_size=" + strconv.Itoa(stmtCacheSize),
-		&sqlite3.SQLiteDriver{ConnectHook: s.writerConnected}})
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	db.SetConnMaxLifetime(0)
-	db.SetConnMaxIdleTime(0)
+	db := keepOpen(sql.OpenDB(&connector{"file::memory:?_foreign_keys=on&_txlock=immediate&_stmt_cache_size=" + strconv.Itoa(stmtCacheSize),
+		&sqlite3.SQLiteDriver{ConnectHook: s.writerConnected}}), 1)
 	s.writer, s.reader = db, db
 	return nil
 }
@@ -125,12 +127,23 @@ func release(conn *sql.Conn) {
 	conn.Close()
 }
 
-// alone tells whether the database of dsn can be had by this process alone
-// within a second: a file another process holds would otherwise make the
-// start wait for the busy timeout, more than once, before it failed.
-func alone(dsn string) error {
-	db := sql.OpenDB(&connector{strings.Replace(dsn, "_busy_timeout=10000", "_busy_timeout=1000", 1), &sqlite3.SQLiteDriver{}})
+// alone checks, within a second, that this process may open the database
+// file at path as the store will: a file another process holds (locked
+// for itself, or open while this store wants it alone) would otherwise
+// make the start wait for the busy timeout, more than once, and fail
+// without saying why.
+func alone(path string, shared bool) error {
+	db := sql.OpenDB(&connector{dsn(path, shared, time.Second), &sqlite3.SQLiteDriver{}})
 	defer db.Close()
 	var n int
-	return db.QueryRow(`SELECT count(*) FROM sqlite_master`).Scan(&n)
+	err := db.QueryRow(`SELECT count(*) FROM sqlite_master`).Scan(&n)
+	if isLocked(err) {
+		how := "the emulator keeps its database file to itself unless started with EMULATOR_DB_SHARED=1"
+		if shared {
+			how = "a process that keeps it to itself: another emulator started without EMULATOR_DB_SHARED=1"
+		}
+		return fmt.Errorf("open database %s: %w (another process has it open: %s)", path, err, how)
+	}
+	// Any other error is the store's to report, as it opens the file.
+	return nil
 }

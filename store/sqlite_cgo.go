@@ -35,6 +35,13 @@ func IsConstraintViolation(err error) bool {
 	return errors.As(err, &se) && se.Code == sqlite3.ErrConstraint
 }
 
+// isLocked reports whether err is SQLite finding the database busy or
+// locked by another connection.
+func isLocked(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
+}
+
 // backup copies src's main database over dst's with SQLite's online
 // backup, holding one connection of each for the copy. copied, if not nil,
 // runs once the copy has ended (finished or not), while dst's connection

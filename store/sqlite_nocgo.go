@@ -23,6 +23,8 @@ func IsUniqueViolation(err error) bool { return false }
 // IsConstraintViolation stands in for the cgo build's.
 func IsConstraintViolation(err error) bool { return false }
 
+func isLocked(error) bool { return false }
+
 func backup(ctx context.Context, dst, src *sql.DB, copied func()) error { return nil }
 
 func (s *Store) writerConnected(*sqlite3.SQLiteConn) error { return nil }

@@ -11,7 +11,8 @@ import (
 // TestDatabaseFileKeptToItself: by default the running emulator holds its
 // database file for itself — another process (here the test, as the
 // sqlite3 shell would) finds it locked, and a second emulator on the same
-// file stops at once saying why — and EMULATOR_DB_SHARED=1 lets others in.
+// file, shared or not, stops at once saying why — and EMULATOR_DB_SHARED=1
+// lets others in.
 func TestDatabaseFileKeptToItself(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "own.db")
 	tenants := func() (int, error) {
@@ -34,6 +35,12 @@ func TestDatabaseFileKeptToItself(t *testing.T) {
 	out, err := second.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "EMULATOR_DB_SHARED=1") {
 		t.Fatalf("a second emulator on the same file: %v %s", err, out)
+	}
+	shared := exec.Command(binary)
+	shared.Env = append(shared.Environ(), "EMULATOR_ADDR=127.0.0.1:0", "EMULATOR_DB="+db, "EMULATOR_DB_SHARED=1")
+	out, err = shared.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "another emulator started without EMULATOR_DB_SHARED=1") {
+		t.Fatalf("a shared emulator beside one that keeps the file: %v %s", err, out)
 	}
 	stop(t, p)
 
