@@ -316,7 +316,12 @@ var (
 func shapeOf(k clickRecord) clickShape {
 	var s clickShape
 	for col := range k {
-		i := recordColumn[col]
+		i, ok := recordColumn[col]
+		if !ok {
+			// A column the record may hold but itemKinds lacks would take
+			// column 0's bit and be dropped from the INSERT unseen.
+			panic("keitaro: click column " + col + " has no shape bit")
+		}
 		s[i/64] |= 1 << (i % 64)
 	}
 	return s

@@ -618,7 +618,8 @@ func runBuild(c *call, req *reportRequest, zone zoneShift) ([]wire.Object, int64
 
 // buildBy is runBuild by the plan given. exact is false when the plan is
 // planHoursLess and its figures may not be the clicks' own (lessGrouped),
-// or it found no rows (which the clicks then count; it is rare).
+// or it found no rows (which the clicks then count: a page past the last
+// one, or metric filters that leave no group, costs both plans).
 func buildBy(c *call, req *reportRequest, zone zoneShift, p plan) ([]wire.Object, int64, wire.Object, bool, error) {
 	ms := slices.Clone(req.metrics)
 	for _, f := range req.filters {
