@@ -475,40 +475,34 @@ const packagesQuery = `SELECT p.seq, p.id, p.kind, p.name, p.touchpoints, p.pric
 // package with its assignments, if any), which a read runs alone, without a
 // transaction (see store.Read). An assignment always has its customer
 // (a foreign key), so the LEFT JOIN on customers only carries the NULLs of
-// a package without assignments.
+// a package without assignments. It reads the driver's values directly
+// (store.RawQuery): the package list is the answer TWIPLA clients read
+// most, and database/sql's Scan of its 18 columns a row cost a fifth of it.
 func loadPackages(s store.Scoped) (*catalog, assignments, error) {
-	rows, err := s.Query(packagesQuery)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
 	cat := &catalog{byID: map[string]*pkg{}}
 	var as assignments
 	var last *pkg
-	// Scanned into once per row (declared here, they escape only once).
-	var (
-		seq, website, customer        sql.NullInt64
-		subID                         string
-		intpWebsiteID, intpCustomerID sql.NullString
-	)
-	for rows.Next() {
-		p := &pkg{}
-		if err := rows.Scan(&p.seq, &p.id, &p.kind, &p.name, &p.touchpoints, &p.price, &p.currency, &p.period,
-			&p.recommended, &p.visibility, &p.externalID, &p.createdAt,
-			&seq, &website, &customer, &subID, &intpWebsiteID, &intpCustomerID); err != nil {
-			return nil, nil, err
-		}
-		if last == nil || last.seq != p.seq {
+	err := s.RawQuery(packagesQuery, nil, func(r *store.RawRow) error {
+		if seq := r.Int64(0); last == nil || last.seq != seq {
+			p := &pkg{seq: seq, id: r.Text(1), kind: r.Text(2), name: r.Text(3), touchpoints: r.Int64(4),
+				price: r.Float64(5), currency: r.Text(6), period: r.Text(7), recommended: r.Bool(8),
+				visibility: r.Text(9), externalID: r.NullText(10)}
+			r.Scan(11, &p.createdAt)
 			cat.add(p)
 			last = p
 		}
-		if !seq.Valid {
-			continue
+		if r.Null(12) {
+			return nil
 		}
-		as = append(as, assignment{packageSeq: p.seq, website: website.Int64, customer: customer.Int64,
-			entry: assignmentEntry(subID, intpWebsiteID, intpCustomerID.String)})
+		as = append(as, assignment{packageSeq: last.seq, website: r.NullInt64(13).Int64,
+			customer: r.NullInt64(14).Int64,
+			entry:    assignmentEntry(r.Text(15), r.NullText(16), r.NullText(17).String)})
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	return cat, as, rows.Err()
+	return cat, as, nil
 }
 
 // getPackage is GET /v2/3as/packages/{pkg}.
