@@ -138,6 +138,12 @@ func (w *Builder) Null() {
 // allocation of formatting it into a string first.
 func (w *Builder) Time(t time.Time, layout string) {
 	w.sep()
+	if layout == LayoutSeconds {
+		if b, ok := appendSeconds(w.b, t); ok {
+			w.b = b
+			return
+		}
+	}
 	var scratch [64]byte
 	text := t.AppendFormat(scratch[:0], layout)
 	for _, c := range text {
@@ -150,6 +156,28 @@ func (w *Builder) Time(t time.Time, layout string) {
 	w.b = append(w.b, '"')
 	w.b = append(w.b, text...)
 	w.b = append(w.b, '"')
+}
+
+// LayoutSeconds is the layout of RFC 3339 times to the second with a
+// literal "Z", which most vendors answer in. Time writes it by hand:
+// time's layout interpreter took 170 ns a time, more than the rest of a
+// TWIPLA package's fields together.
+const LayoutSeconds = "2006-01-02T15:04:05Z"
+
+// appendSeconds appends t in LayoutSeconds, quoted, as AppendFormat
+// writes it, or reports false for a year AppendFormat writes with other
+// than four digits.
+func appendSeconds(b []byte, t time.Time) ([]byte, bool) {
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return b, false
+	}
+	hour, minute, sec := t.Clock()
+	return append(b, '"',
+		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
+		byte('0'+month/10), byte('0'+month%10), '-', byte('0'+day/10), byte('0'+day%10), 'T',
+		byte('0'+hour/10), byte('0'+hour%10), ':', byte('0'+minute/10), byte('0'+minute%10), ':',
+		byte('0'+sec/10), byte('0'+sec%10), 'Z', '"'), true
 }
 
 // Value writes any value Marshal can write.

@@ -137,3 +137,30 @@ func TestFuncWritesIntoTheAnswer(t *testing.T) {
 		t.Fatalf("a failing Func written: %s", got)
 	}
 }
+
+// Time writes LayoutSeconds by hand: the text must be AppendFormat's for
+// any time, in any location, the years it writes otherwise included.
+func TestTimeSecondsMatchesFormat(t *testing.T) {
+	zones := []*time.Location{time.UTC, time.FixedZone("east", 14*3600), time.FixedZone("west", -12*3600-1800)}
+	if berlin, err := time.LoadLocation("Europe/Berlin"); err == nil {
+		zones = append(zones, berlin)
+	}
+	times := []time.Time{
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(2024, 2, 29, 12, 0, 0, 0, time.UTC), {}, time.Unix(1<<40, 0), time.Unix(-1<<40, 0),
+	}
+	for i := int64(0); i < 2000; i++ {
+		times = append(times, time.Unix(i*i*i*7919-4e12, i*104729))
+	}
+	for _, at := range times {
+		for _, z := range zones {
+			at := at.In(z)
+			var w Builder
+			w.Time(at, LayoutSeconds)
+			if want := `"` + at.Format(LayoutSeconds) + `"`; string(w.b) != want {
+				t.Fatalf("%v: %s, want %s", at, w.b, want)
+			}
+		}
+	}
+}
