@@ -109,6 +109,8 @@ func (p *pkg) write(w *wire.Builder, intpID string, restrictedTo []wire.Object) 
 // catalog is an INTP's packages, loaded once per request.
 type catalog struct {
 	list []*pkg
+	// byID indexes list, made by the first lookup: a package list, the
+	// most frequent reader, looks up none.
 	byID map[string]*pkg
 	free *pkg
 	uft  *pkg
@@ -121,7 +123,7 @@ func loadCatalog(s store.Scoped) (*catalog, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	cat := &catalog{byID: map[string]*pkg{}}
+	cat := &catalog{}
 	for rows.Next() {
 		p := &pkg{}
 		if err := rows.Scan(&p.seq, &p.id, &p.kind, &p.name, &p.touchpoints, &p.price, &p.currency, &p.period,
@@ -136,7 +138,7 @@ func loadCatalog(s store.Scoped) (*catalog, error) {
 // add appends p to the catalog.
 func (c *catalog) add(p *pkg) {
 	c.list = append(c.list, p)
-	c.byID[p.id] = p
+	c.byID = nil
 	switch p.kind {
 	case kindFree:
 		c.free = p
@@ -145,9 +147,21 @@ func (c *catalog) add(p *pkg) {
 	}
 }
 
+// lookup is the package an id names.
+func (c *catalog) lookup(id string) (*pkg, bool) {
+	if c.byID == nil {
+		c.byID = make(map[string]*pkg, len(c.list))
+		for _, p := range c.list {
+			c.byID[p.id] = p
+		}
+	}
+	p, ok := c.byID[id]
+	return p, ok
+}
+
 // find is the package an id names, or 404 package.
 func (c *catalog) find(id string) (*pkg, error) {
-	if p, ok := c.byID[id]; ok {
+	if p, ok := c.lookup(id); ok {
 		return p, nil
 	}
 	return nil, notFound(objPackage)
@@ -156,7 +170,7 @@ func (c *catalog) find(id string) (*pkg, error) {
 // get is the package an id names (a subscription's package always exists:
 // packages are never deleted).
 func (c *catalog) get(id string) *pkg {
-	if p, ok := c.byID[id]; ok {
+	if p, ok := c.lookup(id); ok {
 		return p
 	}
 	return &pkg{id: id, kind: kindPaid, period: periodMonthly}
@@ -479,7 +493,7 @@ const packagesQuery = `SELECT p.seq, p.id, p.kind, p.name, p.touchpoints, p.pric
 // (store.RawQuery): the package list is the answer TWIPLA clients read
 // most, and database/sql's Scan of its 18 columns a row cost a fifth of it.
 func loadPackages(s store.Scoped) (*catalog, assignments, error) {
-	cat := &catalog{byID: map[string]*pkg{}}
+	cat := &catalog{}
 	var as assignments
 	var last *pkg
 	err := s.RawQuery(packagesQuery, nil, func(r *store.RawRow) error {

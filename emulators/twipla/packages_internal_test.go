@@ -22,7 +22,7 @@ func loadPackagesScan(s store.Scoped) (*catalog, assignments, error) {
 		return nil, nil, err
 	}
 	defer rows.Close()
-	cat := &catalog{byID: map[string]*pkg{}}
+	cat := &catalog{}
 	var as assignments
 	var last *pkg
 	var (
