@@ -53,7 +53,12 @@ func (t *Tx) RawQuery(query string, args []any, row func(r *RawRow) error) error
 			return err
 		}
 		defer rows.Close()
-		r := &RawRow{vals: make([]driver.Value, len(rows.Columns()))}
+		r := &RawRow{}
+		if n := len(rows.Columns()); n <= len(r.small) {
+			r.vals = r.small[:n]
+		} else {
+			r.vals = make([]driver.Value, n)
+		}
 		for {
 			if err := rows.Next(r.vals); err == io.EOF {
 				return nil
@@ -74,8 +79,9 @@ func (t *Tx) RawQuery(query string, args []any, row func(r *RawRow) error) error
 // Go type as database/sql's Scan would, or record the first conversion
 // error, which ends the query; a getter returns the zero value then.
 type RawRow struct {
-	vals []driver.Value
-	err  error
+	vals  []driver.Value
+	small [24]driver.Value // vals of a row this wide or less
+	err   error
 }
 
 // Null reports whether column i is NULL.
@@ -97,8 +103,11 @@ func (r *RawRow) Text(i int) string {
 
 // NullText is column i as a sql.NullString.
 func (r *RawRow) NullText(i int) sql.NullString {
-	if s, ok := r.vals[i].(string); ok {
-		return sql.NullString{String: s, Valid: true}
+	switch v := r.vals[i].(type) {
+	case string:
+		return sql.NullString{String: v, Valid: true}
+	case nil:
+		return sql.NullString{}
 	}
 	var n sql.NullString
 	r.scan(i, &n)
@@ -121,8 +130,11 @@ func (r *RawRow) Int64(i int) int64 {
 
 // NullInt64 is column i as a sql.NullInt64.
 func (r *RawRow) NullInt64(i int) sql.NullInt64 {
-	if v, ok := r.vals[i].(int64); ok {
+	switch v := r.vals[i].(type) {
+	case int64:
 		return sql.NullInt64{Int64: v, Valid: true}
+	case nil:
+		return sql.NullInt64{}
 	}
 	var n sql.NullInt64
 	r.scan(i, &n)

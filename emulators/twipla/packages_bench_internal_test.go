@@ -69,6 +69,27 @@ func BenchmarkLoadPackages(b *testing.B) {
 			b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 		})
 	}
+	// Many readers at once on a file, as a load of many clients reads:
+	// what they share (SQLite's global state, the pool) counts too.
+	b.Run("file/parallel", func(b *testing.B) {
+		st, tenant := openPackageStore(b, "file")
+		b.ReportAllocs()
+		b.SetParallelism(4)
+		cpu := cpuTime()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				err := st.Read(context.Background(), func(tx *store.Tx) error {
+					_, _, err := loadPackages(tx.Scope(tenant))
+					return err
+				})
+				if err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+	})
 }
 
 // cpuTime is the CPU time the process has used: steadier than the wall
