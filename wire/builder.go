@@ -93,6 +93,23 @@ func (w *Builder) Key(k string) *Builder {
 	return w
 }
 
+// Key is an object key written ahead of time (NewKey), quoted and
+// escaped, with its colon: for objects written often, whose keys are
+// constants (a package of a list has thirteen).
+type Key string
+
+// NewKey is k as a Key.
+func NewKey(k string) Key { return Key(append(appendString(nil, k), ':')) }
+
+// KeyOf writes an object key made by NewKey; the value written next is
+// its value.
+func (w *Builder) KeyOf(k Key) *Builder {
+	w.sep()
+	w.b = append(w.b, k...)
+	w.open = true
+	return w
+}
+
 // String writes a string.
 func (w *Builder) String(s string) {
 	w.sep()

@@ -14,6 +14,7 @@ func built(s string, f float64, n int64, b bool, at time.Time, layout string) (R
 	w.BeginArray()
 	w.BeginObject()
 	w.Key(s).String(s)
+	w.KeyOf(NewKey(s + "2")).String(s)
 	w.Key("f").Float(f)
 	w.Key("n").Int(n)
 	w.Key("b").Bool(b)
@@ -35,7 +36,7 @@ func built(s string, f float64, n int64, b bool, at time.Time, layout string) (R
 	w.EndArray()
 	raw, err := w.Raw()
 	want := Object{
-		{s, s}, {"f", f}, {"n", n}, {"b", b}, {"null", nil}, {"at", at.Format(layout)},
+		{s, s}, {s + "2", s}, {"f", f}, {"n", n}, {"b", b}, {"null", nil}, {"at", at.Format(layout)},
 		{"empty", Object{}},
 		{"list", []any{s, n, []any{}, Obj("x", s)}},
 		{"value", []Object{Obj(s, n)}},

@@ -82,28 +82,39 @@ func (p *pkg) wire(intpID string, restrictedTo []wire.Object) *wire.Builder {
 // write writes the Package object: directly, field by field, as package
 // lists are the longest answers a client reads most often.
 func (p *pkg) write(w *wire.Builder, intpID string, restrictedTo []wire.Object) {
+	k := &packageKeys
 	w.BeginObject()
-	w.Key("id").String(p.id)
-	w.Key("name").String(p.name)
-	w.Key("touchpoints").Int(p.touchpoints)
-	w.Key("intpId").String(intpID)
-	w.Key("price").Float(p.price)
-	w.Key("currency").String(p.currency)
-	w.Key("period").String(p.period)
-	w.Key("recommended").Bool(p.recommended)
-	w.Key("createdAt").Time(p.createdAt.UTC(), timeLayout)
-	w.Key("visibility").String(p.visibility)
-	w.Key("restrictedTo").BeginArray()
+	w.KeyOf(k.id).String(p.id)
+	w.KeyOf(k.name).String(p.name)
+	w.KeyOf(k.touchpoints).Int(p.touchpoints)
+	w.KeyOf(k.intpID).String(intpID)
+	w.KeyOf(k.price).Float(p.price)
+	w.KeyOf(k.currency).String(p.currency)
+	w.KeyOf(k.period).String(p.period)
+	w.KeyOf(k.recommended).Bool(p.recommended)
+	w.KeyOf(k.createdAt).Time(p.createdAt.UTC(), timeLayout)
+	w.KeyOf(k.visibility).String(p.visibility)
+	w.KeyOf(k.restrictedTo).BeginArray()
 	for _, o := range restrictedTo {
 		w.Value(o)
 	}
 	w.EndArray()
 	if p.externalID.Valid {
-		w.Key("externalId").String(p.externalID.String)
+		w.KeyOf(k.externalID).String(p.externalID.String)
 	} else {
-		w.Key("externalId").Null()
+		w.KeyOf(k.externalID).Null()
 	}
 	w.EndObject()
+}
+
+// packageKeys are the Package object's keys, written once (never changed).
+var packageKeys = struct {
+	id, name, touchpoints, intpID, price, currency, period, recommended, createdAt, visibility, restrictedTo,
+	externalID wire.Key
+}{
+	wire.NewKey("id"), wire.NewKey("name"), wire.NewKey("touchpoints"), wire.NewKey("intpId"), wire.NewKey("price"),
+	wire.NewKey("currency"), wire.NewKey("period"), wire.NewKey("recommended"), wire.NewKey("createdAt"),
+	wire.NewKey("visibility"), wire.NewKey("restrictedTo"), wire.NewKey("externalId"),
 }
 
 // catalog is an INTP's packages, loaded once per request.
