@@ -49,10 +49,14 @@ func (t colType) numeric() bool { return t == tInteger || t == tNumber }
 // conversion cv of the conversions log, and the report's timezone.
 type scope struct {
 	zone        zoneShift
-	conversions bool     // rows are conversions: cv joined to its click k
-	useTotals   bool     // some expression reads v
-	hours       bool     // k is the hourly rollups (clickHours), not the clicks
-	names       []string // the name columns expressions read, each joined as n_<column>
+	conversions bool // rows are conversions: cv joined to its click k
+	useTotals   bool // some expression reads v
+	hours       bool // k is the hourly rollups (clickHours), not the clicks
+	// byConversion: k is each click joined to its conversions cv, a row
+	// per conversion (one, cv null, for a click without any); the bases
+	// are conversionRowBases.
+	byConversion bool
+	names        []string // the name columns expressions read, each joined as n_<column>
 }
 
 // name reads the name of the object a click refers to: its table is
@@ -342,6 +346,41 @@ var hourBases = map[string]string{
 	"b_sale_revenue":           "total(k.sale_revenue)",
 	"b_rejected_revenue":       "total(k.rejected_revenue)",
 }
+
+// conversionRowBases are the bases over the clicks joined to their
+// conversions (scope.byConversion), which planHoursLess groups the clicks
+// it leaves out by: a click's own figures count on the first row of the
+// click only. It reads the conversions of just those clicks, by the
+// conversions' click index, where the bases (v) sum every conversion of
+// the tenant first (measured on 1M clicks, 80,000 left out: 0.17 s of a
+// 0.47 s query).
+var conversionRowBases = func() map[string]string {
+	// The unary + keeps SQLite from looking for the earlier conversion
+	// along the primary key (every conversion of the tenant below it).
+	first := "CASE WHEN cv.conversion_id IS NULL THEN 1 ELSE NOT EXISTS (SELECT 1 FROM keitaro_conversions c " +
+		"WHERE c.tenant_id = k.tenant_id AND c.click_id = k.click_id AND +c.conversion_id < cv.conversion_id) END"
+	once := func(x string) string { return "iif(" + first + ", " + x + ", NULL)" }
+	return map[string]string{
+		"b_clicks":                 "count(" + once("1") + ")",
+		"b_campaign_unique_clicks": "coalesce(sum(" + once("k.is_unique_campaign") + "), 0)",
+		"b_stream_unique_clicks":   "coalesce(sum(" + once("k.is_unique_stream") + "), 0)",
+		"b_global_unique_clicks":   "coalesce(sum(" + once("k.is_unique_global") + "), 0)",
+		"b_bots":                   "coalesce(sum(" + once("k.is_bot") + "), 0)",
+		"b_proxies":                "coalesce(sum(" + once("k.is_using_proxy") + "), 0)",
+		"b_empty_referrers":        "coalesce(sum(" + once("k.referrer = ''") + "), 0)",
+		"b_lp_clicks":              "coalesce(sum(" + once("k.landing_clicked") + "), 0)",
+		"b_cost":                   "total(" + once("k.cost") + ")",
+		"b_lcp_sum":                "total(" + once("unixepoch(k.landing_clicked_datetime) - unixepoch(k.datetime)") + ")",
+		"b_lcp_n":                  "count(" + once("k.landing_clicked_datetime") + ")",
+		"b_leads":                  "coalesce(sum(cv.status = 'lead'), 0)",
+		"b_sales":                  "coalesce(sum(cv.status = 'sale'), 0)",
+		"b_rejected":               "coalesce(sum(cv.status = 'rejected'), 0)",
+		"b_rebills":                "coalesce(sum(cv.status = 'rebill'), 0)",
+		"b_lead_revenue":           "total(CASE WHEN cv.status = 'lead' THEN cv.revenue END)",
+		"b_sale_revenue":           "total(CASE WHEN cv.status IN ('sale', 'rebill') THEN cv.revenue END)",
+		"b_rejected_revenue":       "total(CASE WHEN cv.status = 'rejected' THEN cv.revenue END)",
+	}
+}()
 
 // hourColumns are the click columns the hourly rollups keep: a report
 // naming only these (and metrics) can be answered from them.

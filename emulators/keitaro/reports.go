@@ -500,8 +500,13 @@ func (q *query) sums(grouping []*column, need []string, prefix string, negate bo
 		keys = append(keys, strconv.Itoa(i+1))
 	}
 	for _, b := range need {
-		x := hourBases[b]
-		if !q.sc.hours {
+		var x string
+		switch {
+		case q.sc.hours:
+			x = hourBases[b]
+		case q.sc.byConversion:
+			x = conversionRowBases[b]
+		default:
 			q.sc.useTotals = q.sc.useTotals || bases[b].totals
 			x = bases[b].sql
 		}
@@ -801,6 +806,7 @@ func groupedBy(c *call, p plan, rng reportRange, zone zoneShift, filters []filte
 		return "", nil, err
 	}
 	left := newQuery(c.s, rng, zone, false)
+	left.sc.byConversion = true
 	if err := left.addColumnFilters(kept); err != nil {
 		return "", nil, err
 	}
