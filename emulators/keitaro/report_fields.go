@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // This file is the catalogue of §4.11.2: every click column, conversion
@@ -76,6 +77,24 @@ func (s *scope) total(name string) string {
 
 // local is a stored UTC datetime column as wall time of the report's zone.
 func (s *scope) local(col string) string { return s.zone.local(col) }
+
+// localDay is the date ("YYYY-MM-DD") of local(col). Under one offset it
+// is the stored date, or the next (or previous) one from the time of day
+// the offset crosses midnight: a text comparison per row, and a date
+// function only for the hours that cross, rather than datetime() for
+// every row (on the 152,000 rollup rows of 1M clicks: 17 ms a report).
+func (s *scope) localDay(col string) string {
+	z := s.zone
+	if len(z) != 1 || z[0].offset == 0 || z[0].offset <= -86400 || z[0].offset >= 86400 {
+		return "substr(" + s.local(col) + ", 1, 10)"
+	}
+	clock := func(sec int) string { return time.Unix(int64(sec), 0).UTC().Format("15:04:05") }
+	at := "substr(" + col + ", 12, 8)"
+	if off := z[0].offset; off > 0 {
+		return "CASE WHEN " + at + " >= '" + clock(86400-off) + "' THEN date(" + col + ", '+1 day') ELSE substr(" + col + ", 1, 10) END"
+	}
+	return "CASE WHEN " + at + " < '" + clock(-z[0].offset) + "' THEN date(" + col + ", '-1 day') ELSE substr(" + col + ", 1, 10) END"
+}
 
 // A column is one click (or conversion) column of §4.11.2.
 type column struct {
@@ -210,11 +229,11 @@ var clickColumns = func() []*column {
 		fixed("is_empty_referrer", tBoolean, "(k.referrer = '')"),
 		stored("landing_clicked", tBoolean),
 		localTime("datetime", "k.datetime", "$t", tDatetime),
-		localTime("year", "k.datetime", "CAST(substr($t, 1, 4) AS INTEGER)", tInteger),
-		localTime("month", "k.datetime", "substr($t, 1, 7)", tString),
+		&column{"year", tInteger, func(s *scope) string { return "CAST(substr(" + s.localDay("k.datetime") + ", 1, 4) AS INTEGER)" }},
+		&column{"month", tString, func(s *scope) string { return "substr(" + s.localDay("k.datetime") + ", 1, 7)" }},
 		localTime("week", "k.datetime", "strftime('%G-%V', $t)", tString),
 		localTime("weekday", "k.datetime", "CAST(strftime('%u', $t) AS INTEGER)", tInteger),
-		localTime("day", "k.datetime", "substr($t, 1, 10)", tString),
+		&column{"day", tString, func(s *scope) string { return s.localDay("k.datetime") }},
 		localTime("hour", "k.datetime", "CAST(substr($t, 12, 2) AS INTEGER)", tInteger),
 		localTime("day_hour", "k.datetime", "substr($t, 1, 13) || ':00'", tString),
 		localTime("landing_clicked_datetime", "k.landing_clicked_datetime", "$t", tDatetime),
