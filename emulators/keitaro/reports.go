@@ -850,16 +850,13 @@ func lessFit(rng reportRange, zone zoneShift, grouping []*column, filters []filt
 		}
 		var sc scope
 		f.col.sql(&sc)
-		if !slices.Contains(excluding, f.op) || sc.useTotals {
+		if _, ok := matching[f.op]; !ok || sc.useTotals {
 			return false
 		}
 		other = true
 	}
 	return other
 }
-
-// excluding are the operators that keep what does not match.
-var excluding = []string{"NOT_EQUAL", "NOT_CONTAIN", "NOT_MATCH_REGEXP", "NOT_IN_LIST", "NOT_HAS_LABEL"}
 
 // wholeHours is the part of hoursFit on range, timezone and grouping.
 func wholeHours(rng reportRange, zone zoneShift, grouping []*column) bool {
