@@ -186,7 +186,7 @@ func checkRollups(t *testing.T, seed uint64, others bool) {
 		if i%5 == 4 { // a page past the last one: counted, and summed, apart
 			spec["offset"] = 100_000.0
 			// And a filter on money, which the groups are counted by too.
-			spec["filters"] = append(filters, map[string]any{"name": "cost", "operator": "GREATER_THAN", "expression": 0.0})
+			spec["filters"] = append(filters, map[string]any{"name": "epc", "operator": "GREATER_THAN", "expression": 0.0})
 		}
 		js, _ := json.Marshal(spec)
 		decoded, _ := decodeJSONValue(js) // numbers as a request has them
