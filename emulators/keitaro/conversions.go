@@ -118,7 +118,7 @@ func applyConversion(c *call, in postbackIn) (row, error) {
 		vals["currency"] = campaignCurrency(c, in.click.int("campaign_id"))
 	}
 	if b != nil {
-		if err := b.add(c, vals); err != nil {
+		if err := b.add(c, vals, in.click); err != nil {
 			return nil, err
 		}
 		if in.status != "rebill" {
@@ -276,16 +276,38 @@ func itemStatus(raw any, s string) (string, error) {
 	return st, nil
 }
 
-// conversionClickColumns are the columns of its click a conversion reads
-// (applyConversion, queuePostbacks and its macros): a helper item reads
-// only these, a third of the click.
-var conversionClickColumns = func() string {
-	cols := []string{"click_id", "sub_id", "datetime", "campaign_id", "offer_id", "ts_id", "external_id"}
+// conversionClickColumns are the columns of its click a conversion of a
+// helper item reads (applyConversion, queuePostbacks, the rollups' hour
+// key): a fifth of the click. The columns only a postback URL's macros
+// read (clickMacroColumns) are read by the rare conversion that has a
+// postback to send.
+const conversionClickColumns = `click_id, sub_id, datetime, campaign_id, offer_id, ts_id, country_code, campaign_group_id,
+	stream_id, landing_id, affiliate_network_id`
+
+// clickMacroColumns are the click's columns postbackMacros reads that
+// conversionClickColumns lacks.
+var clickMacroColumns = func() string {
+	cols := []string{"external_id"}
 	for i := 1; i <= 15; i++ {
 		cols = append(cols, "sub_id_"+strconv.Itoa(i))
 	}
 	return strings.Join(cols, ", ")
 }()
+
+// withMacroColumns is the click with the columns of clickMacroColumns,
+// read when it lacks them.
+func withMacroColumns(c *call, click row) (row, error) {
+	if _, ok := click["external_id"]; ok {
+		return click, nil
+	}
+	more, err := queryOne(c.s, `SELECT `+clickMacroColumns+` FROM keitaro_clicks WHERE tenant_id = @tenant AND click_id = ?`,
+		click.int("click_id"))
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(more, click)
+	return more, nil
+}
 
 // itemClick finds the click a helper item names by click_id or sub_id.
 func itemClick(c *call, m map[string]any, bad func(string, string) error) (row, error) {
@@ -365,7 +387,11 @@ type conversionBatch struct {
 	byID      map[int64]row  // and by click_id
 	converted map[int64]bool // clicks holding a non-rebill conversion
 	pending   []any          // the values of the conversions to insert, conversionInsertColumns each
-	added     []int64        // the ids of the conversions stored, not in the rollups yet
+	// hours are the conversions kept or stored but not in the rollups yet,
+	// a JSON array of hourConversionValues each: the rollups add them from
+	// these values rather than reading each conversion and its click back.
+	hours  wire.Builder
+	nhours int
 }
 
 // conversionInsertColumns are the columns a new conversion sets.
@@ -457,13 +483,40 @@ func (b *conversionBatch) clickBySub(c *call, sub string) (row, error) {
 	return nil, errNotFound
 }
 
-// add keeps a new conversion (its columns by name) for the next flush,
-// which a full chunk starts at once.
-func (b *conversionBatch) add(c *call, vals map[string]any) error {
+// hourConversionValues are what the rollups read of a new conversion of
+// a batch, by the names conversionHoursSQL reads: its click's hour key
+// columns, its status and revenue.
+var hourConversionValues = []string{"datetime", "campaign_id", "country_code", "campaign_group_id", "stream_id", "landing_id",
+	"offer_id", "ts_id", "affiliate_network_id", "status", "revenue"}
+
+// addBatchConversionHoursSQL adds a batch's new conversions to the rollups
+// from a JSON array of their hourConversionValues.
+var addBatchConversionHoursSQL = func() string {
+	sel := []string{"@tenant AS tenant_id"}
+	for i, col := range hourConversionValues {
+		sel = append(sel, "value ->> "+strconv.Itoa(i)+" AS "+col)
+	}
+	return conversionHoursSQL(`(SELECT ` + strings.Join(sel, ", ") + ` FROM jsonb_each(?)) AS k`)
+}()
+
+// add keeps a new conversion (its columns by name) of the click for the
+// next flush, which a full chunk starts at once.
+func (b *conversionBatch) add(c *call, vals map[string]any, click row) error {
 	for _, col := range conversionInsertColumns {
 		b.pending = append(b.pending, vals[col])
 	}
-	b.added = append(b.added, vals["conversion_id"].(int64))
+	if b.nhours == 0 {
+		b.hours = wire.Builder{}
+		b.hours.BeginArray()
+	}
+	b.nhours++
+	b.hours.BeginArray()
+	for _, col := range hourConversionValues[:len(hourConversionValues)-2] {
+		b.hours.Value(click[col])
+	}
+	b.hours.Value(vals["status"])
+	b.hours.Value(vals["revenue"])
+	b.hours.EndArray()
 	if len(b.pending) == store.InsertChunk*len(conversionInsertColumns) {
 		return b.flush(c)
 	}
@@ -490,11 +543,16 @@ func flushHours(c *call) error {
 	if err := b.flush(c); err != nil {
 		return err
 	}
-	if len(b.added) == 0 {
+	if b.nhours == 0 {
 		return nil
 	}
-	err := addConversionHours(c.s, b.added)
-	b.added = b.added[:0]
+	b.nhours = 0
+	b.hours.EndArray()
+	data, err := b.hours.Raw()
+	if err != nil {
+		return err
+	}
+	_, err = c.s.Exec(addBatchConversionHoursSQL, string(data))
 	return err
 }
 

@@ -98,6 +98,9 @@ func queuePostbacks(c *call, click, conv row) error {
 	if len(targets) == 0 {
 		return nil
 	}
+	if click, err = withMacroColumns(c, click); err != nil {
+		return err
+	}
 	expand := postbackMacros(click, conv, camp)
 	for _, tg := range targets {
 		d := outbound.Delivery{Vendor: Name, Tenant: c.t.Key, Method: tg.method, URL: expand(tg.url)}
