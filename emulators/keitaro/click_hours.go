@@ -64,33 +64,21 @@ func addConversionHours(s store.Scoped, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := s.Exec(addConversionHoursSQL, idList(ids))
-	return err
-}
-
-// addConversionHoursSQL is addConversionHours' statement, written once.
-var addConversionHoursSQL = conversionHoursSQL(`keitaro_conversions cv JOIN keitaro_clicks k
-	ON k.tenant_id = cv.tenant_id AND k.click_id = cv.click_id
-	WHERE cv.tenant_id = @tenant AND cv.conversion_id IN (SELECT value FROM json_each(?))`)
-
-// conversionHoursSQL is the UPDATE that adds conversions to the rollups of
-// their clicks' hours: from yields a row per conversion, its click's
-// columns as k and its status and revenue unqualified (no click column
-// has those names).
-func conversionHoursSQL(from string) string {
-	return `UPDATE keitaro_click_hours AS h SET leads = h.leads + d.leads, sales = h.sales + d.sales,
+	_, err := s.Exec(`UPDATE keitaro_click_hours AS h SET leads = h.leads + d.leads, sales = h.sales + d.sales,
 			rejected = h.rejected + d.rejected, rebills = h.rebills + d.rebills, lead_revenue = h.lead_revenue + d.lead_revenue,
 			sale_revenue = h.sale_revenue + d.sale_revenue, rejected_revenue = h.rejected_revenue + d.rejected_revenue
-		FROM (SELECT ` + hourKeyNamed + `, sum(status = 'lead') AS leads, sum(status = 'sale') AS sales,
-				sum(status = 'rejected') AS rejected, sum(status = 'rebill') AS rebills,
-				total(iif(status = 'lead', revenue, 0)) AS lead_revenue,
-				total(iif(status IN ('sale', 'rebill'), revenue, 0)) AS sale_revenue,
-				total(iif(status = 'rejected', revenue, 0)) AS rejected_revenue
-			FROM ` + from + `
+		FROM (SELECT `+hourKeyNamed+`, sum(cv.status = 'lead') AS leads, sum(cv.status = 'sale') AS sales,
+				sum(cv.status = 'rejected') AS rejected, sum(cv.status = 'rebill') AS rebills,
+				total(iif(cv.status = 'lead', cv.revenue, 0)) AS lead_revenue,
+				total(iif(cv.status IN ('sale', 'rebill'), cv.revenue, 0)) AS sale_revenue,
+				total(iif(cv.status = 'rejected', cv.revenue, 0)) AS rejected_revenue
+			FROM keitaro_conversions cv JOIN keitaro_clicks k ON k.tenant_id = cv.tenant_id AND k.click_id = cv.click_id
+			WHERE cv.tenant_id = @tenant AND cv.conversion_id IN (SELECT value FROM json_each(?))
 			GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10) AS d
 		WHERE h.tenant_id = d.tenant_id AND h.hour = d.hour AND h.campaign_id = d.campaign_id AND h.country_code = d.country_code
 			AND h.campaign_group_id = d.campaign_group_id AND h.stream_id = d.stream_id AND h.landing_id = d.landing_id
-			AND h.offer_id = d.offer_id AND h.ts_id = d.ts_id AND h.affiliate_network_id = d.affiliate_network_id`
+			AND h.offer_id = d.offer_id AND h.ts_id = d.ts_id AND h.affiliate_network_id = d.affiliate_network_id`, idList(ids))
+	return err
 }
 
 // idList is ids as a JSON array.

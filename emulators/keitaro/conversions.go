@@ -118,7 +118,7 @@ func applyConversion(c *call, in postbackIn) (row, error) {
 		vals["currency"] = campaignCurrency(c, in.click.int("campaign_id"))
 	}
 	if b != nil {
-		if err := b.add(c, vals, in.click); err != nil {
+		if err := b.add(c, vals); err != nil {
 			return nil, err
 		}
 		if in.status != "rebill" {
@@ -277,12 +277,11 @@ func itemStatus(raw any, s string) (string, error) {
 }
 
 // conversionClickColumns are the columns of its click a conversion of a
-// helper item reads (applyConversion, queuePostbacks, the rollups' hour
-// key): a fifth of the click. The columns only a postback URL's macros
-// read (clickMacroColumns) are read by the rare conversion that has a
-// postback to send.
-const conversionClickColumns = `click_id, sub_id, datetime, campaign_id, offer_id, ts_id, country_code, campaign_group_id,
-	stream_id, landing_id, affiliate_network_id`
+// helper item reads (applyConversion, queuePostbacks): a tenth of the
+// click. The columns only a postback URL's macros read
+// (clickMacroColumns) are read by the rare conversion that has a postback
+// to send: reading them for every item was a third of the batch's reads.
+const conversionClickColumns = `click_id, sub_id, datetime, campaign_id, offer_id, ts_id`
 
 // clickMacroColumns are the click's columns postbackMacros reads that
 // conversionClickColumns lacks.
@@ -387,11 +386,7 @@ type conversionBatch struct {
 	byID      map[int64]row  // and by click_id
 	converted map[int64]bool // clicks holding a non-rebill conversion
 	pending   []any          // the values of the conversions to insert, conversionInsertColumns each
-	// hours are the conversions kept or stored but not in the rollups yet,
-	// a JSON array of hourConversionValues each: the rollups add them from
-	// these values rather than reading each conversion and its click back.
-	hours  wire.Builder
-	nhours int
+	added     []int64        // the ids of the conversions stored, not in the rollups yet
 }
 
 // conversionInsertColumns are the columns a new conversion sets.
@@ -483,40 +478,13 @@ func (b *conversionBatch) clickBySub(c *call, sub string) (row, error) {
 	return nil, errNotFound
 }
 
-// hourConversionValues are what the rollups read of a new conversion of
-// a batch, by the names conversionHoursSQL reads: its click's hour key
-// columns, its status and revenue.
-var hourConversionValues = []string{"datetime", "campaign_id", "country_code", "campaign_group_id", "stream_id", "landing_id",
-	"offer_id", "ts_id", "affiliate_network_id", "status", "revenue"}
-
-// addBatchConversionHoursSQL adds a batch's new conversions to the rollups
-// from a JSON array of their hourConversionValues.
-var addBatchConversionHoursSQL = func() string {
-	sel := []string{"@tenant AS tenant_id"}
-	for i, col := range hourConversionValues {
-		sel = append(sel, "value ->> "+strconv.Itoa(i)+" AS "+col)
-	}
-	return conversionHoursSQL(`(SELECT ` + strings.Join(sel, ", ") + ` FROM jsonb_each(?)) AS k`)
-}()
-
-// add keeps a new conversion (its columns by name) of the click for the
-// next flush, which a full chunk starts at once.
-func (b *conversionBatch) add(c *call, vals map[string]any, click row) error {
+// add keeps a new conversion (its columns by name) for the next flush,
+// which a full chunk starts at once.
+func (b *conversionBatch) add(c *call, vals map[string]any) error {
 	for _, col := range conversionInsertColumns {
 		b.pending = append(b.pending, vals[col])
 	}
-	if b.nhours == 0 {
-		b.hours = wire.Builder{}
-		b.hours.BeginArray()
-	}
-	b.nhours++
-	b.hours.BeginArray()
-	for _, col := range hourConversionValues[:len(hourConversionValues)-2] {
-		b.hours.Value(click[col])
-	}
-	b.hours.Value(vals["status"])
-	b.hours.Value(vals["revenue"])
-	b.hours.EndArray()
+	b.added = append(b.added, vals["conversion_id"].(int64))
 	if len(b.pending) == store.InsertChunk*len(conversionInsertColumns) {
 		return b.flush(c)
 	}
@@ -543,16 +511,11 @@ func flushHours(c *call) error {
 	if err := b.flush(c); err != nil {
 		return err
 	}
-	if b.nhours == 0 {
+	if len(b.added) == 0 {
 		return nil
 	}
-	b.nhours = 0
-	b.hours.EndArray()
-	data, err := b.hours.Raw()
-	if err != nil {
-		return err
-	}
-	_, err = c.s.Exec(addBatchConversionHoursSQL, string(data))
+	err := addConversionHours(c.s, b.added)
+	b.added = b.added[:0]
 	return err
 }
 
