@@ -354,7 +354,7 @@ func recordConversions(c *call, items []map[string]any, prefix string) (any, err
 	}
 	c.conversions = b
 	defer func() { c.conversions = nil }()
-	out := make([]wire.Object, 0, len(items))
+	out := make([]recordedConversion, 0, len(items))
 	for i, m := range items {
 		in, err := readConversionItem(c, m, loc, prefix+"["+strconv.Itoa(i)+"]")
 		if err != nil {
@@ -364,13 +364,37 @@ func recordConversions(c *call, items []map[string]any, prefix string) (any, err
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, wire.Obj("conversion_id", cv.int("conversion_id"), "click_id", cv.int("click_id"),
-			"sub_id", cv.str("sub_id"), "status", cv.str("status")))
+		out = append(out, recordedConversion{cv.int("conversion_id"), cv.int("click_id"), cv.str("sub_id"), cv.str("status")})
 	}
 	if err := flushHours(c); err != nil {
 		return nil, err
 	}
-	return out, setCounter(c.s, "conversions", b.next)
+	return recordedConversions(out), setCounter(c.s, "conversions", b.next)
+}
+
+// recordedConversion is what the helper answers about a conversion it
+// stored.
+type recordedConversion struct {
+	id, click   int64
+	sub, status string
+}
+
+// recordedConversions writes the list of conversions stored, each
+// {"conversion_id","click_id","sub_id","status"}, without an object of
+// boxed values for each.
+func recordedConversions(list []recordedConversion) wire.Func {
+	return func(w *wire.Builder) {
+		w.BeginArray()
+		for _, cv := range list {
+			w.BeginObject()
+			w.Key("conversion_id").Int(cv.id)
+			w.Key("click_id").Int(cv.click)
+			w.Key("sub_id").String(cv.sub)
+			w.Key("status").String(cv.status)
+			w.EndObject()
+		}
+		w.EndArray()
+	}
 }
 
 // conversionBatch is what the conversions of one helper call or seed
