@@ -1,6 +1,10 @@
 package store
 
 import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,4 +65,62 @@ func JSONRowsInsert(table string, lead, columns []string) string {
 	}
 	return `INSERT INTO ` + table + ` (tenant_id, "` + strings.Join(append(slices.Clone(lead), columns...), `", "`) + `")
 		SELECT @tenant, ` + strings.Join(sel, ", ") + ` FROM jsonb_each(?)`
+}
+
+// InsertRows stores n rows into a tenant table (tenant_id taking the
+// scope's tenant) with one prepared single-row INSERT of columns, run once
+// a row with the values fill writes into vals (row i's, in the order of
+// columns). Each value goes to SQLite as it is bound, converted as
+// database/sql converts arguments, without database/sql's work per call:
+// for a wide row this beats JSONRowsInsert, whose JSON SQLite parses and
+// then reads value by value, each a walk from the start of the row. (For a
+// table with many indexes it does not: each statement journals the pages
+// it changes — the Keitaro clicks stay with JSONRowsInsert.) An error
+// stops at the row that failed; the transaction is the caller's to roll
+// back.
+func (s Scoped) InsertRows(table string, columns []string, n int, fill func(i int, vals []any)) error {
+	t := s.tx
+	if !t.write {
+		return errors.New("store: InsertRows in a read")
+	}
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	text := `INSERT INTO ` + table + ` (tenant_id, "` + strings.Join(columns, `", "`) + `") VALUES (?` +
+		strings.Repeat(", ?", len(columns)) + `)`
+	return t.conn.Raw(func(dc any) error {
+		conn, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return fmt.Errorf("store: InsertRows on a %T", dc)
+		}
+		ctx := context.Background() // see Exec: no context for the driver to watch
+		st, err := conn.PrepareContext(ctx, text)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		exec, ok := st.(driver.StmtExecContext)
+		if !ok {
+			return fmt.Errorf("store: InsertRows with a %T", st)
+		}
+		args := make([]driver.NamedValue, len(columns)+1)
+		for i := range args {
+			args[i].Ordinal = i + 1
+		}
+		args[0].Value = s.Tenant.ID
+		vals := make([]any, len(columns))
+		for i := range n {
+			clear(vals)
+			fill(i, vals)
+			for j, v := range vals {
+				if args[j+1].Value, err = driver.DefaultParameterConverter.ConvertValue(v); err != nil {
+					return fmt.Errorf("store: %s.%s: %w", table, columns[j], err)
+				}
+			}
+			if _, err := exec.ExecContext(ctx, args); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -276,16 +276,37 @@ func itemStatus(raw any, s string) (string, error) {
 	return st, nil
 }
 
-// conversionClickColumns are the columns of its click a conversion reads
-// (applyConversion, queuePostbacks and its macros): a helper item reads
-// only these, a third of the click.
-var conversionClickColumns = func() string {
-	cols := []string{"click_id", "sub_id", "datetime", "campaign_id", "offer_id", "ts_id", "external_id"}
+// conversionClickColumns are the columns of its click a conversion of a
+// helper item reads (applyConversion, queuePostbacks): a tenth of the
+// click. The columns only a postback URL's macros read
+// (clickMacroColumns) are read by the rare conversion that has a postback
+// to send: reading them for every item was a third of the batch's reads.
+const conversionClickColumns = `click_id, sub_id, datetime, campaign_id, offer_id, ts_id`
+
+// clickMacroColumns are the click's columns postbackMacros reads that
+// conversionClickColumns lacks.
+var clickMacroColumns = func() string {
+	cols := []string{"external_id"}
 	for i := 1; i <= 15; i++ {
 		cols = append(cols, "sub_id_"+strconv.Itoa(i))
 	}
 	return strings.Join(cols, ", ")
 }()
+
+// withMacroColumns is the click with the columns of clickMacroColumns,
+// read when it lacks them.
+func withMacroColumns(c *call, click row) (row, error) {
+	if _, ok := click["external_id"]; ok {
+		return click, nil
+	}
+	more, err := queryOne(c.s, `SELECT `+clickMacroColumns+` FROM keitaro_clicks WHERE tenant_id = @tenant AND click_id = ?`,
+		click.int("click_id"))
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(more, click)
+	return more, nil
+}
 
 // itemClick finds the click a helper item names by click_id or sub_id.
 func itemClick(c *call, m map[string]any, bad func(string, string) error) (row, error) {
@@ -333,7 +354,7 @@ func recordConversions(c *call, items []map[string]any, prefix string) (any, err
 	}
 	c.conversions = b
 	defer func() { c.conversions = nil }()
-	out := make([]wire.Object, 0, len(items))
+	out := make([]recordedConversion, 0, len(items))
 	for i, m := range items {
 		in, err := readConversionItem(c, m, loc, prefix+"["+strconv.Itoa(i)+"]")
 		if err != nil {
@@ -343,13 +364,37 @@ func recordConversions(c *call, items []map[string]any, prefix string) (any, err
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, wire.Obj("conversion_id", cv.int("conversion_id"), "click_id", cv.int("click_id"),
-			"sub_id", cv.str("sub_id"), "status", cv.str("status")))
+		out = append(out, recordedConversion{cv.int("conversion_id"), cv.int("click_id"), cv.str("sub_id"), cv.str("status")})
 	}
 	if err := flushHours(c); err != nil {
 		return nil, err
 	}
-	return out, setCounter(c.s, "conversions", b.next)
+	return recordedConversions(out), setCounter(c.s, "conversions", b.next)
+}
+
+// recordedConversion is what the helper answers about a conversion it
+// stored.
+type recordedConversion struct {
+	id, click   int64
+	sub, status string
+}
+
+// recordedConversions writes the list of conversions stored, each
+// {"conversion_id","click_id","sub_id","status"}, without an object of
+// boxed values for each.
+func recordedConversions(list []recordedConversion) wire.Func {
+	return func(w *wire.Builder) {
+		w.BeginArray()
+		for _, cv := range list {
+			w.BeginObject()
+			w.Key("conversion_id").Int(cv.id)
+			w.Key("click_id").Int(cv.click)
+			w.Key("sub_id").String(cv.sub)
+			w.Key("status").String(cv.status)
+			w.EndObject()
+		}
+		w.EndArray()
+	}
 }
 
 // conversionBatch is what the conversions of one helper call or seed

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // This file is the catalogue of §4.11.2: every click column, conversion
@@ -49,10 +50,14 @@ func (t colType) numeric() bool { return t == tInteger || t == tNumber }
 // conversion cv of the conversions log, and the report's timezone.
 type scope struct {
 	zone        zoneShift
-	conversions bool     // rows are conversions: cv joined to its click k
-	useTotals   bool     // some expression reads v
-	hours       bool     // k is the hourly rollups (clickHours), not the clicks
-	names       []string // the name columns expressions read, each joined as n_<column>
+	conversions bool // rows are conversions: cv joined to its click k
+	useTotals   bool // some expression reads v
+	hours       bool // k is the hourly rollups (clickHours), not the clicks
+	// byConversion: k is each click joined to its conversions cv, a row
+	// per conversion (one, cv null, for a click without any); the bases
+	// are conversionRowBases.
+	byConversion bool
+	names        []string // the name columns expressions read, each joined as n_<column>
 }
 
 // name reads the name of the object a click refers to: its table is
@@ -72,6 +77,24 @@ func (s *scope) total(name string) string {
 
 // local is a stored UTC datetime column as wall time of the report's zone.
 func (s *scope) local(col string) string { return s.zone.local(col) }
+
+// localDay is the date ("YYYY-MM-DD") of local(col). Under one offset it
+// is the stored date, or the next (or previous) one from the time of day
+// the offset crosses midnight: a text comparison per row, and a date
+// function only for the hours that cross, rather than datetime() for
+// every row (on the 152,000 rollup rows of 1M clicks: 17 ms a report).
+func (s *scope) localDay(col string) string {
+	z := s.zone
+	if len(z) != 1 || z[0].offset == 0 || z[0].offset <= -86400 || z[0].offset >= 86400 {
+		return "substr(" + s.local(col) + ", 1, 10)"
+	}
+	clock := func(sec int) string { return time.Unix(int64(sec), 0).UTC().Format("15:04:05") }
+	at := "substr(" + col + ", 12, 8)"
+	if off := z[0].offset; off > 0 {
+		return "CASE WHEN " + at + " >= '" + clock(86400-off) + "' THEN date(" + col + ", '+1 day') ELSE substr(" + col + ", 1, 10) END"
+	}
+	return "CASE WHEN " + at + " < '" + clock(-z[0].offset) + "' THEN date(" + col + ", '-1 day') ELSE substr(" + col + ", 1, 10) END"
+}
 
 // A column is one click (or conversion) column of §4.11.2.
 type column struct {
@@ -206,11 +229,11 @@ var clickColumns = func() []*column {
 		fixed("is_empty_referrer", tBoolean, "(k.referrer = '')"),
 		stored("landing_clicked", tBoolean),
 		localTime("datetime", "k.datetime", "$t", tDatetime),
-		localTime("year", "k.datetime", "CAST(substr($t, 1, 4) AS INTEGER)", tInteger),
-		localTime("month", "k.datetime", "substr($t, 1, 7)", tString),
+		&column{"year", tInteger, func(s *scope) string { return "CAST(substr(" + s.localDay("k.datetime") + ", 1, 4) AS INTEGER)" }},
+		&column{"month", tString, func(s *scope) string { return "substr(" + s.localDay("k.datetime") + ", 1, 7)" }},
 		localTime("week", "k.datetime", "strftime('%G-%V', $t)", tString),
 		localTime("weekday", "k.datetime", "CAST(strftime('%u', $t) AS INTEGER)", tInteger),
-		localTime("day", "k.datetime", "substr($t, 1, 10)", tString),
+		&column{"day", tString, func(s *scope) string { return s.localDay("k.datetime") }},
 		localTime("hour", "k.datetime", "CAST(substr($t, 12, 2) AS INTEGER)", tInteger),
 		localTime("day_hour", "k.datetime", "substr($t, 1, 13) || ':00'", tString),
 		localTime("landing_clicked_datetime", "k.landing_clicked_datetime", "$t", tDatetime),
@@ -342,6 +365,41 @@ var hourBases = map[string]string{
 	"b_sale_revenue":           "total(k.sale_revenue)",
 	"b_rejected_revenue":       "total(k.rejected_revenue)",
 }
+
+// conversionRowBases are the bases over the clicks joined to their
+// conversions (scope.byConversion), which planHoursLess groups the clicks
+// it leaves out by: a click's own figures count on the first row of the
+// click only. It reads the conversions of just those clicks, by the
+// conversions' click index, where the bases (v) sum every conversion of
+// the tenant first (measured on 1M clicks, 80,000 left out: 0.17 s of a
+// 0.47 s query).
+var conversionRowBases = func() map[string]string {
+	// The unary + keeps SQLite from looking for the earlier conversion
+	// along the primary key (every conversion of the tenant below it).
+	first := "CASE WHEN cv.conversion_id IS NULL THEN 1 ELSE NOT EXISTS (SELECT 1 FROM keitaro_conversions c " +
+		"WHERE c.tenant_id = k.tenant_id AND c.click_id = k.click_id AND +c.conversion_id < cv.conversion_id) END"
+	once := func(x string) string { return "iif(" + first + ", " + x + ", NULL)" }
+	return map[string]string{
+		"b_clicks":                 "count(" + once("1") + ")",
+		"b_campaign_unique_clicks": "coalesce(sum(" + once("k.is_unique_campaign") + "), 0)",
+		"b_stream_unique_clicks":   "coalesce(sum(" + once("k.is_unique_stream") + "), 0)",
+		"b_global_unique_clicks":   "coalesce(sum(" + once("k.is_unique_global") + "), 0)",
+		"b_bots":                   "coalesce(sum(" + once("k.is_bot") + "), 0)",
+		"b_proxies":                "coalesce(sum(" + once("k.is_using_proxy") + "), 0)",
+		"b_empty_referrers":        "coalesce(sum(" + once("k.referrer = ''") + "), 0)",
+		"b_lp_clicks":              "coalesce(sum(" + once("k.landing_clicked") + "), 0)",
+		"b_cost":                   "total(" + once("k.cost") + ")",
+		"b_lcp_sum":                "total(" + once("unixepoch(k.landing_clicked_datetime) - unixepoch(k.datetime)") + ")",
+		"b_lcp_n":                  "count(" + once("k.landing_clicked_datetime") + ")",
+		"b_leads":                  "coalesce(sum(cv.status = 'lead'), 0)",
+		"b_sales":                  "coalesce(sum(cv.status = 'sale'), 0)",
+		"b_rejected":               "coalesce(sum(cv.status = 'rejected'), 0)",
+		"b_rebills":                "coalesce(sum(cv.status = 'rebill'), 0)",
+		"b_lead_revenue":           "total(CASE WHEN cv.status = 'lead' THEN cv.revenue END)",
+		"b_sale_revenue":           "total(CASE WHEN cv.status IN ('sale', 'rebill') THEN cv.revenue END)",
+		"b_rejected_revenue":       "total(CASE WHEN cv.status = 'rejected' THEN cv.revenue END)",
+	}
+}()
 
 // hourColumns are the click columns the hourly rollups keep: a report
 // naming only these (and metrics) can be answered from them.

@@ -141,8 +141,8 @@ func checkRollups(t *testing.T, seed uint64, others bool) {
 	zones := []any{"UTC", "Europe/Madrid", "Asia/Tokyo", "America/New_York"}
 	ranges := []map[string]any{{"interval": "all_time"}, {"from": "2017-05-02", "to": "2017-05-03"},
 		{"from": "2017-05-01 05:00:00", "to": "2017-05-02 17:59:59"}}
-	fitted, fellBack := 0, 0
-	for range 60 {
+	fitted, fellBack, empty := 0, 0, 0
+	for i := range 60 {
 		rng := map[string]any{"timezone": pick(zones...)}
 		for k, v := range ranges[rnd.IntN(len(ranges))] {
 			rng[k] = v
@@ -183,6 +183,11 @@ func checkRollups(t *testing.T, seed uint64, others bool) {
 		}
 		spec := map[string]any{"range": rng, "grouping": groupings[rnd.IntN(len(groupings))], "metrics": ms, "filters": filters,
 			"sort": []any{map[string]any{"name": "clicks", "order": "desc"}}, "limit": float64(50 + rnd.IntN(200)), "summary": rnd.IntN(2) == 0}
+		if i%5 == 4 { // a page past the last one: counted, and summed, apart
+			spec["offset"] = 100_000.0
+			// And a filter on money, which the groups are counted by too.
+			spec["filters"] = append(filters, map[string]any{"name": "epc", "operator": "GREATER_THAN", "expression": 0.0})
+		}
 		js, _ := json.Marshal(spec)
 		decoded, _ := decodeJSONValue(js) // numbers as a request has them
 		body := params(decoded.(map[string]any))
@@ -215,6 +220,9 @@ func checkRollups(t *testing.T, seed uint64, others bool) {
 					fitted++
 				case others && p == planHoursLess && exact:
 					fitted++
+					if len(rows) == 0 {
+						empty++
+					}
 				case others && p == planHoursLess:
 					fellBack++ // money would not subtract exactly
 				}
@@ -243,6 +251,9 @@ func checkRollups(t *testing.T, seed uint64, others bool) {
 	}
 	if others && fellBack == 0 {
 		t.Errorf("no request fell back on the clicks")
+	}
+	if others && empty == 0 {
+		t.Errorf("no empty page was answered from the rollups")
 	}
 }
 

@@ -500,8 +500,13 @@ func (q *query) sums(grouping []*column, need []string, prefix string, negate bo
 		keys = append(keys, strconv.Itoa(i+1))
 	}
 	for _, b := range need {
-		x := hourBases[b]
-		if !q.sc.hours {
+		var x string
+		switch {
+		case q.sc.hours:
+			x = hourBases[b]
+		case q.sc.byConversion:
+			x = conversionRowBases[b]
+		default:
 			q.sc.useTotals = q.sc.useTotals || bases[b].totals
 			x = bases[b].sql
 		}
@@ -617,9 +622,10 @@ func runBuild(c *call, req *reportRequest, zone zoneShift) ([]wire.Object, int64
 }
 
 // buildBy is runBuild by the plan given. exact is false when the plan is
-// planHoursLess and its figures may not be the clicks' own (lessGrouped),
-// or it found no rows (which the clicks then count: a page past the last
-// one, or metric filters that leave no group, costs both plans).
+// planHoursLess and its figures may not be the clicks' own (lessGrouped).
+// A page without rows (past the last one, or metric filters that leave no
+// group) is counted from the same groups, and its summary summed by the
+// same plan.
 func buildBy(c *call, req *reportRequest, zone zoneShift, p plan) ([]wire.Object, int64, wire.Object, bool, error) {
 	ms := slices.Clone(req.metrics)
 	for _, f := range req.filters {
@@ -708,12 +714,25 @@ func buildBy(c *call, req *reportRequest, zone zoneShift, p plan) ([]wire.Object
 		}
 		return rows, total, sum, true, nil
 	}
-	if p == planHoursLess {
-		return nil, 0, nil, false, nil
-	}
 	var total int64 // the page is past the end: count apart
-	if err = c.s.QueryRow("SELECT count(*)"+body, args...).Scan(&total); err != nil || !req.summary {
-		return rows, total, nil, true, err
+	if p == planHoursLess {
+		// Counted from the same groups, unless one's money may not be
+		// the clicks' own (metric filters may then keep other groups).
+		cond := "1"
+		if len(where) > 0 {
+			cond = strings.Join(where, " AND ")
+		}
+		var inexact *int64
+		err = c.s.QueryRow("WITH m AS MATERIALIZED ("+mid+") SELECT (SELECT max(s_inexact) FROM m), count(*) FROM m WHERE "+cond,
+			args...).Scan(&inexact, &total)
+		if err != nil || (inexact != nil && *inexact != 0) {
+			return nil, 0, nil, false, err
+		}
+	} else if err = c.s.QueryRow("SELECT count(*)"+body, args...).Scan(&total); err != nil {
+		return nil, 0, nil, false, err
+	}
+	if !req.summary {
+		return rows, total, nil, true, nil
 	}
 	sum, err = runSummary(c, req.rng, zone, req.filters, req.metrics, p)
 	return rows, total, sum, true, err
@@ -801,6 +820,7 @@ func groupedBy(c *call, p plan, rng reportRange, zone zoneShift, filters []filte
 		return "", nil, err
 	}
 	left := newQuery(c.s, rng, zone, false)
+	left.sc.byConversion = true
 	if err := left.addColumnFilters(kept); err != nil {
 		return "", nil, err
 	}
@@ -844,16 +864,13 @@ func lessFit(rng reportRange, zone zoneShift, grouping []*column, filters []filt
 		}
 		var sc scope
 		f.col.sql(&sc)
-		if !slices.Contains(excluding, f.op) || sc.useTotals {
+		if _, ok := matching[f.op]; !ok || sc.useTotals {
 			return false
 		}
 		other = true
 	}
 	return other
 }
-
-// excluding are the operators that keep what does not match.
-var excluding = []string{"NOT_EQUAL", "NOT_CONTAIN", "NOT_MATCH_REGEXP", "NOT_IN_LIST", "NOT_HAS_LABEL"}
 
 // wholeHours is the part of hoursFit on range, timezone and grouping.
 func wholeHours(rng reportRange, zone zoneShift, grouping []*column) bool {

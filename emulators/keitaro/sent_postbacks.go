@@ -73,7 +73,9 @@ func queuePostbacks(c *call, click, conv row) error {
 	if err != nil && err != errNotFound {
 		return err
 	}
-	if camp != nil {
+	// Most campaigns and traffic sources have no postback: their lists are
+	// not decoded for every conversion of a batch.
+	if camp != nil && camp.str("postbacks") != "[]" {
 		var list []postback
 		_ = json.Unmarshal([]byte(camp.str("postbacks")), &list)
 		for _, p := range list {
@@ -87,16 +89,19 @@ func queuePostbacks(c *call, click, conv row) error {
 		if err != nil && err != errNotFound {
 			return err
 		}
-		var statuses []string
-		if ts != nil {
+		if ts != nil && ts.str("postback_url") != "" {
+			var statuses []string
 			_ = json.Unmarshal([]byte(ts.str("postback_statuses")), &statuses)
-		}
-		if ts != nil && ts.str("postback_url") != "" && slices.Contains(statuses, status) {
-			targets = append(targets, target{http.MethodGet, ts.str("postback_url")})
+			if slices.Contains(statuses, status) {
+				targets = append(targets, target{http.MethodGet, ts.str("postback_url")})
+			}
 		}
 	}
 	if len(targets) == 0 {
 		return nil
+	}
+	if click, err = withMacroColumns(c, click); err != nil {
+		return err
 	}
 	expand := postbackMacros(click, conv, camp)
 	for _, tg := range targets {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -221,4 +222,30 @@ func TestDeliveriesGoWithAReset(t *testing.T) {
 	a.sent()
 	expect(t, a.srv.Do("GET", "/_emulator/keitaro/deliveries", nil), 200, `{"deliveries":[]}`)
 	expect(t, a.do("GET", "/logs/sent_postbacks", nil), 200, `[]`)
+}
+
+// TestHelperConversionsFillEveryMacro: a conversion of the conversions
+// helper, which reads only part of its click, fills the macros of the
+// click's other columns (external_id, sub_id_N) as the postback endpoint
+// does — by click_id and by sub_id, several in one batch.
+func TestHelperConversionsFillEveryMacro(t *testing.T) {
+	a := start(t, keitaro.Config{})
+	rv := newReceiver(t)
+	a.do("PUT", "/campaigns/2", map[string]any{"postbacks": []any{map[string]any{"statuses": []any{"sale"},
+		"url": rv.URL + "/m?s={subid}&ext={external_id}&s1={sub_id_1}&s15={sub_id_15}&st={status}"}}})
+	expectStatus(t, a.srv.Do("POST", "/_emulator/keitaro/clicks", []any{
+		map[string]any{"campaign_id": 2, "sub_id": "macro1", "external_id": "e 1", "sub_id_1": "a&b", "sub_id_15": "z"},
+		map[string]any{"campaign_id": 2, "sub_id": "macro2", "external_id": "e2"},
+	}), 200)
+	expectStatus(t, a.srv.Do("POST", "/_emulator/keitaro/conversions", []any{
+		map[string]any{"sub_id": "macro1", "status": "sale"},
+		map[string]any{"sub_id": "macro2", "status": "lead"},
+		map[string]any{"sub_id": "macro2", "status": "sale"},
+	}), 200)
+	a.sent()
+	got := rv.take()
+	slices.Sort(got) // sent side by side: any order
+	sameLines(t, "helper sales", got,
+		"GET /m?s=macro1&ext=e+1&s1=a%26b&s15=z&st=sale",
+		"GET /m?s=macro2&ext=e2&s1=&s15=&st=sale")
 }

@@ -1,6 +1,7 @@
 package keitaro_test
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -275,4 +276,55 @@ func TestJournalTenant(t *testing.T) {
 		j.Requests[1].Path != "/admin_api/v1/campaigns" {
 		t.Fatalf("journal: %+v", j.Requests)
 	}
+}
+
+// TestSeedSectionShapes: the seed section and its tenants are read from
+// one decoding of the document; each shape that is not
+// {"tenants":[{…}]} is named, and a tenant's settings and clock read as
+// they are written (HTML characters, big numbers, nested objects).
+func TestSeedSectionShapes(t *testing.T) {
+	a := start(t, keitaro.Config{})
+	for _, c := range []struct {
+		section any
+		status  int
+		want    string
+	}{
+		{[]any{}, 400, `the section must be {\"tenants\":[…]}`},
+		{nil, 400, `the section must be {\"tenants\":[…]}`},
+		{map[string]any{"tenants": map[string]any{}}, 400, `tenants must be an array of objects`},
+		{map[string]any{"tenants": "x"}, 400, `tenants must be an array of objects`},
+		{map[string]any{"tenants": []any{1}}, 400, `tenants[0] must be an object`},
+		{map[string]any{"tenants": []any{map[string]any{"apiKey": "ok1"}, nil}}, 400, `tenants[1] must be an object`},
+		{map[string]any{"other": []any{}}, 400, `unknown field \"other\"`},
+		{map[string]any{"tenants": []any{map[string]any{"apiKey": 7}}}, 400, `tenants[0]: `},
+		{map[string]any{"tenants": []any{map[string]any{"apiKey": "ok2", "timezone": json.Number("12345678901234567890")}}}, 400, `tenants[0]: `},
+		{map[string]any{"tenants": []any{map[string]any{"apiKey": "ok3", "clock": map[string]any{"now": "x", "frozen": true}}}}, 400,
+			`tenants[0].clock.now must be an RFC 3339 time, got \"x\"`},
+		{map[string]any{"tenants": nil}, 200, ``},
+	} {
+		r := a.srv.Do("POST", "/_emulator/seed", map[string]any{"keitaro": c.section})
+		if r.Status != c.status || !strings.Contains(r.Body, c.want) {
+			t.Fatalf("%v: %d %s, want %d %s", c.section, r.Status, r.Body, c.status, c.want)
+		}
+	}
+	if r := a.srv.Do("GET", "/_emulator/state/keitaro?tenant=ok1", nil); r.Status != 404 {
+		t.Fatalf("a tenant of a refused document was kept: %d %s", r.Status, r.Body)
+	}
+	r := a.srv.Do("POST", "/_emulator/seed", `{"keitaro":{"tenants":[{"apiKey":"k<&>","currency":"EUR","timezone":"Europe/Madrid",
+		"sampleData":false,"clock":{"now":"2031-03-01T10:00:00Z","frozen":true},"clicks":[{"campaign_id":1,"datetime":"2017-05-02 10:00:00"}],
+		"campaigns":[{"id":1,"alias":"c","name":"C"}]}]}}`)
+	expectStatus(t, r, 200)
+	s := a.as("k<&>")
+	field(t, object(t, s.do("GET", "/campaigns/1", nil)), "cost_currency", "EUR")
+	var st struct {
+		Tenants []struct {
+			Clicks []map[string]any
+		}
+	}
+	decode(t, a.srv.Do("GET", "/_emulator/state/keitaro?tenant=k%3C%26%3E", nil), &st)
+	if len(st.Tenants) != 1 || len(st.Tenants[0].Clicks) != 1 {
+		t.Fatalf("state: %+v", st)
+	}
+	// The click's time is the tenant's (Madrid, UTC+2 in May), stored in UTC.
+	field(t, st.Tenants[0].Clicks[0], "datetime", "2017-05-02 08:00:00")
 }
