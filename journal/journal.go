@@ -115,13 +115,13 @@ func (j *Journal) Add(e Entry) int64 {
 	var b recordBuilder
 	b.begin(e.Vendor, e.Tenant, e.Method, e.Path, e.Query, e.RequestBody, e.ResponseBody)
 	b.headerMap(e.RequestHeaders, 1)
-	b.r.reqHeaders = uint32(len(b.r.text))
+	b.endRequest()
 	b.headerMap(e.ResponseHeaders, 2)
 	b.r.unixNano, b.r.status, b.r.fault, b.r.durationMS = e.Time.UnixNano(), e.Status, e.Fault, e.DurationMS
 	if e.Time.IsZero() {
 		b.r.unixNano = zeroTime
 	}
-	return j.add(b.r)
+	return j.add(b.record())
 }
 
 // Exchange is one exchange with a vendor as the server saw it, for
@@ -152,10 +152,10 @@ func (j *Journal) AddExchange(x *Exchange) int64 {
 	var b recordBuilder
 	b.begin(x.Vendor, x.Tenant, x.Method, x.Path, x.Query, bytesString(x.RequestBody), bytesString(x.ResponseBody))
 	b.header(x.RequestHeaders, x.Host)
-	b.r.reqHeaders = uint32(len(b.r.text))
+	b.endRequest()
 	b.header(x.ResponseHeaders, "")
 	b.r.unixNano, b.r.status, b.r.fault, b.r.durationMS = x.Time.UnixNano(), x.Status, x.Fault, x.DurationMS
-	return j.add(b.r)
+	return j.add(b.record())
 }
 
 func (j *Journal) add(r record) int64 {

@@ -4,12 +4,13 @@ import (
 	"encoding/binary"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 	"unsafe"
 )
 
 // record is an entry as the ring keeps it: its numbers, and all of its
-// text — the strings and both header sets — in one byte slice that holds
+// text — the strings and both header sets — in one string that holds
 // no pointers. A full journal (10,000 entries by default) is then 10,000
 // objects for the garbage collector to mark on every cycle rather than
 // twenty times as many, and recording an exchange allocates once.
@@ -22,7 +23,7 @@ type record struct {
 	// text holds the string fields, then the request headers up to
 	// reqHeaders, then the response headers. ends are the ends of the
 	// string fields in text (fieldVendor…fieldResponseBody).
-	text       []byte
+	text       string
 	ends       [fields]uint32
 	reqHeaders uint32
 	// nilHeaders marks header sets that were nil in the Entry added
@@ -46,14 +47,13 @@ const (
 // zeroTime stands for the zero time.Time, whose UnixNano is undefined.
 const zeroTime = -1 << 63
 
-// field is string field i, sharing the record's memory (text is never
-// written after the record is built).
+// field is string field i, sharing the record's memory.
 func (r *record) field(i int) string {
 	start := uint32(0)
 	if i > 0 {
 		start = r.ends[i-1]
 	}
-	return bytesString(r.text[start:r.ends[i]])
+	return r.text[start:r.ends[i]]
 }
 
 // bytesString views b as a string without copying; b must not change
@@ -93,25 +93,40 @@ func (r *record) entry() Entry {
 }
 
 // decodeHeaders reads a header set written by recordBuilder.pair.
-func decodeHeaders(b []byte) map[string]string {
+func decodeHeaders(s string) map[string]string {
 	m := map[string]string{}
-	for len(b) > 0 {
-		k, rest := next(b)
+	for len(s) > 0 {
+		k, rest := next(s)
 		v, rest := next(rest)
 		m[k] = v
-		b = rest
+		s = rest
 	}
 	return m
 }
 
-func next(b []byte) (string, []byte) {
-	n, w := binary.Uvarint(b)
-	return bytesString(b[w : w+int(n)]), b[w+int(n):]
+// next is the length-prefixed string s starts with (see pair), and the
+// rest of s.
+func next(s string) (string, string) {
+	n, shift, w := 0, 0, 0
+	for {
+		c := s[w]
+		w++
+		n |= int(c&0x7f) << shift
+		if c < 0x80 {
+			break
+		}
+		shift += 7
+	}
+	return s[w : w+n], s[w+n:]
 }
 
 // recordBuilder writes a record's text.
 type recordBuilder struct {
-	r    record
+	r record
+	// text is written into a strings.Builder, which sizes its buffer
+	// without zeroing it first (as make would): an answer is copied
+	// once, not cleared and copied.
+	text strings.Builder
 	room int // what the header set being written may still take
 }
 
@@ -124,12 +139,21 @@ func (b *recordBuilder) begin(vendor, tenant, method, path, query, reqBody, resp
 	for _, v := range vals {
 		n += len(v)
 	}
-	b.r.text = make([]byte, 0, n+512)
+	b.text.Grow(n + 512)
 	for i, v := range vals {
-		b.r.text = append(b.r.text, v...)
-		b.r.ends[i] = uint32(len(b.r.text))
+		b.text.WriteString(v)
+		b.r.ends[i] = uint32(b.text.Len())
 	}
 	b.r.size = entryOverhead + int64(n)
+}
+
+// endRequest marks the end of the request's headers.
+func (b *recordBuilder) endRequest() { b.r.reqHeaders = uint32(b.text.Len()) }
+
+// record is the record written.
+func (b *recordBuilder) record() record {
+	b.r.text = b.text.String()
+	return b.r
 }
 
 // pair writes one header, or leaves it out when it does not fit the set's
@@ -142,10 +166,11 @@ func (b *recordBuilder) pair(k, v string) {
 	}
 	b.room -= len(k) + len(v)
 	b.r.size += int64(len(k) + len(v))
-	b.r.text = binary.AppendUvarint(b.r.text, uint64(len(k)))
-	b.r.text = append(b.r.text, k...)
-	b.r.text = binary.AppendUvarint(b.r.text, uint64(len(v)))
-	b.r.text = append(b.r.text, v...)
+	var n [binary.MaxVarintLen64]byte
+	b.text.Write(binary.AppendUvarint(n[:0], uint64(len(k))))
+	b.text.WriteString(k)
+	b.text.Write(binary.AppendUvarint(n[:0], uint64(len(v))))
+	b.text.WriteString(v)
 }
 
 // headerMap writes an Entry's header set; nilBit is its nilHeaders bit.

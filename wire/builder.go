@@ -93,6 +93,23 @@ func (w *Builder) Key(k string) *Builder {
 	return w
 }
 
+// Key is an object key written ahead of time (NewKey), quoted and
+// escaped, with its colon: for objects written often, whose keys are
+// constants (a package of a list has thirteen).
+type Key string
+
+// NewKey is k as a Key.
+func NewKey(k string) Key { return Key(append(appendString(nil, k), ':')) }
+
+// KeyOf writes an object key made by NewKey; the value written next is
+// its value.
+func (w *Builder) KeyOf(k Key) *Builder {
+	w.sep()
+	w.b = append(w.b, k...)
+	w.open = true
+	return w
+}
+
 // String writes a string.
 func (w *Builder) String(s string) {
 	w.sep()
@@ -138,6 +155,12 @@ func (w *Builder) Null() {
 // allocation of formatting it into a string first.
 func (w *Builder) Time(t time.Time, layout string) {
 	w.sep()
+	if layout == LayoutSeconds {
+		if b, ok := appendSeconds(w.b, t); ok {
+			w.b = b
+			return
+		}
+	}
 	var scratch [64]byte
 	text := t.AppendFormat(scratch[:0], layout)
 	for _, c := range text {
@@ -150,6 +173,28 @@ func (w *Builder) Time(t time.Time, layout string) {
 	w.b = append(w.b, '"')
 	w.b = append(w.b, text...)
 	w.b = append(w.b, '"')
+}
+
+// LayoutSeconds is the layout of RFC 3339 times to the second with a
+// literal "Z", which most vendors answer in. Time writes it by hand:
+// time's layout interpreter took 170 ns a time, more than the rest of a
+// TWIPLA package's fields together.
+const LayoutSeconds = "2006-01-02T15:04:05Z"
+
+// appendSeconds appends t in LayoutSeconds, quoted, as AppendFormat
+// writes it, or reports false for a year AppendFormat writes with other
+// than four digits.
+func appendSeconds(b []byte, t time.Time) ([]byte, bool) {
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return b, false
+	}
+	hour, minute, sec := t.Clock()
+	return append(b, '"',
+		byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
+		byte('0'+month/10), byte('0'+month%10), '-', byte('0'+day/10), byte('0'+day%10), 'T',
+		byte('0'+hour/10), byte('0'+hour%10), ':', byte('0'+minute/10), byte('0'+minute%10), ':',
+		byte('0'+sec/10), byte('0'+sec%10), 'Z', '"'), true
 }
 
 // Value writes any value Marshal can write.

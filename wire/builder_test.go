@@ -14,6 +14,7 @@ func built(s string, f float64, n int64, b bool, at time.Time, layout string) (R
 	w.BeginArray()
 	w.BeginObject()
 	w.Key(s).String(s)
+	w.KeyOf(NewKey(s + "2")).String(s)
 	w.Key("f").Float(f)
 	w.Key("n").Int(n)
 	w.Key("b").Bool(b)
@@ -35,7 +36,7 @@ func built(s string, f float64, n int64, b bool, at time.Time, layout string) (R
 	w.EndArray()
 	raw, err := w.Raw()
 	want := Object{
-		{s, s}, {"f", f}, {"n", n}, {"b", b}, {"null", nil}, {"at", at.Format(layout)},
+		{s, s}, {s + "2", s}, {"f", f}, {"n", n}, {"b", b}, {"null", nil}, {"at", at.Format(layout)},
 		{"empty", Object{}},
 		{"list", []any{s, n, []any{}, Obj("x", s)}},
 		{"value", []Object{Obj(s, n)}},
@@ -135,5 +136,32 @@ func TestFuncWritesIntoTheAnswer(t *testing.T) {
 	bad := Func(func(w *Builder) { w.Float(math.NaN()) })
 	if got, err := Marshal(Obj("x", bad)); err == nil {
 		t.Fatalf("a failing Func written: %s", got)
+	}
+}
+
+// Time writes LayoutSeconds by hand: the text must be AppendFormat's for
+// any time, in any location, the years it writes otherwise included.
+func TestTimeSecondsMatchesFormat(t *testing.T) {
+	zones := []*time.Location{time.UTC, time.FixedZone("east", 14*3600), time.FixedZone("west", -12*3600-1800)}
+	if berlin, err := time.LoadLocation("Europe/Berlin"); err == nil {
+		zones = append(zones, berlin)
+	}
+	times := []time.Time{
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(2024, 2, 29, 12, 0, 0, 0, time.UTC), {}, time.Unix(1<<40, 0), time.Unix(-1<<40, 0),
+	}
+	for i := int64(0); i < 2000; i++ {
+		times = append(times, time.Unix(i*i*i*7919-4e12, i*104729))
+	}
+	for _, at := range times {
+		for _, z := range zones {
+			at := at.In(z)
+			var w Builder
+			w.Time(at, LayoutSeconds)
+			if want := `"` + at.Format(LayoutSeconds) + `"`; string(w.b) != want {
+				t.Fatalf("%v: %s, want %s", at, w.b, want)
+			}
+		}
 	}
 }

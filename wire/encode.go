@@ -214,6 +214,17 @@ func appendFloat(b []byte, f float64, bits int) ([]byte, error) {
 
 const hexDigits = "0123456789abcdef"
 
+// plainWord reports whether none of the eight bytes of x is a control
+// character, '"', '\\' or a byte of a multi-byte UTF-8 sequence: bytes a
+// JSON string holds as they are. (The tests for a byte below 0x20 and for
+// a zero byte of x^c are exact as to whether there is one, once bytes at
+// or above 0x80 are ruled out, which the first term does.)
+func plainWord(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote, backslash := x^('"'*ones), x^('\\'*ones)
+	return (x|(x-0x20*ones)&^x|(quote-ones)&^quote|(backslash-ones)&^backslash)&highs == 0
+}
+
 // appendString writes s as a JSON string the way encoding/json does with
 // HTML escaping off: short escapes for \b \f \n \r \t, \u00XX for other
 // control characters, U+FFFD for invalid UTF-8, and U+2028/U+2029 escaped.
@@ -221,6 +232,15 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while none needs a look of its own: ids,
+		// names and times are mostly such runs.
+		for i+8 <= len(s) && plainWord(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
+			uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		if c := s[i]; c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
 				i++

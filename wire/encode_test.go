@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -108,6 +109,36 @@ func TestMarshalRefusesNaN(t *testing.T) {
 	for _, v := range []any{math.NaN(), Obj("x", math.Inf(1)), []any{float32(math.Inf(-1))}} {
 		if _, err := Marshal(v); err == nil {
 			t.Errorf("%v encoded", v)
+		}
+	}
+}
+
+// appendString skips plain runs eight bytes at a time: every byte value
+// at every place of strings around that width (and a multi-byte
+// character split across two words) must still be written as
+// encoding/json writes it.
+func TestAppendStringEveryByteEverywhere(t *testing.T) {
+	check := func(s string) {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendString(nil, s); string(got) != strings.TrimSuffix(want.String(), "\n") {
+			t.Fatalf("%q: %s, want %s", s, got, want.String())
+		}
+	}
+	for n := 1; n <= 19; n++ {
+		for at := range n {
+			for c := range 256 {
+				b := []byte(strings.Repeat("a~ Z09/}", 3)[:n])
+				b[at] = byte(c)
+				check(string(b))
+			}
+			for _, r := range []string{"é", "\u2028", "😀", "\u2029"} {
+				check(strings.Repeat("x", at) + r + strings.Repeat("y", n))
+			}
 		}
 	}
 }

@@ -126,3 +126,37 @@ func FuzzNormalizeDomain(f *testing.F) {
 		}
 	})
 }
+
+// FuzzStampScan: a stamp reads its stored form without time.Parse
+// (parseStored); every text must scan to the time, or fail, exactly as
+// time.Parse(RFC3339) made it, and the stored form of every valid time
+// must take the fast way.
+func FuzzStampScan(f *testing.F) {
+	for _, s := range []string{"2023-08-22T08:14:03Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2024-02-29T12:00:00Z",
+		"2023-02-29T12:00:00Z", "2031-04-31T00:00:00Z", "2031-03-10T24:00:00Z", "2031-03-10T12:60:00Z", "2031-03-10T12:00:60Z",
+		"2031-13-10T12:00:00Z", "2031-00-10T12:00:00Z", "2031-03-00T12:00:00Z", "2031-03-10T12:00:00+02:00",
+		"2031-03-10t12:00:00z", "2031-03-10T12:00:00.5Z", "+031-03-10T12:00:00Z", "２０31-03-10T12:00:00Z", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		var got stamp
+		gotErr := got.Scan(text)
+		want, wantErr := time.Parse(time.RFC3339, text)
+		if (gotErr == nil) != (wantErr == nil) {
+			t.Fatalf("%q: scan %v, time.Parse %v", text, gotErr, wantErr)
+		}
+		if gotErr != nil {
+			return
+		}
+		if want = want.UTC(); got.Time != want {
+			t.Fatalf("%q: scan %v, time.Parse %v", text, got.Time, want)
+		}
+		if _, fast := parseStored(text); fast != (fmtTime(want) == text && want.Year() <= 9999) {
+			t.Fatalf("%q: fast %v, stored form %q", text, fast, fmtTime(want))
+		}
+		var fromBytes stamp
+		if err := fromBytes.Scan([]byte(text)); err != nil || fromBytes != got {
+			t.Fatalf("%q as bytes: %v %v", text, fromBytes, err)
+		}
+	})
+}
