@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,8 +13,9 @@ import (
 )
 
 // The write-ahead log starts over while writers keep writing: the
-// background checkpoints (checkpoint.go) keep it near checkpointRestart
-// pages instead of letting it grow to the writer's backstop. Every row
+// background checkpoints (checkpoint.go) and the writer's copy of what
+// they left make SQLite write it from its beginning again instead of
+// letting it grow. Every row
 // written is there after the store is opened again.
 func TestLogStartsOverUnderSteadyWrites(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ckpt.db")
@@ -43,19 +46,29 @@ func TestLogStartsOverUnderSteadyWrites(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	fi, err := os.Stat(path + "-wal")
+	// How large the log grew depends on how far the background copy fell
+	// behind (51 MB measured at load 10, over the old bound at load 14),
+	// so the test counts the times it started over instead: the log's
+	// header holds a checkpoint sequence number, one more each time SQLite
+	// writes the log from its beginning again. A log that never starts
+	// over stays at 0. (The writes put some 80,000 pages through the log:
+	// it started over 19-21 times at a quiet moment; with the writer's copy
+	// at checkpointRestart taken out, 9-10 times, at its own automatic
+	// checkpoint — a difference this test leaves alone, since how often
+	// the background copy gets to run is the machine's.)
+	header := make([]byte, 32)
+	f, err := os.Open(path + "-wal")
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Without starting over, the log holds every page the writes put
-	// through it (about 120 MB here). With it, the log stays near
-	// checkpointRestart pages — but how near depends on how far the
-	// background copy falls behind on a loaded machine (51 MB measured at
-	// load 10), so the bound is twice the writer's backstop, frames of
-	// 4 KiB and their 24-byte headers: a log that never starts over
-	// still fails it.
-	if limit := int64(2*checkpointBackup) * (4096 + 24); fi.Size() > limit {
-		t.Errorf("log is %d bytes after %d writes, want at most %d: it did not start over", fi.Size(), writers*each, limit)
+	_, err = io.ReadFull(f, header)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	restarts := binary.BigEndian.Uint32(header[12:16])
+	if restarts < 3 {
+		t.Errorf("the log started over %d times during %d writes, want at least 3", restarts, writers*each)
 	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
