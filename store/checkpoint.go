@@ -45,6 +45,11 @@ const (
 	// The commit groups between two background copies start at
 	// checkpointFirst and stay within [checkpointMin, checkpointMax].
 	checkpointFirst, checkpointMin, checkpointMax = 16, 4, 4096
+	// logSizeLimit is the log's size, in bytes, past which it is cut back
+	// when it starts over (PRAGMA journal_size_limit): checkpointBackup
+	// frames of a 4 KiB page and its 24-byte header, and the log's own
+	// 32-byte header.
+	logSizeLimit = checkpointBackup*(4096+24) + 32
 )
 
 // checkpointer runs the background checkpoints of a database file.

@@ -93,3 +93,63 @@ func count(t *testing.T, st *Store) (n int) {
 	}
 	return n
 }
+
+// A log grown past logSizeLimit by one big transaction is cut back to the
+// limit once it starts over, instead of keeping its largest size on disk
+// until the store closes.
+func TestLogCutBackAfterABigTransaction(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.db")
+	st := openInternal(t, path)
+	pad := strings.Repeat("y", 3000)
+	// Each row is ~2 pages (the row and its UNIQUE index entry), so this
+	// one transaction puts ~1.5 × logSizeLimit through the log.
+	rows := 3 * logSizeLimit / 4 / 4096
+	err := st.Write(context.Background(), func(tx *Tx) error {
+		for i := range rows {
+			if err := insertRow(tx, fmt.Sprintf("%d-%s", i, pad)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := func() int64 {
+		fi, err := os.Stat(path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	if big := size(); big <= logSizeLimit {
+		t.Fatalf("the transaction left a log of %d bytes, want more than %d for this test to mean anything", big, logSizeLimit)
+	}
+	// Small writes until the log has started over and a commit followed
+	// (the writer's own checkpoint guarantees it within checkpointBackup
+	// pages of writes, whatever the background copy does).
+	restarts := func() uint32 {
+		header := make([]byte, 32)
+		f, err := os.Open(path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := io.ReadFull(f, header); err != nil {
+			t.Fatal(err)
+		}
+		return binary.BigEndian.Uint32(header[12:16])
+	}
+	before := restarts()
+	for i := 0; restarts() == before; i++ {
+		if i == 4*checkpointBackup {
+			t.Fatalf("the log did not start over in %d small writes", i)
+		}
+		if err := st.Write(context.Background(), func(tx *Tx) error { return insertRow(tx, fmt.Sprintf("small-%d", i)) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := size(); got > logSizeLimit {
+		t.Errorf("the log is %d bytes after it started over, want at most %d", got, logSizeLimit)
+	}
+}
