@@ -56,24 +56,13 @@ func TestLogStartsOverUnderSteadyWrites(t *testing.T) {
 	// at checkpointRestart taken out, 9-10 times, at its own automatic
 	// checkpoint — a difference this test leaves alone, since how often
 	// the background copy gets to run is the machine's.)
-	header := make([]byte, 32)
-	f, err := os.Open(path + "-wal")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = io.ReadFull(f, header)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	restarts := binary.BigEndian.Uint32(header[12:16])
-	if restarts < 3 {
+	if restarts := logRestarts(t, path); restarts < 3 {
 		t.Errorf("the log started over %d times during %d writes, want at least 3", restarts, writers*each)
 	}
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	st, err = Open(path, nil)
+	st, err := Open(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,20 +117,8 @@ func TestLogCutBackAfterABigTransaction(t *testing.T) {
 	// Small writes until the log has started over and a commit followed
 	// (the writer's own checkpoint guarantees it within checkpointBackup
 	// pages of writes, whatever the background copy does).
-	restarts := func() uint32 {
-		header := make([]byte, 32)
-		f, err := os.Open(path + "-wal")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if _, err := io.ReadFull(f, header); err != nil {
-			t.Fatal(err)
-		}
-		return binary.BigEndian.Uint32(header[12:16])
-	}
-	before := restarts()
-	for i := 0; restarts() == before; i++ {
+	before := logRestarts(t, path)
+	for i := 0; logRestarts(t, path) == before; i++ {
 		if i == 4*checkpointBackup {
 			t.Fatalf("the log did not start over in %d small writes", i)
 		}
@@ -152,4 +129,20 @@ func TestLogCutBackAfterABigTransaction(t *testing.T) {
 	if got := size(); got > logSizeLimit {
 		t.Errorf("the log is %d bytes after it started over, want at most %d", got, logSizeLimit)
 	}
+}
+
+// logRestarts is the checkpoint sequence number in the header of the log
+// of the database at path: one more each time SQLite starts the log over.
+func logRestarts(t *testing.T, path string) uint32 {
+	t.Helper()
+	header := make([]byte, 32)
+	f, err := os.Open(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := io.ReadFull(f, header); err != nil {
+		t.Fatal(err)
+	}
+	return binary.BigEndian.Uint32(header[12:16])
 }
