@@ -30,7 +30,7 @@ func TestInListAsLowered(t *testing.T) {
 	err := st.Read(context.Background(), func(tx *store.Tx) error {
 		matched = 0
 		for i := range 3000 {
-			f := filter{typ: tString, fold: i%2 == 0}
+			f := filter{typ: tString, fold: i%2 == 0, listed: true}
 			for range 1 + rnd.IntN(4) {
 				f.list = append(f.list, word())
 			}

@@ -132,7 +132,8 @@ func (q *query) addColumnFilters(filters []filter) error {
 // addLeftOut keeps only the rows the filters on columns leave out: those
 // for which they are not all true (false or null). A filter that excludes
 // what matches (NOT_IN_LIST …) leaves out a row whose value is set and
-// matches — the positive operator's condition, a term SQLite tests
+// matches (NOT_HAS_LABEL: whatever has the label, set or not) — the
+// positive operator's condition, a term SQLite tests
 // directly (on 1M clicks, 0.02 s less than the negation tested for not
 // being true); any other filter leaves out what it is not true of.
 func (q *query) addLeftOut(filters []filter) error {
@@ -321,13 +322,13 @@ func (f *filter) condition(x string, values func(text string) ([]string, error),
 	return "", nil, invalid("filters", "Unknown operator: "+f.op)
 }
 
-// inList is "x is in the filter's list" (IN_LIST). A short list of texts
-// is a list of parameters, ignoring case by the NOCASE collation, which
+// inList is "x is in the filter's list" (IN_LIST). A list of texts
+// readFilters marked listed is a list of parameters, ignoring case by the NOCASE collation, which
 // folds exactly what lower() folds (ASCII letters): per row, a lookup in a
 // list SQLite builds once, without a lowered copy of the value (on 1M
 // clicks, 0.23 s → 0.14 s); other lists are read from JSON.
 func (f *filter) inList(x string) (string, []any) {
-	if (f.typ == tString || f.typ == tDatetime) && len(f.list) > 0 && len(f.list) <= maxListed {
+	if f.listed {
 		if f.fold {
 			x = "(" + x + ") COLLATE NOCASE"
 		}
@@ -342,7 +343,8 @@ func (f *filter) inList(x string) (string, []any) {
 	return fold(x) + " IN (SELECT " + fold("value") + " FROM json_each(?))", []any{mustJSON(f.list)}
 }
 
-// maxListed is the longest list inList passes as parameters.
+// maxListed is how many values of a request's lists inList passes as
+// parameters (readFilters hands them out).
 const maxListed = 100
 
 var comparisons = map[string]string{

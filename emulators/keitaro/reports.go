@@ -60,6 +60,9 @@ type filter struct {
 	arg  any            // the expression (a label name for HAS_LABEL)
 	list []any          // IN_LIST, NOT_IN_LIST, BETWEEN
 	re   *regexp.Regexp // MATCH_REGEXP, NOT_MATCH_REGEXP
+	// listed: the list goes to SQLite as parameters (inList), within
+	// the request's budget of maxListed values.
+	listed bool
 }
 
 // columnsOf are the columns a kind of request may name.
@@ -207,6 +210,18 @@ func readFilters(raw any, resolve func(string) (*column, *metric), errs *fieldEr
 			return nil
 		}
 		out = append(out, f)
+	}
+	// SQLite takes at most 32,766 parameters a statement, and a filter
+	// may appear in several parts of one: the lists of a request share
+	// maxListed parameters, and the rest go as JSON.
+	budget := maxListed
+	for i := range out {
+		f := &out[i]
+		if (f.op == "IN_LIST" || f.op == "NOT_IN_LIST") && (f.typ == tString || f.typ == tDatetime) &&
+			len(f.list) > 0 && len(f.list) <= budget {
+			f.listed = true
+			budget -= len(f.list)
+		}
 	}
 	return out
 }
@@ -852,7 +867,8 @@ func hoursFit(rng reportRange, zone zoneShift, grouping []*column, filters []fil
 // (hoursFit fails) is answered by planHoursLess: hoursFit holds but for
 // filters on columns the rollups do not keep, each of which excludes
 // (NOT_…) and reads only the click itself, not its conversions (the
-// clicks it leaves out are read one by one).
+// clicks it leaves out are grouped from the clicks, each joined to its
+// own conversions).
 func lessFit(rng reportRange, zone zoneShift, grouping []*column, filters []filter) bool {
 	if !wholeHours(rng, zone, grouping) {
 		return false

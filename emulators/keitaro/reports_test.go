@@ -1,10 +1,12 @@
 package keitaro_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/vendoremu/vendoremu/emulators/keitaro"
+	"github.com/vendoremu/vendoremu/internal/vtest"
 )
 
 // operatorData is a tenant with four clicks made through the clicks
@@ -324,4 +326,31 @@ func TestReportDefinition(t *testing.T) {
 	}
 	expectStatus(t, a.do("POST", "/report/build", map[string]any{"limit": 1, "grouping": names, "metrics": ms}), 200)
 	expectStatus(t, a.do("POST", "/clicks/log", map[string]any{"limit": 1, "columns": names}), 200)
+}
+
+// A report may send as many list filters as its body holds: the lists past
+// the first hundred values go to SQLite as JSON, so a statement never
+// needs more parameters than SQLite takes, and the answer is the one a
+// single such filter gets.
+func TestReportManyListFilters(t *testing.T) {
+	a := operatorData(t)
+	report := func(n int) vtest.Response {
+		list := []any{"GOOGLE"} // Google and google, not Bing
+		for j := range 99 {
+			list = append(list, fmt.Sprint("source-", j))
+		}
+		var filters []any
+		for range n {
+			filters = append(filters, map[string]any{"name": "source", "operator": "NOT_IN_LIST", "expression": list})
+		}
+		return a.do("POST", "/report/build", map[string]any{"range": map[string]any{"interval": "all_time"},
+			"grouping": []any{"campaign_id"}, "metrics": []any{"clicks"}, "filters": filters})
+	}
+	one := report(1)
+	if one.Status != 200 || !strings.Contains(string(one.Body), `"clicks":`) || strings.Contains(string(one.Body), `"total":0`) {
+		t.Fatalf("one filter: %d %s", one.Status, one.Body)
+	}
+	for _, n := range []int{2, 400} {
+		expect(t, report(n), 200, string(one.Body))
+	}
 }
