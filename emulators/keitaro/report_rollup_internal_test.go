@@ -300,3 +300,22 @@ func TestNewConversionRowAsStored(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Every base a report sums has its form over the rollups and over the
+// clicks joined to their conversions: a base added to bases alone would
+// break only the reports those plans answer.
+func TestEveryBaseHasItsPlanForms(t *testing.T) {
+	for name := range bases {
+		if hourBases[name] == "" {
+			t.Errorf("%s has no form in hourBases", name)
+		}
+		if conversionRowBases[name] == "" {
+			t.Errorf("%s has no form in conversionRowBases", name)
+		}
+	}
+	for name := range conversionRowBases {
+		if _, ok := bases[name]; !ok {
+			t.Errorf("conversionRowBases has %s, which bases lacks", name)
+		}
+	}
+}
