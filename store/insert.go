@@ -86,6 +86,9 @@ func (s Scoped) InsertRows(table string, columns []string, n int, fill func(i in
 	if err := t.ctx.Err(); err != nil {
 		return err
 	}
+	if err := t.statement(); err != nil {
+		return err
+	}
 	text := `INSERT INTO ` + table + ` (tenant_id, "` + strings.Join(columns, `", "`) + `") VALUES (?` +
 		strings.Repeat(", ?", len(columns)) + `)`
 	return t.conn.Raw(func(dc any) error {

@@ -32,7 +32,8 @@ const (
 // SQLite's multi-thread mode asks. No prepared statement outlives the
 // use of its connection, where the driver's finalizer could close it from
 // another goroutine: the store makes no database/sql Stmt, and closes the
-// driver statement InsertRows prepares before it gives the connection back.
+// driver statement InsertRows prepares, and the driver rows RawQuery reads,
+// before it gives the connection back.
 const noMutex = "_mutex=no"
 
 // connector opens connections of one pool (the writer or the readers) with
