@@ -95,17 +95,19 @@ func (w *Builder) Key(k string) *Builder {
 
 // Key is an object key written ahead of time (NewKey), quoted and
 // escaped, with its colon: for objects written often, whose keys are
-// constants (a package of a list has thirteen).
-type Key string
+// constants (a package of a list has twelve). It is a struct so that
+// only NewKey makes one: a plain string passed to KeyOf would be written
+// unquoted.
+type Key struct{ text string }
 
 // NewKey is k as a Key.
-func NewKey(k string) Key { return Key(append(appendString(nil, k), ':')) }
+func NewKey(k string) Key { return Key{string(append(appendString(nil, k), ':'))} }
 
 // KeyOf writes an object key made by NewKey; the value written next is
 // its value.
 func (w *Builder) KeyOf(k Key) *Builder {
 	w.sep()
-	w.b = append(w.b, k...)
+	w.b = append(w.b, k.text...)
 	w.open = true
 	return w
 }

@@ -568,8 +568,9 @@ func TestTenantLargePackageSet(t *testing.T) {
 
 // Recorded sessions are stored with the SQLite types their columns hold
 // (INTEGER counts and flag, TEXT everything else, a text that looks like a
-// number included) and in the order given: the one statement that stores a
-// batch reads them out of JSON.
+// number included) and in the order given: each is bound to one prepared
+// INSERT (store.InsertRows), whose values SQLite converts by the columns'
+// types.
 func TestRecordedSessionsStoredValues(t *testing.T) {
 	e := newEnv(t)
 	e.as(websiteINTP).customer("c1", "w1", pkgBusiness)

@@ -6,10 +6,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"time"
+
+	"github.com/vendoremu/vendoremu/wire"
 )
 
-// timeLayout is how every time is stored and answered: UTC, seconds, "Z".
-const timeLayout = "2006-01-02T15:04:05Z"
+// timeLayout is how every time is stored and answered: UTC, seconds, "Z"
+// (the layout wire.Builder.Time writes without the time package).
+const timeLayout = wire.LayoutSeconds
 
 // fmtTime formats t the way TWIPLA answers times.
 func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
