@@ -92,7 +92,15 @@
     $('confirm-text').textContent = text;
     d.returnValue = '';
     return new Promise((resolve) => {
-      d.addEventListener('close', () => resolve(d.returnValue === 'ok'), {once: true});
+      // A dialog's close event comes a task after it closed: the close of
+      // an earlier showing can arrive once this one is open, and is not
+      // this showing's answer.
+      const closed = () => {
+        if (d.open) return;
+        d.removeEventListener('close', closed);
+        resolve(d.returnValue === 'ok');
+      };
+      d.addEventListener('close', closed);
       d.showModal();
       $('confirm-cancel').focus();
     });
