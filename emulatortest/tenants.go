@@ -1,10 +1,10 @@
 package emulatortest
 
 import (
+	"context"
 	"crypto/md5"
 	"crypto/rsa"
 	"encoding/hex"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -17,9 +17,9 @@ import (
 	"github.com/vendoremu/vendoremu/store"
 )
 
-// Each New…Tenant creates a new, empty account of one vendor through the
-// control plane (POST /_emulator/<vendor>/tenants) and returns its
-// credentials. Its data, clock and faults are its own, so tests that each
+// Each New…Tenant creates a new, empty account of one vendor as the
+// control plane's POST /_emulator/<vendor>/tenants does, in process (no
+// loopback exchange, as ResetTenant), and returns its credentials. Its data, clock and faults are its own, so tests that each
 // take one may run in parallel on one emulator.
 
 // HitstepsTenant is a Hitsteps reseller: its main account's login, its
@@ -41,7 +41,7 @@ func (e *Emulator) NewHitstepsTenant() HitstepsTenant {
 		e.t.Helper()
 	}
 	var out HitstepsTenant
-	e.decodeInto("hitsteps tenant", e.control("POST", "hitsteps/tenants", nil, http.StatusCreated), &out)
+	e.decodeInto("hitsteps tenant", e.createTenant("hitsteps"), &out)
 	e.claim("hitsteps", out.Key())
 	return out
 }
@@ -61,7 +61,7 @@ func (e *Emulator) NewMouseStatsTenant() MouseStatsTenant {
 		e.t.Helper()
 	}
 	var out MouseStatsTenant
-	e.decodeInto("mousestats tenant", e.control("POST", "mousestats/tenants", nil, http.StatusCreated), &out)
+	e.decodeInto("mousestats tenant", e.createTenant("mousestats"), &out)
 	e.claim("mousestats", out.Key())
 	return out
 }
@@ -82,7 +82,7 @@ func (e *Emulator) NewKeitaroTenant() KeitaroTenant {
 		e.t.Helper()
 	}
 	var out KeitaroTenant
-	e.decodeInto("keitaro tenant", e.control("POST", "keitaro/tenants", nil, http.StatusCreated), &out)
+	e.decodeInto("keitaro tenant", e.createTenant("keitaro"), &out)
 	e.claim("keitaro", out.Key())
 	return out
 }
@@ -108,7 +108,7 @@ func (e *Emulator) NewJustClickTenant() JustClickTenant {
 		e.t.Helper()
 	}
 	var out JustClickTenant
-	e.decodeInto("justclick tenant", e.control("POST", "justclick/tenants", nil, http.StatusCreated), &out)
+	e.decodeInto("justclick tenant", e.createTenant("justclick"), &out)
 	e.claim("justclick", out.Key())
 	out.API = e.JustClick + "/u/" + out.Login + "/api/"
 	return out
@@ -135,6 +135,19 @@ func (j JustClickTenant) SignedBody(pairs ...string) string {
 func (j JustClickTenant) VerifyAnswer(code int, text, hash string) bool {
 	sum := md5.Sum([]byte(strings.Join([]string{strconv.Itoa(code), text, j.Secret}, "::")))
 	return hex.EncodeToString(sum[:]) == hash
+}
+
+// createTenant creates a tenant of vendor with its defaults and returns
+// the answer POST /_emulator/<vendor>/tenants gives.
+func (e *Emulator) createTenant(vendor string) []byte {
+	if e.t != nil {
+		e.t.Helper()
+	}
+	out, err := e.Server.CreateTenant(context.Background(), vendor, nil)
+	if err != nil {
+		e.fail("create %s tenant: %v", vendor, err)
+	}
+	return out
 }
 
 // phpURLEncode is PHP's urlencode (Go's QueryEscape keeps "~").
@@ -192,7 +205,7 @@ func (e *Emulator) NewTwiplaTenant() TwiplaTenant {
 		e.t.Helper()
 	}
 	var out TwiplaTenant
-	e.decodeInto("twipla tenant", e.control("POST", "twipla/tenants", nil, http.StatusCreated), &out)
+	e.decodeInto("twipla tenant", e.createTenant("twipla"), &out)
 	e.claim("twipla", out.Key())
 	var key *rsa.PrivateKey
 	var err error

@@ -311,18 +311,40 @@ func (s *Server) createTenant(v emu.Vendor) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		var out any
-		err := s.store.Write(c, func(tx *store.Tx) error {
-			var err error
-			out, err = v.CreateTenant(tx, body)
-			return err
-		})
+		out, err := s.newTenant(c, v, body)
 		if err != nil {
 			s.controlError(c, err)
 			return
 		}
 		c.JSON(http.StatusCreated, out)
 	}
+}
+
+// CreateTenant creates a tenant of a vendor as POST
+// /_emulator/<vendor>/tenants does with body (empty for the defaults) and
+// returns the answer's JSON. In-process harnesses call it directly, as
+// they call Reset: a test's own tenant then costs no loopback exchange.
+func (s *Server) CreateTenant(ctx context.Context, vendorName string, body []byte) ([]byte, error) {
+	m, ok := s.byName[vendorName]
+	if !ok {
+		return nil, s.unknownVendor(vendorName)
+	}
+	out, err := s.newTenant(ctx, m.vendor, body)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(out)
+}
+
+// newTenant creates a tenant of v in a write transaction of its own.
+func (s *Server) newTenant(ctx context.Context, v emu.Vendor, body []byte) (any, error) {
+	var out any
+	err := s.store.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = v.CreateTenant(tx, body)
+		return err
+	})
+	return out, err
 }
 
 func (s *Server) state(c *gin.Context) {

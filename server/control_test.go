@@ -142,6 +142,31 @@ func TestTenantsDispatch(t *testing.T) {
 	expect(t, srv.Do("GET", "/_emulator/notes/count", nil), 200, `{"count":2}`)
 }
 
+// CreateTenant, in process, creates what POST /_emulator/<vendor>/tenants
+// creates and fails as it does.
+func TestCreateTenantInProcess(t *testing.T) {
+	srv := start(t)
+	ctx := context.Background()
+	out, err := srv.CreateTenant(ctx, "notes", []byte(`{"key":"acme"}`))
+	if err != nil || string(out) != `{"key":"acme"}` {
+		t.Fatalf("CreateTenant: %s, %v", out, err)
+	}
+	// The tenant is the one the HTTP control plane and the vendor API see.
+	expectError(t, srv.Do("POST", "/_emulator/notes/tenants", `{"key":"acme"}`), 409, "tenant exists")
+	expect(t, srv.Do("POST", "/notes/items", "hello", "X-Tenant", "acme"), 201, `{"id":2}`)
+	for body, want := range map[string]int{`{"key":"acme"}`: 409, `{"key":`: 400} {
+		_, err := srv.CreateTenant(ctx, "notes", []byte(body))
+		if status, _ := emu.ErrorStatus(err); status != want {
+			t.Errorf("CreateTenant(%s): %v (status %d), want status %d", body, err, status, want)
+		}
+	}
+	if _, err := srv.CreateTenant(ctx, "ghost", nil); err == nil || !strings.Contains(err.Error(), `unknown vendor "ghost"`) {
+		t.Errorf("unknown vendor: %v", err)
+	}
+	// A failed creation wrote nothing: only the default tenant and acme.
+	expect(t, srv.Do("GET", "/_emulator/state/notes", nil), 200, `{"tenants":[{"key":"default","items":["welcome"]},{"key":"acme","items":["hello"]}]}`)
+}
+
 func TestState(t *testing.T) {
 	srv := start(t)
 	expect(t, srv.Do("GET", "/_emulator/state/notes", nil), 200, `{"tenants":[{"key":"default","items":["welcome"]}]}`)
