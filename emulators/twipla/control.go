@@ -442,20 +442,22 @@ func insertSessions(s store.Scoped, w *website, list []*session) error {
 			w.consumed[i] += n * stpRate
 		}
 	}
-	return s.InsertRows("twipla_sessions", sessionInsertColumns, len(list), func(i int, vals []any) {
-		ss := list[i]
-		vals[0], vals[1], vals[2], vals[3] = w.seq, ss.id, ss.visitorID, ss.startedAt.String()
-		vals[4], vals[5], vals[6], vals[7] = ss.duration, ss.pageViews, ss.events, ss.recorded
-		vals[8], vals[9], vals[10], vals[11] = ss.heatmapIncrements, ss.pollAnswers, ss.surveyAnswers, ss.funnelMatches
-		for j, d := range ss.dims {
-			vals[12+j] = d
-		}
-	})
+	return s.InsertRows(sessionInserts, len(list), func(i int, vals []any) { sessionValues(vals, w.seq, list[i]) })
 }
 
-// sessionInsertColumns are the columns insertSessions sets: the website,
-// then sessionCols.
-var sessionInsertColumns = append([]string{"website_seq"}, columnNames(sessionCols)...)
+// sessionInserts is the INSERT of a session: its website, then sessionCols.
+var sessionInserts = store.NewRowInsert("twipla_sessions", append([]string{"website_seq"}, columnNames(sessionCols)...)...)
+
+// sessionValues writes the values of a session of the website websiteSeq in
+// the order of sessionInserts' columns.
+func sessionValues(vals []any, websiteSeq int64, ss *session) {
+	vals[0], vals[1], vals[2], vals[3] = websiteSeq, ss.id, ss.visitorID, ss.startedAt.String()
+	vals[4], vals[5], vals[6], vals[7] = ss.duration, ss.pageViews, ss.events, ss.recorded
+	vals[8], vals[9], vals[10], vals[11] = ss.heatmapIncrements, ss.pollAnswers, ss.surveyAnswers, ss.funnelMatches
+	for j, d := range ss.dims {
+		vals[12+j] = d
+	}
+}
 
 // columnNames are the names of a list of columns ("id, visitor_id, …").
 func columnNames(list string) []string {
