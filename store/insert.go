@@ -82,6 +82,9 @@ func NewRowInsert(table string, columns ...string) *RowInsert {
 		strings.Join(columns, `", "`) + `") VALUES (?` + strings.Repeat(", ?", len(columns)) + `)`}
 }
 
+// Width is the number of values a row takes.
+func (ins *RowInsert) Width() int { return len(ins.columns) }
+
 // InsertRows stores n rows into ins's table (tenant_id taking the scope's
 // tenant) with its prepared single-row INSERT, run once a row with the
 // values fill writes into vals (row i's, in the order of ins's columns). Each value goes to SQLite as it is bound, converted as

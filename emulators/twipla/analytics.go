@@ -96,24 +96,33 @@ func (ss *session) wire(dims []int) wire.Object {
 // up to 10,000 of them, and an Object per session boxed each of its values.
 func sessionList(list []*session) wire.Func {
 	return func(w *wire.Builder) {
-		w.Grow(len(list) * 384) // a session with short dimensions writes ~330 bytes
+		w.Grow(len(list) * sessionSize)
 		w.BeginArray()
 		for _, ss := range list {
-			w.BeginObject()
-			w.Key("id").String(ss.id)
-			w.Key("visitorId").String(ss.visitorID)
-			w.Key("startedAt").String(ss.startedAt.String())
-			w.Key("duration").Int(ss.duration)
-			w.Key("pageViews").Int(ss.pageViews)
-			w.Key("events").Int(ss.events)
-			w.Key("recorded").Bool(ss.recorded)
-			for i, d := range dimensions {
-				w.Key(d.name).String(ss.dims[i])
-			}
-			w.EndObject()
+			writeSession(w, ss)
 		}
 		w.EndArray()
 	}
+}
+
+// sessionSize is about what a session with short dimensions writes (~330
+// bytes).
+const sessionSize = 384
+
+// writeSession writes a session with every dimension.
+func writeSession(w *wire.Builder, ss *session) {
+	w.BeginObject()
+	w.Key("id").String(ss.id)
+	w.Key("visitorId").String(ss.visitorID)
+	w.Key("startedAt").String(ss.startedAt.String())
+	w.Key("duration").Int(ss.duration)
+	w.Key("pageViews").Int(ss.pageViews)
+	w.Key("events").Int(ss.events)
+	w.Key("recorded").Bool(ss.recorded)
+	for i, d := range dimensions {
+		w.Key(d.name).String(ss.dims[i])
+	}
+	w.EndObject()
 }
 
 // allDimensions selects every dimension.

@@ -338,7 +338,7 @@ func (e *Emulator) recordSessionsIn(c *gin.Context, f fields) (int, any, error) 
 		if err := insertSessions(rec.s, rec.w, list); err != nil {
 			return err
 		}
-		out, err = rec.finish(list)
+		out, err = rec.finish(len(list), sessionList(list))
 		return err
 	})
 	return http.StatusCreated, out, err
@@ -416,13 +416,13 @@ func startRecording(tx *store.Tx, intpID, wid string, now time.Time) (*recording
 	return &recording{s: s, in: in, cat: cat, w: w}, nil
 }
 
-// finish stores the website's counters once its sessions are stored, and
-// makes the answer.
-func (rec *recording) finish(list []*session) (wire.Object, error) {
+// finish stores the website's counters once its n sessions are stored,
+// and makes the answer, whose "sessions" is written by sessions.
+func (rec *recording) finish(n int, sessions any) (wire.Object, error) {
 	if err := storeCounters(rec.s, rec.w); err != nil {
 		return nil, err
 	}
-	return wire.Obj("recorded", len(list), "sessions", sessionList(list),
+	return wire.Obj("recorded", n, "sessions", sessions,
 		"consumption", rec.w.consumption(rec.in, rec.cat.get(rec.w.sub.packageID))), nil
 }
 
@@ -500,6 +500,12 @@ func readSession(f fields, now time.Time) (*session, error) {
 // through database/sql cost more again (each value bound through its
 // conversions and cgo, and a statement journal per statement).
 func insertSessions(s store.Scoped, w *website, list []*session) error {
+	countSessions(w, list)
+	return s.InsertRows(sessionInserts, len(list), func(i int, vals []any) { sessionValues(vals, w.seq, list[i]) })
+}
+
+// countSessions counts sessions into their website's consumption.
+func countSessions(w *website, list []*session) {
 	for _, ss := range list {
 		recordings := int64(0)
 		if ss.recorded {
@@ -510,7 +516,6 @@ func insertSessions(s store.Scoped, w *website, list []*session) error {
 			w.consumed[i] += n * stpRate
 		}
 	}
-	return s.InsertRows(sessionInserts, len(list), func(i int, vals []any) { sessionValues(vals, w.seq, list[i]) })
 }
 
 // sessionInserts is the INSERT of a session: its website, then sessionCols.

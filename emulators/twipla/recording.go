@@ -14,10 +14,19 @@ import (
 	"github.com/vendoremu/vendoremu/wire"
 )
 
-// sessionChunk is how many sessions the reader of a recording hands to its
-// write at a time: small enough that the write starts early, large enough
-// that each chunk's prepared INSERT is a small part of it.
-const sessionChunk = 500
+// chunkSessions is how many sessions the reader of a recording hands to
+// its write at a time: few enough that the write starts early, enough that
+// each chunk's prepared INSERT is a small part of it.
+const chunkSessions = 500
+
+// sessionChunk is sessions the reader hands over: the sessions, and the
+// values sessionInserts stores for each in turn (sessionValues; the
+// website's, the first of each session, is left for the write to set),
+// boxed by the reader so that the write only binds them.
+type sessionChunk struct {
+	list   []*session
+	values []any
+}
 
 // errUnread ends a streamed recording whose body the reader did not take:
 // its write rolls back and the whole body is read again the old way, which
@@ -48,8 +57,14 @@ func (e *Emulator) recordStreaming(c *gin.Context, body []byte) (out wire.Object
 		if err != nil {
 			return err
 		}
+		site := any(rec.w.seq)
 		for chunk := range r.chunks {
-			if err := insertSessions(rec.s, rec.w, chunk); err != nil {
+			countSessions(rec.w, chunk.list)
+			err := rec.s.InsertRows(sessionInserts, len(chunk.list), func(i int, vals []any) {
+				copy(vals, chunk.values[i*len(vals):])
+				vals[0] = site
+			})
+			if err != nil {
 				return err
 			}
 		}
@@ -57,7 +72,7 @@ func (e *Emulator) recordStreaming(c *gin.Context, body []byte) (out wire.Object
 		if !r.ok {
 			return errUnread
 		}
-		out, err = rec.finish(r.list)
+		out, err = rec.finish(len(r.list), r.answer)
 		return err
 	})
 	return out, err == nil
@@ -74,11 +89,13 @@ type sessionReader struct {
 	now         time.Time
 	// chunks carries the sessions checked so far; closed when the reader
 	// returns.
-	chunks chan []*session
-	// done is closed when the reader returned; list and ok are set then.
-	done chan struct{}
-	list []*session // every session, in order
-	ok   bool       // the body is of the plain shape and every session is valid
+	chunks chan sessionChunk
+	// done is closed when the reader returned; list, answer and ok are
+	// set then.
+	done   chan struct{}
+	list   []*session // every session, in order
+	answer wire.Raw   // the array of them as sessionList writes it
+	ok     bool       // the body is of the plain shape and every session is valid
 	// stop, closed by close, makes the reader give up at its next chunk.
 	stop     chan struct{}
 	stopOnce sync.Once
@@ -86,7 +103,7 @@ type sessionReader struct {
 
 // readSessions starts reading body.
 func readSessions(body []byte, now func(intpID string) time.Time) *sessionReader {
-	r := &sessionReader{header: make(chan struct{}), chunks: make(chan []*session, 4), done: make(chan struct{}),
+	r := &sessionReader{header: make(chan struct{}), chunks: make(chan sessionChunk, 4), done: make(chan struct{}),
 		stop: make(chan struct{})}
 	go r.read(body, now)
 	return r
@@ -145,7 +162,7 @@ func (r *sessionReader) read(body []byte, now func(string) time.Time) {
 		r.intpID, r.wid, r.now = intpID, wid, now(intpID)
 		announced = true
 		close(r.header)
-		if !r.sessions(dec) {
+		if !r.sessions(dec, len(body)) {
 			return
 		}
 	}
@@ -159,12 +176,16 @@ func (r *sessionReader) read(body []byte, now func(string) time.Time) {
 }
 
 // sessions reads and checks the sessions array, handing the sessions over
-// in chunks.
-func (r *sessionReader) sessions(dec *json.Decoder) bool {
+// in chunks, and writes the answer's array of them.
+func (r *sessionReader) sessions(dec *json.Decoder, size int) bool {
 	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
 		return false
 	}
-	chunk := make([]*session, 0, sessionChunk)
+	var answer wire.Builder
+	answer.Grow(size / 2 * 3) // a session's answer is ~1.5× what the benchmark sends
+	answer.BeginArray()
+	width := sessionInserts.Width()
+	chunk := sessionChunk{list: make([]*session, 0, chunkSessions), values: make([]any, 0, chunkSessions*width)}
 	for dec.More() {
 		var v any
 		if err := dec.Decode(&v); err != nil {
@@ -179,22 +200,32 @@ func (r *sessionReader) sessions(dec *json.Decoder) bool {
 			return false
 		}
 		r.list = append(r.list, ss)
-		if chunk = append(chunk, ss); len(chunk) == sessionChunk {
+		writeSession(&answer, ss)
+		chunk.list = append(chunk.list, ss)
+		n := len(chunk.values)
+		chunk.values = chunk.values[:n+width]
+		sessionValues(chunk.values[n:], 0, ss)
+		if len(chunk.list) == chunkSessions {
 			if !r.send(chunk) {
 				return false
 			}
-			chunk = make([]*session, 0, sessionChunk)
+			chunk = sessionChunk{list: make([]*session, 0, chunkSessions), values: make([]any, 0, chunkSessions*width)}
 		}
 	}
 	if t, err := dec.Token(); err != nil || t != json.Delim(']') || len(r.list) == 0 {
+		return false
+	}
+	answer.EndArray()
+	var err error
+	if r.answer, err = answer.Raw(); err != nil {
 		return false
 	}
 	return r.send(chunk)
 }
 
 // send hands a chunk over, unless the reader is told to stop.
-func (r *sessionReader) send(chunk []*session) bool {
-	if len(chunk) == 0 {
+func (r *sessionReader) send(chunk sessionChunk) bool {
+	if len(chunk.list) == 0 {
 		return true
 	}
 	select {
