@@ -225,6 +225,11 @@ func (r *sessionReader) sessions(dec *json.Decoder, size int) bool {
 
 // send hands a chunk over, unless the reader is told to stop.
 func (r *sessionReader) send(chunk sessionChunk) bool {
+	select {
+	case <-r.stop:
+		return false
+	default:
+	}
 	if len(chunk.list) == 0 {
 		return true
 	}
