@@ -160,3 +160,29 @@ func TestSessionReaderBigBatches(t *testing.T) {
 		t.Fatalf("after stop: ok %v, %d sessions read", r.ok, len(r.list))
 	}
 }
+
+// The reader takes the bodies clients send — every member, escapes, text
+// past ASCII, nulls, members it ignores, a member named twice, whitespace
+// anywhere — so that they are stored while being read.
+func TestSessionReaderTakesPlainBodies(t *testing.T) {
+	clock := func(string) time.Time { return time.Date(2031, 3, 10, 12, 0, 0, 0, time.UTC) }
+	for _, body := range []string{
+		`{"intpId":"i","intpWebsiteId":"w","sessions":[{}]}`,
+		"\n{ \"intpId\" : \"i\" ,\r\n\t\"intpWebsiteId\":\"w\", \"sessions\" : [ { } , {\"pageViews\" : 2 } ] }\n",
+		`{"intpId":"i","intpWebsiteId":"w","sessions":[{"visitorId":"v","startedAt":"2031-03-10T09:00:00.5+02:00",
+			"duration":0,"pageViews":3,"events":2,"recorded":true,"heatmapIncrements":1,"pollAnswers":2,"surveyAnswers":3,
+			"funnelMatches":4,"country":"DE","device":"tablet","browser":"F\u00fc\"x\\","os":"","referrer":"r\/",
+			"landingPage":"/p","utmSource":"s","utmMedium":"m","utmCampaign":"c"},{"recorded":false,"duration":-0}]}`,
+		`{"intpId":"i","intpWebsiteId":"w","sessions":[{"country":null,"visitorId":null,"startedAt":null,"events":null,
+			"recorded":null,"extra":"x","more":12,"flag":true,"none":null,"pageViews":0,"pageViews":5,"device":"Mobile",
+			"device":"mobile","os":"Ünïcödé 😀"}]}`,
+	} {
+		r := readSessions([]byte(body), clock)
+		for range r.chunks {
+		}
+		r.close()
+		if !r.ok || len(r.list) == 0 {
+			t.Errorf("not taken: %s", body)
+		}
+	}
+}
