@@ -154,6 +154,9 @@ var dashboardURLOp = &openapi.Op{
 func (e *Emulator) control(h func(c *gin.Context) (int, any, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		status, out, err := h(c)
+		if err == nil && c.Writer.Written() {
+			return // answered by the helper itself (recordStreaming)
+		}
 		if err != nil {
 			err = controlError(err)
 			if st, _ := emu.ErrorStatus(err); st == http.StatusInternalServerError {
@@ -312,8 +315,8 @@ func (e *Emulator) recordSessions(c *gin.Context) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if out, ok := e.recordStreaming(c, body); ok {
-		return http.StatusCreated, out, nil
+	if e.recordStreaming(c, body) {
+		return http.StatusCreated, nil, nil
 	}
 	f, err := parseControlFields(body)
 	if err != nil {
@@ -338,7 +341,8 @@ func (e *Emulator) recordSessionsIn(c *gin.Context, f fields) (int, any, error) 
 		if err := insertSessions(rec.s, rec.w, list); err != nil {
 			return err
 		}
-		out, err = rec.finish(len(list), sessionList(list))
+		consumption, err := rec.finish()
+		out = wire.Obj("recorded", len(list), "sessions", sessionList(list), "consumption", consumption)
 		return err
 	})
 	return http.StatusCreated, out, err
@@ -416,14 +420,13 @@ func startRecording(tx *store.Tx, intpID, wid string, now time.Time) (*recording
 	return &recording{s: s, in: in, cat: cat, w: w}, nil
 }
 
-// finish stores the website's counters once its n sessions are stored,
-// and makes the answer, whose "sessions" is written by sessions.
-func (rec *recording) finish(n int, sessions any) (wire.Object, error) {
+// finish stores the website's counters once its sessions are stored, and
+// makes the answer's "consumption".
+func (rec *recording) finish() (wire.Object, error) {
 	if err := storeCounters(rec.s, rec.w); err != nil {
 		return nil, err
 	}
-	return wire.Obj("recorded", n, "sessions", sessions,
-		"consumption", rec.w.consumption(rec.in, rec.cat.get(rec.w.sub.packageID))), nil
+	return rec.w.consumption(rec.in, rec.cat.get(rec.w.sub.packageID)), nil
 }
 
 // sessionDefaults are the dimension values of a session that names none.

@@ -2,6 +2,10 @@ package twipla
 
 import (
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -42,13 +46,14 @@ var errUnread = errors.New("twipla: body not of the streamed shape")
 // anything else (a bad session, bad JSON, an unknown website…) rolls the
 // write back, so that such bodies are answered exactly as before, after
 // one more reading.
-func (e *Emulator) recordStreaming(c *gin.Context, body []byte) (out wire.Object, ok bool) {
+func (e *Emulator) recordStreaming(c *gin.Context, body []byte) (ok bool) {
 	r := readSessions(body, e.now)
 	defer r.close()
 	<-r.header
 	if r.intpID == "" {
-		return nil, false
+		return false
 	}
+	var consumption wire.Object
 	now := r.now
 	err := e.deps.Store.Write(c, func(tx *store.Tx) error {
 		rec, err := startRecording(tx, r.intpID, r.wid, now)
@@ -70,10 +75,36 @@ func (e *Emulator) recordStreaming(c *gin.Context, body []byte) (out wire.Object
 		if !r.ok {
 			return errUnread
 		}
-		out, err = rec.finish(len(r.list), r.answer)
+		consumption, err = rec.finish()
 		return err
 	})
-	return out, err == nil
+	if err != nil {
+		return false
+	}
+	answerRecorded(c.Writer, len(r.list), r.answer, consumption)
+	return true
+}
+
+// answerRecorded writes the answer of a streamed recording, the bytes and
+// headers wire.JSON writes for wire.Obj("recorded", n, "sessions",
+// sessions, "consumption", consumption) with status 201, in three writes:
+// the long array of sessions straight from the reader's buffer, not
+// copied into an answer first.
+func answerRecorded(w http.ResponseWriter, n int, sessions wire.Raw, consumption wire.Object) {
+	tail, err := wire.Marshal(consumption)
+	if err != nil {
+		wire.Fail(w, fmt.Errorf("wire: cannot encode the answer: %w", err))
+		return
+	}
+	head := `{"recorded":` + strconv.Itoa(n) + `,"sessions":`
+	const key = `,"consumption":`
+	h := w.Header()
+	h["Content-Type"] = []string{wire.JSONType}
+	h["Content-Length"] = []string{strconv.Itoa(len(head) + len(sessions) + len(key) + len(tail) + 1)}
+	w.WriteHeader(http.StatusCreated)
+	_, _ = io.WriteString(w, head)
+	_, _ = w.Write(sessions)
+	_, _ = w.Write(append(append([]byte(key), tail...), '}'))
 }
 
 // sessionReader reads the sessions of a recording's body on a goroutine of

@@ -2,6 +2,8 @@ package twipla
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -184,5 +186,26 @@ func TestSessionReaderTakesPlainBodies(t *testing.T) {
 		if !r.ok || len(r.list) == 0 {
 			t.Errorf("not taken: %s", body)
 		}
+	}
+}
+
+// A streamed recording's answer, written in pieces, is what wire.JSON
+// writes for the same object: status, headers and bytes.
+func TestAnswerRecordedAsWireJSON(t *testing.T) {
+	list := []*session{
+		{id: "a", visitorID: "v\"1", startedAt: stamp{time.Date(2031, 3, 2, 9, 0, 0, 0, time.UTC)}, duration: 120,
+			pageViews: 3, recorded: true, dims: sessionDefaults},
+		{id: "b", visitorID: "ü", startedAt: stamp{time.Date(1999, 12, 31, 23, 59, 59, 0, time.UTC)}, dims: sessionDefaults},
+	}
+	raw, err := wire.Marshal(sessionList(list))
+	if err != nil {
+		t.Fatal(err)
+	}
+	consumption := wire.Obj("stpLimit", 3000, "stpConsumed", 2, "note", "x\u2028<")
+	got, want := httptest.NewRecorder(), httptest.NewRecorder()
+	answerRecorded(got, len(list), raw, consumption)
+	wire.JSON(want, http.StatusCreated, wire.Obj("recorded", len(list), "sessions", sessionList(list), "consumption", consumption))
+	if got.Code != want.Code || fmt.Sprint(got.Header()) != fmt.Sprint(want.Header()) || got.Body.String() != want.Body.String() {
+		t.Fatalf("answerRecorded: %d %v\n%s\nwire.JSON: %d %v\n%s", got.Code, got.Header(), got.Body, want.Code, want.Header(), want.Body)
 	}
 }
