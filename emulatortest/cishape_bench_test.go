@@ -11,11 +11,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/vendoremu/vendoremu/emulatortest"
+	"github.com/vendoremu/vendoremu/internal/vtest"
 )
 
 // BenchmarkCIShape is a CI pipeline on one emulator: ciTests tests,
@@ -57,13 +57,13 @@ func BenchmarkCIShape(b *testing.B) {
 			defer emu.Close()
 			client := &http.Client{Transport: &http.Transport{MaxIdleConns: 2 * ciWorkers, MaxIdleConnsPerHost: 2 * ciWorkers}}
 			var run ciRun
-			cpu0 := cpuTime()
+			cpu0 := vtest.CPUTime()
 			b.ResetTimer()
 			for range b.N {
 				run = runCIShape(b, emu.With(b), client)
 			}
 			b.StopTimer()
-			cpu := cpuTime() - cpu0
+			cpu := vtest.CPUTime() - cpu0
 			pct := func(ds []time.Duration, p float64) float64 {
 				slices.Sort(ds)
 				return float64(ds[min(len(ds)-1, int(p*float64(len(ds))))].Microseconds()) / 1000
@@ -80,13 +80,6 @@ func BenchmarkCIShape(b *testing.B) {
 			}
 		})
 	}
-}
-
-// cpuTime is the CPU time the process has used (user and system).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // ciRun is the latencies of one run: every vendor call, the same by

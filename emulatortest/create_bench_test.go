@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vendoremu/vendoremu/emulatortest"
+	"github.com/vendoremu/vendoremu/internal/vtest"
 )
 
 // tenantMakers create a tenant of each vendor and name it by the key its
@@ -61,7 +62,7 @@ func BenchmarkSweep(b *testing.B) {
 	defer emu.Close()
 	e := emu.With(b)
 	ctx := context.Background()
-	cpu0 := cpuTime()
+	cpu0 := vtest.CPUTime()
 	for b.Loop() {
 		for range 20 {
 			e.ResetTenant("hitsteps", e.NewHitstepsTenant().MainAccount)
@@ -74,7 +75,7 @@ func BenchmarkSweep(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N*100), "cpu-ms/tenant")
+	b.ReportMetric(float64((vtest.CPUTime()-cpu0).Microseconds())/1000/float64(b.N*100), "cpu-ms/tenant")
 }
 
 // BenchmarkTenantLife is a CI test's tenant without the test: one op
@@ -93,11 +94,11 @@ func BenchmarkTenantLife(b *testing.B) {
 			}
 			defer emu.Close()
 			e := emu.With(b)
-			cpu0 := cpuTime()
+			cpu0 := vtest.CPUTime()
 			for b.Loop() {
 				e.ResetTenant(v.name, v.create(e))
 			}
-			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(float64((vtest.CPUTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 		})
 	}
 }

@@ -400,6 +400,17 @@ func TestJanitorSweepsATableWithoutRowidInChunks(t *testing.T) {
 	if _, err := st.Migrate(context.Background(), []Schema{{Component: "wr", SQL: schema}}); err != nil {
 		t.Fatal(err)
 	}
+	// The janitor picks its rows by primary key, found once per table.
+	if err := st.Read(context.Background(), func(tx *Tx) error {
+		for table, want := range map[string]string{"wr_hours": `"tenant_id", "hour"`, "tenants": "rowid"} {
+			if key, err := tx.rowKey(table); err != nil || key != want {
+				t.Errorf("rowKey(%s) = %q, %v; want %q", table, key, err, want)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	j := &st.sweep
 	j.halt()
 	j.span, j.chunk = -1, 10

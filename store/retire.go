@@ -162,15 +162,16 @@ type janitor struct {
 	// rows and unlooked the tables not looked at yet, in the order they
 	// are emptied, as they were at the store's generation gen (a restore
 	// since may have filled emptied ones again); order keeps that order
-	// by vendor. orderStale, set when the tables may have changed (a
-	// migration, a restore), makes the janitor read them again. Only the
-	// janitor's loop uses them.
+	// by vendor, and keys each table's row key (see rowKey). orderStale,
+	// set when the tables may have changed (a migration, a restore), makes
+	// the janitor read them again. Only the janitor's loop uses them.
 	batch      []int64
 	batchJSON  string
 	tables     []string
 	unlooked   []string
 	gen        int64
 	order      map[string][]string
+	keys       map[string]string
 	orderStale atomic.Bool
 }
 
@@ -367,12 +368,17 @@ func (j *janitor) step() (more, swept bool, err error) {
 					return err
 				}
 				if j.orderStale.Swap(false) || j.order == nil {
-					j.order = map[string][]string{}
+					j.order, j.keys = map[string][]string{}, map[string]string{}
 				}
 				if _, ok := j.order[vendor]; !ok {
 					order, err := tx.sweepOrder(vendor)
 					if err != nil {
 						return err
+					}
+					for _, t := range order {
+						if j.keys[t], err = tx.rowKey(t); err != nil {
+							return err
+						}
 					}
 					j.order[vendor] = order
 				}
@@ -394,7 +400,7 @@ func (j *janitor) step() (more, swept bool, err error) {
 					}
 					j.tables, j.unlooked = tables, j.unlooked[n:]
 				} else {
-					n, err := tx.deleteSome(j.tables[0], j.batchJSON, j.chunk)
+					n, err := tx.deleteSome(j.tables[0], j.keys[j.tables[0]], j.batchJSON, j.chunk)
 					if err != nil {
 						return err
 					}
@@ -541,28 +547,31 @@ func (tx *Tx) tablesHolding(tables []string, ids string) ([]string, error) {
 }
 
 // deleteSome deletes up to limit rows of the tenants ids lists (a JSON
-// array) from table.
-func (tx *Tx) deleteSome(table string, ids string, limit int64) (int64, error) {
-	res, err := tx.Exec(`DELETE FROM "`+table+`" WHERE rowid IN (SELECT rowid FROM "`+table+`"
+// array) from table, picking them by key (see rowKey).
+func (tx *Tx) deleteSome(table, key string, ids string, limit int64) (int64, error) {
+	res, err := tx.Exec(`DELETE FROM "`+table+`" WHERE (`+key+`) IN (SELECT `+key+` FROM "`+table+`"
 		WHERE tenant_id IN (SELECT value FROM json_each(?)) LIMIT ?)`, ids, limit)
-	if err != nil && strings.Contains(err.Error(), "no such column: rowid") {
-		// A WITHOUT ROWID table (Keitaro's hourly rollups), whose rows
-		// are found by their primary key. Deleted in one go, 95,000 rows
-		// of a table shaped like the rollups held the writer 110-150 ms;
-		// in chunks each takes at most a few ms, and all of them 1.2-2
-		// times as long in all — the janitor's time, not a writer's.
-		var key string
-		if err := tx.QueryRow(`SELECT group_concat('"' || name || '"', ', ') FROM
-			(SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk)`, table).Scan(&key); err != nil {
-			return 0, fmt.Errorf("sweep %s: %w", table, err)
-		}
-		res, err = tx.Exec(`DELETE FROM "`+table+`" WHERE (`+key+`) IN (SELECT `+key+` FROM "`+table+`"
-			WHERE tenant_id IN (SELECT value FROM json_each(?)) LIMIT ?)`, ids, limit)
-	}
 	if err != nil {
 		return 0, fmt.Errorf("sweep %s: %w", table, err)
 	}
 	return res.RowsAffected()
+}
+
+// rowKey is what deleteSome picks a table's rows by: rowid, or the
+// primary key's columns for a table WITHOUT ROWID (Keitaro's hourly
+// rollups). Such a table is swept in chunks like the others: deleted in
+// one go, 95,000 rows of a table shaped like the rollups held the writer
+// 110-150 ms; in chunks each takes at most a few ms, and all of them
+// 1.2-2 times as long in all — the janitor's time, not a writer's.
+func (tx *Tx) rowKey(table string) (string, error) {
+	var key string
+	err := tx.QueryRow(`SELECT CASE WHEN (SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?1)
+		THEN (SELECT group_concat('"' || name || '"', ', ') FROM (SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk))
+		ELSE 'rowid' END`, table).Scan(&key)
+	if err != nil {
+		return "", fmt.Errorf("sweep %s: %w", table, err)
+	}
+	return key, nil
 }
 
 // sweepOrder is vendor's tables with a tenant_id column, each before the

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"syscall"
 	"testing"
 	"time"
 
@@ -104,7 +103,7 @@ func benchmarkReport(b *testing.B, clicks int, filtered string) {
 	} else {
 		body["filters"] = filters[1:]
 	}
-	cpu := cpuTime()
+	cpu := vtest.CPUTime()
 	for b.Loop() {
 		r := srv.Do("POST", "/keitaro/admin_api/v1/report/build", body, "Api-Key", keitaro.DefaultTenant)
 		if r.Status != 200 {
@@ -112,7 +111,7 @@ func benchmarkReport(b *testing.B, clicks int, filtered string) {
 		}
 	}
 	// CPU per report: steadier than the time on a machine other work shares.
-	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N)/1e6, "ms-CPU/op")
+	b.ReportMetric(float64(vtest.CPUTime()-cpu)/float64(b.N)/1e6, "ms-CPU/op")
 }
 
 // BenchmarkClicksLog100k pages the clicks log of 100,000 clicks.
@@ -179,7 +178,7 @@ func BenchmarkClicksHelper(b *testing.B) {
 	const batch = 20_000
 	clicks := benchClicks(batch)
 	body, _ := json.Marshal(map[string]any{"clicks": clicks})
-	cpu := cpuTime()
+	cpu := vtest.CPUTime()
 	for b.Loop() {
 		r := srv.Do("POST", "/_emulator/keitaro/clicks", string(body))
 		if r.Status != 200 {
@@ -187,7 +186,7 @@ func BenchmarkClicksHelper(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "clicks/s")
-	b.ReportMetric(float64(cpuTime()-cpu)/float64(batch*b.N)/1e3, "µs-CPU/click")
+	b.ReportMetric(float64(vtest.CPUTime()-cpu)/float64(batch*b.N)/1e3, "µs-CPU/click")
 }
 
 // BenchmarkSeedClicks loads seed documents of 20,000 clicks each into the
@@ -199,14 +198,14 @@ func BenchmarkSeedClicks(b *testing.B) {
 	clicks := benchClicks(batch)
 	doc, _ := json.Marshal(map[string]any{"keitaro": map[string]any{"tenants": []any{
 		map[string]any{"apiKey": keitaro.DefaultTenant, "clicks": clicks}}}})
-	cpu := cpuTime()
+	cpu := vtest.CPUTime()
 	for b.Loop() {
 		if r := srv.Do("POST", "/_emulator/seed", string(doc)); r.Status != 200 {
 			b.Fatalf("%d %.300s", r.Status, r.Body)
 		}
 	}
 	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "clicks/s")
-	b.ReportMetric(float64(cpuTime()-cpu)/float64(batch*b.N)/1e3, "µs-CPU/click")
+	b.ReportMetric(float64(vtest.CPUTime()-cpu)/float64(batch*b.N)/1e3, "µs-CPU/click")
 }
 
 // BenchmarkConversionsHelper records batches of 10,000 conversions of
@@ -227,11 +226,11 @@ func BenchmarkConversionsHelper(b *testing.B) {
 			convs[i] = map[string]any{"sub_id": fmt.Sprintf("bench%d", next), "status": "lead", "revenue": 1.5, "tid": fmt.Sprint(next)}
 		}
 		body, _ := json.Marshal(map[string]any{"conversions": convs})
-		cpu := cpuTime()
+		cpu := vtest.CPUTime()
 		b.StartTimer()
 		r := srv.Do("POST", "/_emulator/keitaro/conversions", string(body))
 		b.StopTimer()
-		spent += cpuTime() - cpu
+		spent += vtest.CPUTime() - cpu
 		b.StartTimer()
 		if r.Status != 200 {
 			b.Fatalf("%d %.300s", r.Status, r.Body)
@@ -239,14 +238,6 @@ func BenchmarkConversionsHelper(b *testing.B) {
 	}
 	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "conversions/s")
 	b.ReportMetric(float64(spent)/float64(batch*b.N)/1e3, "µs-CPU/conversion")
-}
-
-// cpuTime is the CPU time the process has used: per row a steadier figure
-// than throughput on a machine that other work shares.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkResetTenantSmall resets a tenant holding what a CI test leaves
