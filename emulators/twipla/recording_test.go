@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -95,6 +96,11 @@ func TestRecordingRefusedWholeWherever(t *testing.T) {
 		if n, visits := stored(); n != 0 || visits != 0 {
 			t.Fatalf("%s: %d sessions stored, %d visits counted", c.name, n, visits)
 		}
+		// The request's reader of the body returned before it was answered
+		// (its goroutine may take a moment to end after that).
+		if all := readers(); all != "" {
+			t.Fatalf("%s: a reader outlived its request:\n%s", c.name, all)
+		}
 	}
 
 	// The same sessions in another member order are recorded alike.
@@ -114,4 +120,19 @@ func TestRecordingRefusedWholeWherever(t *testing.T) {
 			t.Fatalf("order %d: %d sessions stored", i, n)
 		}
 	}
+}
+
+// readers is the stacks of all goroutines if one is still reading a
+// recording's body (sessionReader), else "". A reader that has returned
+// may still be leaving: it is given up to 1,000 turns of the scheduler.
+func readers() string {
+	stacks := make([]byte, 1<<20)
+	for range 1000 {
+		all := string(stacks[:runtime.Stack(stacks, true)])
+		if !strings.Contains(all, "sessionReader") {
+			return ""
+		}
+		runtime.Gosched()
+	}
+	return string(stacks[:runtime.Stack(stacks, true)])
 }
