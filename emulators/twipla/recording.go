@@ -49,19 +49,20 @@ var errUnread = errors.New("twipla: body not of the streamed shape")
 func (e *Emulator) recordStreaming(c *gin.Context, body []byte) (ok bool) {
 	r := readSessions(body, e.now)
 	defer r.close()
-	<-r.header
-	if r.intpID == "" {
+	// The write (which holds the store's writer) begins once the first
+	// chunk is read; a body refused early never takes the writer.
+	first, read := <-r.chunks
+	if !read {
 		return false
 	}
 	var consumption wire.Object
-	now := r.now
 	err := e.deps.Store.Write(c, func(tx *store.Tx) error {
-		rec, err := startRecording(tx, r.intpID, r.wid, now)
+		rec, err := startRecording(tx, r.intpID, r.wid, r.now)
 		if err != nil {
 			return err
 		}
 		site := any(rec.w.seq)
-		for chunk := range r.chunks {
+		for chunk, more := first, true; more; chunk, more = <-r.chunks {
 			countSessions(rec.w, chunk.list)
 			err := rec.s.InsertRows(sessionInserts, len(chunk.list), func(i int, vals []any) {
 				copy(vals, chunk.values[i*len(vals):])
@@ -110,10 +111,7 @@ func answerRecorded(w http.ResponseWriter, n int, sessions wire.Raw, consumption
 // sessionReader reads the sessions of a recording's body on a goroutine of
 // its own (read).
 type sessionReader struct {
-	// header is closed once intpID, wid and now are set (when the
-	// sessions array begins), or once the reader gave up before: then
-	// intpID is "".
-	header      chan struct{}
+	// intpID, wid and now are set before the first chunk is sent.
 	intpID, wid string
 	now         time.Time
 	// chunks carries the sessions checked so far; closed when the reader
@@ -132,7 +130,7 @@ type sessionReader struct {
 
 // readSessions starts reading body.
 func readSessions(body []byte, now func(intpID string) time.Time) *sessionReader {
-	r := &sessionReader{header: make(chan struct{}), chunks: make(chan sessionChunk, 4), done: make(chan struct{}),
+	r := &sessionReader{chunks: make(chan sessionChunk, 4), done: make(chan struct{}),
 		stop: make(chan struct{})}
 	go r.read(body, now)
 	return r
@@ -146,14 +144,8 @@ func (r *sessionReader) close() {
 }
 
 func (r *sessionReader) read(body []byte, now func(string) time.Time) {
-	announced := false
 	defer close(r.done)
 	defer close(r.chunks)
-	defer func() {
-		if !announced {
-			close(r.header)
-		}
-	}()
 	sc := &scanner{b: body}
 	if !sc.next('{') || sc.next('}') {
 		return
@@ -178,8 +170,6 @@ func (r *sessionReader) read(body []byte, now func(string) time.Time) {
 				return
 			}
 			r.intpID, r.wid, r.now = intpID, wid, now(intpID)
-			announced = true
-			close(r.header)
 			ok = r.sessions(sc, len(body))
 			haveSessions = true
 		default:
