@@ -352,32 +352,30 @@ func (e *Emulator) recordSessionsIn(c *gin.Context, f fields) (int, any, error) 
 // errors are answered: the ids, the sessions array, then each session
 // (its defaults taken at now, the INTP's time).
 func readRecording(f fields, clock func(intpID string) time.Time) (intpID, wid string, now time.Time, list []*session, err error) {
+	fail := func(err error) (string, string, time.Time, []*session, error) { return "", "", time.Time{}, nil, err }
 	if intpID, err = f.str("intpId"); err != nil {
-		return
+		return fail(err)
 	}
 	if wid, err = f.str("intpWebsiteId"); err != nil {
-		return
+		return fail(err)
 	}
 	entries, err := objects(f, "sessions")
-	if err != nil {
-		return
-	}
-	if len(entries) == 0 {
-		err = emu.BadRequest("sessions must be a non-empty array of sessions")
-		return
-	}
-	if len(entries) > maxSessions {
-		err = emu.BadRequest("at most %d sessions can be recorded at once", maxSessions)
-		return
+	switch {
+	case err != nil:
+		return fail(err)
+	case len(entries) == 0:
+		return fail(emu.BadRequest("sessions must be a non-empty array of sessions"))
+	case len(entries) > maxSessions:
+		return fail(emu.BadRequest("at most %d sessions can be recorded at once", maxSessions))
 	}
 	now = clock(intpID)
 	list = make([]*session, len(entries))
 	for i, sf := range entries {
 		if list[i], err = readSession(sf, now); err != nil {
-			return
+			return fail(err)
 		}
 	}
-	return
+	return intpID, wid, now, list, nil
 }
 
 // recording is the website a recording stores sessions for, in the
