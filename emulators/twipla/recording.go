@@ -48,7 +48,12 @@ var errUnread = errors.New("twipla: body not of the streamed shape")
 // one more reading.
 func (e *Emulator) recordStreaming(c *gin.Context, body []byte) (ok bool) {
 	r := readSessions(body, e.now)
-	defer r.close()
+	defer func() {
+		r.close()
+		if r.panicked != nil {
+			panic(r.panicked) // for the server's recovery, as if the handler had
+		}
+	}()
 	// The write (which holds the store's writer) begins once the first
 	// chunk is read; a body refused early never takes the writer.
 	first, read := <-r.chunks
@@ -123,6 +128,9 @@ type sessionReader struct {
 	list   []*session // every session, in order
 	answer wire.Raw   // the array of them as sessionList writes it
 	ok     bool       // the body is of the plain shape and every session is valid
+	// panicked is what the reader panicked with, for its request to
+	// panic with (a goroutine of its own would end the process).
+	panicked any
 	// stop, closed by close, makes the reader give up at its next chunk.
 	stop     chan struct{}
 	stopOnce sync.Once
@@ -146,6 +154,11 @@ func (r *sessionReader) close() {
 func (r *sessionReader) read(body []byte, now func(string) time.Time) {
 	defer close(r.done)
 	defer close(r.chunks)
+	defer func() {
+		if p := recover(); p != nil {
+			r.panicked, r.ok = p, false
+		}
+	}()
 	sc := &scanner{b: body}
 	if !sc.next('{') || sc.next('}') {
 		return

@@ -209,3 +209,15 @@ func TestAnswerRecordedAsWireJSON(t *testing.T) {
 		t.Fatalf("answerRecorded: %d %v\n%s\nwire.JSON: %d %v\n%s", got.Code, got.Header(), got.Body, want.Code, want.Header(), want.Body)
 	}
 }
+
+// A reader that panics gives up without ending the process, and keeps
+// what it panicked with for its request to panic with.
+func TestSessionReaderPanicKept(t *testing.T) {
+	r := readSessions([]byte(`{"intpId":"i","intpWebsiteId":"w","sessions":[{}]}`), func(string) time.Time { panic("clock broke") })
+	for range r.chunks {
+	}
+	r.close()
+	if r.ok || r.panicked != "clock broke" {
+		t.Fatalf("ok %v, panicked %v", r.ok, r.panicked)
+	}
+}
