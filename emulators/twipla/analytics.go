@@ -111,19 +111,35 @@ const sessionSize = 384
 
 // writeSession writes a session with every dimension.
 func writeSession(w *wire.Builder, ss *session) {
+	k := &sessionKeys
 	w.BeginObject()
-	w.Key("id").String(ss.id)
-	w.Key("visitorId").String(ss.visitorID)
-	w.Key("startedAt").String(ss.startedAt.String())
-	w.Key("duration").Int(ss.duration)
-	w.Key("pageViews").Int(ss.pageViews)
-	w.Key("events").Int(ss.events)
-	w.Key("recorded").Bool(ss.recorded)
-	for i, d := range dimensions {
-		w.Key(d.name).String(ss.dims[i])
+	w.KeyOf(k.id).String(ss.id)
+	w.KeyOf(k.visitorID).String(ss.visitorID)
+	w.KeyOf(k.startedAt).String(ss.startedAt.String())
+	w.KeyOf(k.duration).Int(ss.duration)
+	w.KeyOf(k.pageViews).Int(ss.pageViews)
+	w.KeyOf(k.events).Int(ss.events)
+	w.KeyOf(k.recorded).Bool(ss.recorded)
+	for i := range dimensions {
+		w.KeyOf(k.dims[i]).String(ss.dims[i])
 	}
 	w.EndObject()
 }
+
+// sessionKeys are a Session's keys, escaped once: a recording answers with
+// up to 10,000 sessions.
+var sessionKeys = func() (k struct {
+	id, visitorID, startedAt, duration, pageViews, events, recorded wire.Key
+	dims                                                            [len(dimensions)]wire.Key
+}) {
+	k.id, k.visitorID, k.startedAt = wire.NewKey("id"), wire.NewKey("visitorId"), wire.NewKey("startedAt")
+	k.duration, k.pageViews, k.events = wire.NewKey("duration"), wire.NewKey("pageViews"), wire.NewKey("events")
+	k.recorded = wire.NewKey("recorded")
+	for i, d := range dimensions {
+		k.dims[i] = wire.NewKey(d.name)
+	}
+	return k
+}()
 
 // allDimensions selects every dimension.
 func allDimensions() []int {
