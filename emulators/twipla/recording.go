@@ -41,11 +41,11 @@ var errUnread = errors.New("twipla: body not of the streamed shape")
 // recording's one write. On two processors the write's time then overlaps
 // the reading's instead of following it. ok is false when nothing was
 // recorded, for the caller to answer from the whole body: the reader takes
-// only the plain shape — an object naming intpId and intpWebsiteId (each
-// once) before a sessions array of 1 to maxSessions valid sessions — and
-// anything else (a bad session, bad JSON, an unknown website…) rolls the
-// write back, so that such bodies are answered exactly as before, after
-// one more reading.
+// only the plain shape — an object of intpId and intpWebsiteId (strings,
+// each once) then a sessions array of 1 to maxSessions valid sessions,
+// nothing else — and anything else (a bad session, bad JSON, another
+// member, an unknown website…) rolls the write back, so that such bodies
+// are answered exactly as before, after one more reading.
 func (e *Emulator) recordStreaming(c *gin.Context, body []byte) (ok bool) {
 	r := readSessions(body, e.now)
 	defer func() {
