@@ -67,10 +67,27 @@ func JSONRowsInsert(table string, lead, columns []string) string {
 		SELECT @tenant, ` + strings.Join(sel, ", ") + ` FROM jsonb_each(?)`
 }
 
-// InsertRows stores n rows into a tenant table (tenant_id taking the
-// scope's tenant) with one prepared single-row INSERT of columns, run once
-// a row with the values fill writes into vals (row i's, in the order of
-// columns). Each value goes to SQLite as it is bound, converted as
+// RowInsert is the prepared single-row INSERT of a tenant table's columns
+// that InsertRows runs, its text built once when the RowInsert is made
+// (bulk loads run it once a request, from a package-level RowInsert).
+type RowInsert struct {
+	table   string
+	columns []string
+	text    string
+}
+
+// NewRowInsert is the RowInsert of table's columns (tenant_id aside).
+func NewRowInsert(table string, columns ...string) *RowInsert {
+	return &RowInsert{table: table, columns: columns, text: `INSERT INTO ` + table + ` (tenant_id, "` +
+		strings.Join(columns, `", "`) + `") VALUES (?` + strings.Repeat(", ?", len(columns)) + `)`}
+}
+
+// Width is the number of values a row takes.
+func (ins *RowInsert) Width() int { return len(ins.columns) }
+
+// InsertRows stores n rows into ins's table (tenant_id taking the scope's
+// tenant) with its prepared single-row INSERT, run once a row with the
+// values fill writes into vals (row i's, in the order of ins's columns). Each value goes to SQLite as it is bound, converted as
 // database/sql converts arguments, without database/sql's work per call:
 // for a wide row this beats JSONRowsInsert, whose JSON SQLite parses and
 // then reads value by value, each a walk from the start of the row. (For a
@@ -78,7 +95,7 @@ func JSONRowsInsert(table string, lead, columns []string) string {
 // it changes — the Keitaro clicks stay with JSONRowsInsert.) An error
 // stops at the row that failed; the transaction is the caller's to roll
 // back.
-func (s Scoped) InsertRows(table string, columns []string, n int, fill func(i int, vals []any)) error {
+func (s Scoped) InsertRows(ins *RowInsert, n int, fill func(i int, vals []any)) error {
 	t := s.tx
 	if !t.write {
 		return errors.New("store: InsertRows in a read")
@@ -89,15 +106,14 @@ func (s Scoped) InsertRows(table string, columns []string, n int, fill func(i in
 	if err := t.statement(); err != nil {
 		return err
 	}
-	text := `INSERT INTO ` + table + ` (tenant_id, "` + strings.Join(columns, `", "`) + `") VALUES (?` +
-		strings.Repeat(", ?", len(columns)) + `)`
+	columns := ins.columns
 	return t.conn.Raw(func(dc any) error {
 		conn, ok := dc.(driver.ConnPrepareContext)
 		if !ok {
 			return fmt.Errorf("store: InsertRows on a %T", dc)
 		}
 		ctx := context.Background() // see Exec: no context for the driver to watch
-		st, err := conn.PrepareContext(ctx, text)
+		st, err := conn.PrepareContext(ctx, ins.text)
 		if err != nil {
 			return err
 		}
@@ -117,7 +133,7 @@ func (s Scoped) InsertRows(table string, columns []string, n int, fill func(i in
 			fill(i, vals)
 			for j, v := range vals {
 				if args[j+1].Value, err = driver.DefaultParameterConverter.ConvertValue(v); err != nil {
-					return fmt.Errorf("store: %s.%s: %w", table, columns[j], err)
+					return fmt.Errorf("store: %s.%s: %w", ins.table, columns[j], err)
 				}
 			}
 			if _, err := exec.ExecContext(ctx, args); err != nil {

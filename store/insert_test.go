@@ -72,7 +72,7 @@ func TestInsertRowsStoresValuesAsExec(t *testing.T) {
 			return err
 		}
 		s := tx.Scope(tn)
-		err = s.InsertRows("demo_values", []string{"n", "v"}, len(values), func(i int, vals []any) {
+		err = s.InsertRows(NewRowInsert("demo_values", "n", "v"), len(values), func(i int, vals []any) {
 			vals[0], vals[1] = i, values[i]
 		})
 		if err != nil {
@@ -106,7 +106,7 @@ func TestInsertRowsStoresValuesAsExec(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return tx.Scope(tn).InsertRows("demo_rows", []string{"v"}, 3, func(i int, vals []any) {
+		return tx.Scope(tn).InsertRows(NewRowInsert("demo_rows", "v"), 3, func(i int, vals []any) {
 			vals[0] = []string{"fresh 1", "fresh 2", "fresh 1"}[i]
 		})
 	})
@@ -119,7 +119,7 @@ func TestInsertRowsStoresValuesAsExec(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return tx.Scope(tn).InsertRows("demo_rows", []string{"v"}, many, func(i int, vals []any) {
+		return tx.Scope(tn).InsertRows(NewRowInsert("demo_rows", "v"), many, func(i int, vals []any) {
 			vals[0] = fmt.Sprint("many ", i)
 		})
 	})

@@ -96,25 +96,50 @@ func (ss *session) wire(dims []int) wire.Object {
 // up to 10,000 of them, and an Object per session boxed each of its values.
 func sessionList(list []*session) wire.Func {
 	return func(w *wire.Builder) {
-		w.Grow(len(list) * 384) // a session with short dimensions writes ~330 bytes
+		w.Grow(len(list) * sessionSize)
 		w.BeginArray()
 		for _, ss := range list {
-			w.BeginObject()
-			w.Key("id").String(ss.id)
-			w.Key("visitorId").String(ss.visitorID)
-			w.Key("startedAt").String(ss.startedAt.String())
-			w.Key("duration").Int(ss.duration)
-			w.Key("pageViews").Int(ss.pageViews)
-			w.Key("events").Int(ss.events)
-			w.Key("recorded").Bool(ss.recorded)
-			for i, d := range dimensions {
-				w.Key(d.name).String(ss.dims[i])
-			}
-			w.EndObject()
+			writeSession(w, ss)
 		}
 		w.EndArray()
 	}
 }
+
+// sessionSize is about what a session with short dimensions writes (~330
+// bytes).
+const sessionSize = 384
+
+// writeSession writes a session with every dimension.
+func writeSession(w *wire.Builder, ss *session) {
+	k := &sessionKeys
+	w.BeginObject()
+	w.KeyOf(k.id).String(ss.id)
+	w.KeyOf(k.visitorID).String(ss.visitorID)
+	w.KeyOf(k.startedAt).String(ss.startedAt.String())
+	w.KeyOf(k.duration).Int(ss.duration)
+	w.KeyOf(k.pageViews).Int(ss.pageViews)
+	w.KeyOf(k.events).Int(ss.events)
+	w.KeyOf(k.recorded).Bool(ss.recorded)
+	for i := range dimensions {
+		w.KeyOf(k.dims[i]).String(ss.dims[i])
+	}
+	w.EndObject()
+}
+
+// sessionKeys are a Session's keys, escaped once: a recording answers with
+// up to 10,000 sessions.
+var sessionKeys = func() (k struct {
+	id, visitorID, startedAt, duration, pageViews, events, recorded wire.Key
+	dims                                                            [len(dimensions)]wire.Key
+}) {
+	k.id, k.visitorID, k.startedAt = wire.NewKey("id"), wire.NewKey("visitorId"), wire.NewKey("startedAt")
+	k.duration, k.pageViews, k.events = wire.NewKey("duration"), wire.NewKey("pageViews"), wire.NewKey("events")
+	k.recorded = wire.NewKey("recorded")
+	for i, d := range dimensions {
+		k.dims[i] = wire.NewKey(d.name)
+	}
+	return k
+}()
 
 // allDimensions selects every dimension.
 func allDimensions() []int {

@@ -154,6 +154,9 @@ var dashboardURLOp = &openapi.Op{
 func (e *Emulator) control(h func(c *gin.Context) (int, any, error)) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		status, out, err := h(c)
+		if err == nil && c.Writer.Written() {
+			return // answered by the helper itself (recordStreaming)
+		}
 		if err != nil {
 			err = controlError(err)
 			if st, _ := emu.ErrorStatus(err); st == http.StatusInternalServerError {
@@ -168,6 +171,15 @@ func (e *Emulator) control(h func(c *gin.Context) (int, any, error)) gin.Handler
 
 // controlFields reads a helper's JSON object body.
 func controlFields(c *gin.Context) (fields, error) {
+	b, err := controlBody(c)
+	if err != nil {
+		return fields{}, err
+	}
+	return parseControlFields(b)
+}
+
+// controlBody reads a helper's body.
+func controlBody(c *gin.Context) ([]byte, error) {
 	var buf bytes.Buffer
 	if n := c.Request.ContentLength; n > 0 && n <= maxControlBody {
 		buf.Grow(int(n) + bytes.MinRead) // read in one go, not by doubling
@@ -175,8 +187,13 @@ func controlFields(c *gin.Context) (fields, error) {
 	_, err := buf.ReadFrom(io.LimitReader(c.Request.Body, maxControlBody+1))
 	b := buf.Bytes()
 	if err != nil || len(b) > maxControlBody {
-		return fields{}, emu.BadRequest("body unreadable or larger than %d bytes", maxControlBody)
+		return nil, emu.BadRequest("body unreadable or larger than %d bytes", maxControlBody)
 	}
+	return b, nil
+}
+
+// parseControlFields reads a helper's body as a JSON object.
+func parseControlFields(b []byte) (fields, error) {
 	f, err := parseFields(b)
 	if err != nil {
 		return fields{}, emu.BadRequest("body must be a JSON object")
@@ -288,74 +305,126 @@ func signToken(key *rsa.PrivateKey, kid string, claims wire.Object) (string, err
 	return signing + "." + enc.EncodeToString(sig), nil
 }
 
-// recordSessions is POST /_emulator/twipla/sessions (§7.3).
+// recordSessions is POST /_emulator/twipla/sessions (§7.3). A body of
+// the usual shape is read while its sessions are stored (recordStreaming);
+// any other body, and any failure, is answered by reading the whole body
+// first and checking it before the write (recordSessionsIn), as the
+// helper always did.
 func (e *Emulator) recordSessions(c *gin.Context) (int, any, error) {
-	f, err := controlFields(c)
+	body, err := controlBody(c)
 	if err != nil {
 		return 0, nil, err
 	}
-	intpID, err := f.str("intpId")
+	if e.recordStreaming(c, body) {
+		return http.StatusCreated, nil, nil
+	}
+	f, err := parseControlFields(body)
 	if err != nil {
 		return 0, nil, err
 	}
-	wid, err := f.str("intpWebsiteId")
+	return e.recordSessionsIn(c, f)
+}
+
+// recordSessionsIn records the sessions of a body read whole: every
+// session is checked before the write begins.
+func (e *Emulator) recordSessionsIn(c *gin.Context, f fields) (int, any, error) {
+	intpID, wid, now, list, err := readRecording(f, e.now)
 	if err != nil {
 		return 0, nil, err
-	}
-	entries, err := objects(f, "sessions")
-	if err != nil {
-		return 0, nil, err
-	}
-	if len(entries) == 0 {
-		return 0, nil, emu.BadRequest("sessions must be a non-empty array of sessions")
-	}
-	if len(entries) > maxSessions {
-		return 0, nil, emu.BadRequest("at most %d sessions can be recorded at once", maxSessions)
-	}
-	now := e.now(intpID)
-	list := make([]*session, len(entries))
-	for i, sf := range entries {
-		if list[i], err = readSession(sf, now); err != nil {
-			return 0, nil, err
-		}
 	}
 	var out wire.Object
 	err = e.deps.Store.Write(c, func(tx *store.Tx) error {
-		in, err := helperINTP(tx, intpID)
+		rec, err := startRecording(tx, intpID, wid, now)
 		if err != nil {
 			return err
 		}
-		s := tx.Scope(in.tenant)
-		cat, err := loadCatalog(s)
-		if err != nil {
+		if err := insertSessions(rec.s, rec.w, list); err != nil {
 			return err
 		}
-		w, err := findWebsite(s, ` AND w.intp_website_id = ?`, wid)
-		var ae *apiError
-		if errors.As(err, &ae) {
-			return emu.NotFound("unknown website %q of INTP %s", wid, intpID)
-		}
-		if err != nil {
-			return err
-		}
-		w.roll(cat, nowSecond(now))
-		if err := w.sub.save(s); err != nil {
-			return err
-		}
-		if w.sub.status == statusInactive {
-			return emu.BadRequest("website %q is inactive", wid)
-		}
-		if err := insertSessions(s, w, list); err != nil {
-			return err
-		}
-		recorded := sessionList(list)
-		if err := storeCounters(s, w); err != nil {
-			return err
-		}
-		out = wire.Obj("recorded", len(list), "sessions", recorded, "consumption", w.consumption(in, cat.get(w.sub.packageID)))
-		return nil
+		consumption, err := rec.finish()
+		out = wire.Obj("recorded", len(list), "sessions", sessionList(list), "consumption", consumption)
+		return err
 	})
 	return http.StatusCreated, out, err
+}
+
+// readRecording checks a recording's body, read whole, in the order its
+// errors are answered: the ids, the sessions array, then each session
+// (its defaults taken at now, the INTP's time).
+func readRecording(f fields, clock func(intpID string) time.Time) (intpID, wid string, now time.Time, list []*session, err error) {
+	fail := func(err error) (string, string, time.Time, []*session, error) { return "", "", time.Time{}, nil, err }
+	if intpID, err = f.str("intpId"); err != nil {
+		return fail(err)
+	}
+	if wid, err = f.str("intpWebsiteId"); err != nil {
+		return fail(err)
+	}
+	entries, err := objects(f, "sessions")
+	switch {
+	case err != nil:
+		return fail(err)
+	case len(entries) == 0:
+		return fail(emu.BadRequest("sessions must be a non-empty array of sessions"))
+	case len(entries) > maxSessions:
+		return fail(emu.BadRequest("at most %d sessions can be recorded at once", maxSessions))
+	}
+	now = clock(intpID)
+	list = make([]*session, len(entries))
+	for i, sf := range entries {
+		if list[i], err = readSession(sf, now); err != nil {
+			return fail(err)
+		}
+	}
+	return intpID, wid, now, list, nil
+}
+
+// recording is the website a recording stores sessions for, in the
+// recording's write.
+type recording struct {
+	s   store.Scoped
+	in  *intp
+	cat *catalog
+	w   *website
+}
+
+// startRecording finds the website of a recording (404 for an unknown INTP
+// or website), brings its subscription up to now and refuses an inactive
+// one.
+func startRecording(tx *store.Tx, intpID, wid string, now time.Time) (*recording, error) {
+	in, err := helperINTP(tx, intpID)
+	if err != nil {
+		return nil, err
+	}
+	s := tx.Scope(in.tenant)
+	cat, err := loadCatalog(s)
+	if err != nil {
+		return nil, err
+	}
+	w, err := findWebsite(s, ` AND w.intp_website_id = ?`, wid)
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return nil, emu.NotFound("unknown website %q of INTP %s", wid, intpID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	w.roll(cat, nowSecond(now))
+	if err := w.sub.save(s); err != nil {
+		return nil, err
+	}
+	if w.sub.status == statusInactive {
+		return nil, emu.BadRequest("website %q is inactive", wid)
+	}
+	return &recording{s: s, in: in, cat: cat, w: w}, nil
+}
+
+// finish stores the website's counters once its sessions are stored, and
+// makes the answer's "consumption".
+func (rec *recording) finish() (wire.Object, error) {
+	if err := storeCounters(rec.s, rec.w); err != nil {
+		return nil, err
+	}
+	return rec.w.consumption(rec.in, rec.cat.get(rec.w.sub.packageID)), nil
 }
 
 // sessionDefaults are the dimension values of a session that names none.
@@ -432,6 +501,12 @@ func readSession(f fields, now time.Time) (*session, error) {
 // through database/sql cost more again (each value bound through its
 // conversions and cgo, and a statement journal per statement).
 func insertSessions(s store.Scoped, w *website, list []*session) error {
+	countSessions(w, list)
+	return s.InsertRows(sessionInserts, len(list), func(i int, vals []any) { sessionValues(vals, w.seq, list[i]) })
+}
+
+// countSessions counts sessions into their website's consumption.
+func countSessions(w *website, list []*session) {
 	for _, ss := range list {
 		recordings := int64(0)
 		if ss.recorded {
@@ -442,20 +517,21 @@ func insertSessions(s store.Scoped, w *website, list []*session) error {
 			w.consumed[i] += n * stpRate
 		}
 	}
-	return s.InsertRows("twipla_sessions", sessionInsertColumns, len(list), func(i int, vals []any) {
-		ss := list[i]
-		vals[0], vals[1], vals[2], vals[3] = w.seq, ss.id, ss.visitorID, ss.startedAt.String()
-		vals[4], vals[5], vals[6], vals[7] = ss.duration, ss.pageViews, ss.events, ss.recorded
-		vals[8], vals[9], vals[10], vals[11] = ss.heatmapIncrements, ss.pollAnswers, ss.surveyAnswers, ss.funnelMatches
-		for j, d := range ss.dims {
-			vals[12+j] = d
-		}
-	})
 }
 
-// sessionInsertColumns are the columns insertSessions sets: the website,
-// then sessionCols.
-var sessionInsertColumns = append([]string{"website_seq"}, columnNames(sessionCols)...)
+// sessionInserts is the INSERT of a session: its website, then sessionCols.
+var sessionInserts = store.NewRowInsert("twipla_sessions", append([]string{"website_seq"}, columnNames(sessionCols)...)...)
+
+// sessionValues writes the values of a session of the website websiteSeq in
+// the order of sessionInserts' columns.
+func sessionValues(vals []any, websiteSeq int64, ss *session) {
+	vals[0], vals[1], vals[2], vals[3] = websiteSeq, ss.id, ss.visitorID, ss.startedAt.String()
+	vals[4], vals[5], vals[6], vals[7] = ss.duration, ss.pageViews, ss.events, ss.recorded
+	vals[8], vals[9], vals[10], vals[11] = ss.heatmapIncrements, ss.pollAnswers, ss.surveyAnswers, ss.funnelMatches
+	for j, d := range ss.dims {
+		vals[12+j] = d
+	}
+}
 
 // columnNames are the names of a list of columns ("id, visitor_id, …").
 func columnNames(list string) []string {

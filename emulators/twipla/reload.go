@@ -311,7 +311,8 @@ func reloadINTP(s store.Scoped, in *intp, f fields) error {
 	if err != nil {
 		return err
 	}
-	for _, sf := range sessions {
+	sites, list := make([]int64, len(sessions)), make([]*session, len(sessions))
+	for i, sf := range sessions {
 		site, err := ref(sf, "intpWebsiteId", websiteSeq)
 		if err != nil {
 			return err
@@ -341,15 +342,11 @@ func reloadINTP(s store.Scoped, in *intp, f fields) error {
 				return err
 			}
 		}
-		args := []any{site, ss.id, ss.visitorID, ss.startedAt, ss.duration, ss.pageViews, ss.events, ss.recorded,
-			ss.heatmapIncrements, ss.pollAnswers, ss.surveyAnswers, ss.funnelMatches}
-		for _, d := range ss.dims {
-			args = append(args, d)
-		}
-		if _, err := s.Exec(`INSERT INTO twipla_sessions (tenant_id, website_seq, `+sessionCols+`)
-			VALUES (@tenant, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...); err != nil {
-			return err
-		}
+		sites[i], list[i] = site, ss
+	}
+	err = s.InsertRows(sessionInserts, len(list), func(i int, vals []any) { sessionValues(vals, sites[i], list[i]) })
+	if err != nil {
+		return err
 	}
 	domains, err := objects(f, "whitelistedDomains")
 	if err != nil {
