@@ -3,9 +3,9 @@ package twipla_test
 import (
 	"encoding/json"
 	"fmt"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/vendoremu/vendoremu/internal/vtest"
 )
 
 // BenchmarkSessionsHelper records batches of 10,000 sessions (the most
@@ -22,19 +22,12 @@ func BenchmarkSessionsHelper(b *testing.B) {
 			"country": []string{"DE", "US", "FR"}[i%3], "device": "mobile", "browser": "Firefox"}
 	}
 	body, _ := json.Marshal(map[string]any{"intpId": websiteINTP, "intpWebsiteId": "w1", "sessions": list})
-	cpu := cpuTime()
+	cpu := vtest.CPUTime()
 	for b.Loop() {
 		if r := e.srv.Do("POST", "/_emulator/twipla/sessions", string(body)); r.Status != 201 {
 			b.Fatalf("%d %.300s", r.Status, r.Body)
 		}
 	}
 	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "sessions/s")
-	b.ReportMetric(float64(cpuTime()-cpu)/float64(batch*b.N)/1e3, "µs-CPU/session")
-}
-
-// cpuTime is the CPU time the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64(vtest.CPUTime()-cpu)/float64(batch*b.N)/1e3, "µs-CPU/session")
 }

@@ -3,10 +3,10 @@ package twipla
 import (
 	"context"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/vendoremu/vendoremu/internal/vtest"
 	"github.com/vendoremu/vendoremu/store"
 )
 
@@ -53,7 +53,7 @@ func BenchmarkLoadPackages(b *testing.B) {
 		b.Run(db, func(b *testing.B) {
 			st, tenant := openPackageStore(b, db)
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := vtest.CPUTime()
 			for b.Loop() {
 				err := st.Read(context.Background(), func(tx *store.Tx) error {
 					cat, _, err := loadPackages(tx.Scope(tenant))
@@ -66,7 +66,7 @@ func BenchmarkLoadPackages(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(vtest.CPUTime()-cpu)/float64(b.N), "cpu-ns/op")
 		})
 	}
 	// Many readers at once on a file, as a load of many clients reads:
@@ -75,7 +75,7 @@ func BenchmarkLoadPackages(b *testing.B) {
 		st, tenant := openPackageStore(b, "file")
 		b.ReportAllocs()
 		b.SetParallelism(4)
-		cpu := cpuTime()
+		cpu := vtest.CPUTime()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				err := st.Read(context.Background(), func(tx *store.Tx) error {
@@ -88,14 +88,6 @@ func BenchmarkLoadPackages(b *testing.B) {
 				}
 			}
 		})
-		b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64(vtest.CPUTime()-cpu)/float64(b.N), "cpu-ns/op")
 	})
-}
-
-// cpuTime is the CPU time the process has used: steadier than the wall
-// time on a machine other work shares.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
