@@ -23,16 +23,18 @@ import (
 // in turn), making 6 to 7 calls of that vendor's API over real HTTP, and
 // resetting its tenant. ns/op is the wall time of the whole run (one op is
 // the 1,000 tests). It reports the p50 and p99 of the vendor calls
-// (call-p50-ms, call-p99-ms), of tenant creation (POST
-// /_emulator/<vendor>/tenants, create-p99-ms) and of the reset
-// (ResetTenant, reset-p99-ms; reset-p99-ms-keitaro for Keitaro's alone),
+// (call-p50-ms, call-p99-ms), of tenant creation (New…Tenant, in
+// process, create-p99-ms) and of the reset (ResetTenant, in process,
+// reset-p99-ms; reset-p99-ms-keitaro for Keitaro's alone),
 // the process's CPU time per test
 // (cpu-ms/test, steadier than wall time on a shared machine), and the p99 of
 // each vendor's calls.
 //
-// memory and file are the emulator alone, as a CI job runs the binary;
-// memory+check is emulatortest's default, every exchange also checked
-// against the OpenAPI documents (in the test process).
+// memory and file are the emulator without the OpenAPI check, as a CI
+// job runs the binary (whose tests would create and reset tenants over
+// HTTP instead); memory+check is emulatortest's default, every vendor
+// exchange also checked against the OpenAPI documents (in the test
+// process).
 //
 //	go test -run='^$' -bench=CIShape -benchtime=1x ./emulatortest
 const (

@@ -19,8 +19,9 @@ import (
 
 // Each New…Tenant creates a new, empty account of one vendor as the
 // control plane's POST /_emulator/<vendor>/tenants does, in process (no
-// loopback exchange, as ResetTenant), and returns its credentials. Its data, clock and faults are its own, so tests that each
-// take one may run in parallel on one emulator.
+// loopback exchange, as ResetTenant), and returns its credentials. Its
+// data, clock and faults are its own, so tests that each take one may run
+// in parallel on one emulator.
 
 // HitstepsTenant is a Hitsteps reseller: its main account's login, its
 // whitelabel token and its whitelabels.

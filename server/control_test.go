@@ -143,7 +143,7 @@ func TestTenantsDispatch(t *testing.T) {
 }
 
 // CreateTenant, in process, creates what POST /_emulator/<vendor>/tenants
-// creates and fails as it does.
+// creates and fails as the vendor fails it there.
 func TestCreateTenantInProcess(t *testing.T) {
 	srv := start(t)
 	ctx := context.Background()

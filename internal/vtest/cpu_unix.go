@@ -1,3 +1,5 @@
+//go:build unix
+
 package vtest
 
 import (
@@ -7,7 +9,8 @@ import (
 
 // CPUTime is the CPU time the process has used (user and system): per
 // request or per row, a steadier figure for a benchmark than wall time on
-// a machine that other work shares.
+// a machine that other work shares. (Zero where getrusage is missing: the
+// package is part of every build of emulatortest, on Windows too.)
 func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
