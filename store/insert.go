@@ -69,7 +69,8 @@ func JSONRowsInsert(table string, lead, columns []string) string {
 
 // RowInsert is the prepared single-row INSERT of a tenant table's columns
 // that InsertRows runs, its text built once when the RowInsert is made
-// (bulk loads run it once a request, from a package-level RowInsert).
+// (bulk loads keep one in a package variable and prepare it once per
+// InsertRows call: once a request, or once a chunk of a streamed one).
 type RowInsert struct {
 	table   string
 	columns []string
@@ -87,7 +88,8 @@ func (ins *RowInsert) Width() int { return len(ins.columns) }
 
 // InsertRows stores n rows into ins's table (tenant_id taking the scope's
 // tenant) with its prepared single-row INSERT, run once a row with the
-// values fill writes into vals (row i's, in the order of ins's columns). Each value goes to SQLite as it is bound, converted as
+// values fill writes into vals (row i's, in the order of ins's columns).
+// Each value goes to SQLite as it is bound, converted as
 // database/sql converts arguments, without database/sql's work per call:
 // for a wide row this beats JSONRowsInsert, whose JSON SQLite parses and
 // then reads value by value, each a walk from the start of the row. (For a

@@ -305,18 +305,18 @@ func signToken(key *rsa.PrivateKey, kid string, claims wire.Object) (string, err
 	return signing + "." + enc.EncodeToString(sig), nil
 }
 
-// recordSessions is POST /_emulator/twipla/sessions (§7.3). A body of
-// the usual shape is read while its sessions are stored (recordStreaming);
-// any other body, and any failure, is answered by reading the whole body
-// first and checking it before the write (recordSessionsIn), as the
-// helper always did.
+// recordSessions is POST /_emulator/twipla/sessions (§7.3). The body is
+// read whole. One of the usual shape is decoded while its sessions are
+// stored (recordStreaming); any other body, and any refusal, is decoded
+// and checked whole before the write (recordSessionsIn), as the helper
+// always did, which gives the answer it always gave.
 func (e *Emulator) recordSessions(c *gin.Context) (int, any, error) {
 	body, err := controlBody(c)
 	if err != nil {
 		return 0, nil, err
 	}
-	if e.recordStreaming(c, body) {
-		return http.StatusCreated, nil, nil
+	if ok, err := e.recordStreaming(c, body); ok || err != nil {
+		return http.StatusCreated, nil, err
 	}
 	f, err := parseControlFields(body)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -37,7 +38,7 @@ func sessionsArray(n, bad int, badText string) string {
 	return b.String()
 }
 
-// A recording is stored while its body is still being read. Whatever is
+// A recording is stored while its body is still being decoded. Whatever is
 // wrong with a big batch, wherever in it, the answer is the one the helper
 // gives when it checks the whole body first — the first error in its order
 // (the JSON, the ids, the array's shape and size, the sessions in order,
@@ -135,4 +136,36 @@ func readers() string {
 		runtime.Gosched()
 	}
 	return string(stacks[:runtime.Stack(stacks, true)])
+}
+
+// The streamed path and the whole-body path answer a recording alike:
+// the same sessions of the same shape, one body decoded as it is stored
+// and one (its members in another order) decoded whole first, into two
+// fresh websites of one package give the same answer byte for byte, the
+// consumption included, once the random session and visitor ids are set
+// aside.
+func TestRecordingAnsweredAlikeByBothPaths(t *testing.T) {
+	e := newEnv(t)
+	e.as(websiteINTP).customer("c1", "w1", pkgBusiness)
+	e.as(websiteINTP).customer("c2", "w2", pkgBusiness)
+	intp := fmt.Sprintf(`"intpId":%q`, websiteINTP)
+	sessions := sessionsArray(2_345, 7, `{"visitorId":"v7","duration":0,"events":3,"recorded":true,"heatmapIncrements":2,
+		"pollAnswers":1,"surveyAnswers":4,"funnelMatches":5,"browser":"F\u00fc\"x","utmSource":"s"}`)
+	ids := regexp.MustCompile(`"(id|visitorId)":"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"`)
+	answer := func(body string) string {
+		t.Helper()
+		r := e.srv.Lenient().Do("POST", "/_emulator/twipla/sessions", body)
+		if r.Status != 201 {
+			t.Fatalf("%d %.300s", r.Status, r.Body)
+		}
+		return ids.ReplaceAllString(r.Body, `"$1":"…"`)
+	}
+	streamed := answer(recordingBody(intp, `"intpWebsiteId":"w1"`, sessions))
+	whole := answer(recordingBody(sessions, intp, `"intpWebsiteId":"w2"`))
+	if streamed != whole {
+		t.Fatalf("the streamed answer differs from the whole-body one:\n%.600s\n…\n%.600s", streamed, whole)
+	}
+	if !strings.Contains(streamed, `"visitorId":"v7"`) || !strings.Contains(streamed, `"consumption":{`) {
+		t.Fatalf("answer %.300s…", streamed)
+	}
 }

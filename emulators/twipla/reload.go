@@ -327,10 +327,14 @@ func reloadINTP(s store.Scoped, in *intp, f fields) error {
 		if ss.startedAt, err = dumpTime(sf, "startedAt"); err != nil {
 			return err
 		}
-		for k, dst := range map[string]*int64{"duration": &ss.duration, "pageViews": &ss.pageViews, "events": &ss.events,
-			"heatmapIncrements": &ss.heatmapIncrements, "pollAnswers": &ss.pollAnswers, "surveyAnswers": &ss.surveyAnswers,
-			"funnelMatches": &ss.funnelMatches} {
-			if *dst, err = dumpCount(sf, k); err != nil {
+		// In a fixed order, so that of two bad counts the same one is named.
+		for _, n := range []struct {
+			key string
+			dst *int64
+		}{{"duration", &ss.duration}, {"pageViews", &ss.pageViews}, {"events", &ss.events},
+			{"heatmapIncrements", &ss.heatmapIncrements}, {"pollAnswers", &ss.pollAnswers},
+			{"surveyAnswers", &ss.surveyAnswers}, {"funnelMatches", &ss.funnelMatches}} {
+			if *n.dst, err = dumpCount(sf, n.key); err != nil {
 				return err
 			}
 		}
