@@ -449,19 +449,8 @@ func readSession(f fields, now time.Time) (*session, error) {
 		started = nowSecond(now)
 	}
 	ss.startedAt = stamp{started}
-	for _, n := range []struct {
-		key      string
-		to       *int64
-		def, min int64
-	}{
-		{"duration", &ss.duration, 60, 0},
-		{"pageViews", &ss.pageViews, 1, 1},
-		{"events", &ss.events, 0, 0},
-		{"heatmapIncrements", &ss.heatmapIncrements, 0, 0},
-		{"pollAnswers", &ss.pollAnswers, 0, 0},
-		{"surveyAnswers", &ss.surveyAnswers, 0, 0},
-		{"funnelMatches", &ss.funnelMatches, 0, 0},
-	} {
+	counts := ss.counts()
+	for i, n := range sessionCounts {
 		v, has, err := f.integer(n.key)
 		if err != nil {
 			return nil, err
@@ -469,10 +458,10 @@ func readSession(f fields, now time.Time) (*session, error) {
 		if !has {
 			v = n.def
 		}
-		if v < n.min || v > 1<<40 {
+		if v < n.min || v > maxCount {
 			return nil, badRequest("%s must be an integer of at least %d", f.name(n.key), n.min)
 		}
-		*n.to = v
+		*counts[i] = v
 	}
 	if ss.recorded, err = f.boolean("recorded", false); err != nil {
 		return nil, err

@@ -152,8 +152,11 @@ const (
 	members        = memberDims + len(dimensions)
 )
 
+// maxCount is the most any of a session's counts may be.
+const maxCount = 1 << 40
+
 // sessionCounts are the integer members of a session, their defaults and
-// least values (readSession's).
+// least values, for readSession and the streamed reader alike.
 var sessionCounts = [...]struct {
 	key      string
 	def, min int64
@@ -165,6 +168,12 @@ var sessionCounts = [...]struct {
 	{"pollAnswers", 0, 0},
 	{"surveyAnswers", 0, 0},
 	{"funnelMatches", 0, 0},
+}
+
+// counts are the session's counts, in the order of sessionCounts.
+func (ss *session) counts() [len(sessionCounts)]*int64 {
+	return [...]*int64{&ss.duration, &ss.pageViews, &ss.events, &ss.heatmapIncrements,
+		&ss.pollAnswers, &ss.surveyAnswers, &ss.funnelMatches}
 }
 
 // memberIndex is the index of a session's member, or -1 for a member
@@ -261,8 +270,7 @@ func sessionOf(m *[members]member, now time.Time) (*session, bool) {
 	default:
 		return nil, false
 	}
-	counts := [len(sessionCounts)]*int64{&ss.duration, &ss.pageViews, &ss.events, &ss.heatmapIncrements,
-		&ss.pollAnswers, &ss.surveyAnswers, &ss.funnelMatches}
+	counts := ss.counts()
 	for i, c := range sessionCounts {
 		n := c.def
 		switch v := m[memberCounts+i]; v.kind {
@@ -272,7 +280,7 @@ func sessionOf(m *[members]member, now time.Time) (*session, bool) {
 		default:
 			return nil, false
 		}
-		if n < c.min || n > 1<<40 {
+		if n < c.min || n > maxCount {
 			return nil, false
 		}
 		*counts[i] = n
