@@ -208,11 +208,23 @@ func Text(w http.ResponseWriter, status int, s string) {
 
 // Bytes writes b verbatim with the given status and content type.
 func Bytes(w http.ResponseWriter, status int, contentType string, b []byte) {
+	Parts(w, status, contentType, b)
+}
+
+// Parts is Bytes of the parts one after the other, written as they are:
+// an answer with a long part made elsewhere is not copied into one buffer.
+func Parts(w http.ResponseWriter, status int, contentType string, parts ...[]byte) {
 	h := w.Header()
 	if contentType != "" {
 		h["Content-Type"] = []string{contentType}
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	h["Content-Length"] = []string{strconv.Itoa(n)}
 	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	for _, p := range parts {
+		_, _ = w.Write(p)
+	}
 }

@@ -2,6 +2,7 @@ package wire_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"net/http/httptest"
 	"strconv"
@@ -95,5 +96,19 @@ func TestUnencodableAnswerGoesToTheFailer(t *testing.T) {
 	wire.JSON(w, 200, math.Inf(-1))
 	if w.Code != 500 || w.Header().Get("Content-Type") != wire.JSONType || w.Body.String() != `{"error":"Internal error"}` {
 		t.Fatalf("%d %q %s", w.Code, w.Header().Get("Content-Type"), w.Body.String())
+	}
+}
+
+// Parts answers what Bytes answers for the parts joined: the same status,
+// headers (Content-Length the whole's) and body.
+func TestPartsAsBytes(t *testing.T) {
+	parts := [][]byte{[]byte(`{"a":`), nil, []byte(`[1,2]`), []byte(`}`)}
+	whole := httptest.NewRecorder()
+	wire.Bytes(whole, 201, wire.JSONType, []byte(`{"a":[1,2]}`))
+	got := httptest.NewRecorder()
+	wire.Parts(got, 201, wire.JSONType, parts...)
+	if got.Code != whole.Code || got.Body.String() != whole.Body.String() ||
+		fmt.Sprint(got.Header()) != fmt.Sprint(whole.Header()) {
+		t.Fatalf("Parts: %d %v %q; Bytes: %d %v %q", got.Code, got.Header(), got.Body, whole.Code, whole.Header(), whole.Body)
 	}
 }

@@ -3,7 +3,6 @@ package twipla
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -109,9 +108,9 @@ func (e *Emulator) recordStreaming(c *gin.Context, body []byte) (ok bool, err er
 
 // answerRecorded writes the answer of a streamed recording, the bytes and
 // headers wire.JSON writes for wire.Obj("recorded", n, "sessions",
-// sessions, "consumption", consumption) with status 201, in three writes:
-// the long array of sessions straight from the reader's buffer, not
-// copied into an answer first.
+// sessions, "consumption", consumption) with status 201, in three parts
+// (wire.Parts): the long array of sessions straight from the reader's
+// buffer, not copied into an answer first.
 func answerRecorded(w http.ResponseWriter, n int, sessions wire.Raw, consumption wire.Object) {
 	tail, err := wire.Marshal(consumption)
 	if err != nil {
@@ -119,14 +118,8 @@ func answerRecorded(w http.ResponseWriter, n int, sessions wire.Raw, consumption
 		return
 	}
 	head := `{"recorded":` + strconv.Itoa(n) + `,"sessions":`
-	const key = `,"consumption":`
-	h := w.Header()
-	h["Content-Type"] = []string{wire.JSONType}
-	h["Content-Length"] = []string{strconv.Itoa(len(head) + len(sessions) + len(key) + len(tail) + 1)}
-	w.WriteHeader(http.StatusCreated)
-	_, _ = io.WriteString(w, head)
-	_, _ = w.Write(sessions)
-	_, _ = w.Write(append(append([]byte(key), tail...), '}'))
+	wire.Parts(w, http.StatusCreated, wire.JSONType, []byte(head), sessions,
+		append(append([]byte(`,"consumption":`), tail...), '}'))
 }
 
 // sessionReader reads the sessions of a recording's body on a goroutine of
