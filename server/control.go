@@ -324,8 +324,9 @@ func (s *Server) createTenant(v emu.Vendor) gin.HandlerFunc {
 // /_emulator/<vendor>/tenants does with body (empty for the defaults) and
 // returns the answer's JSON, or the vendor's error (a duplicate, a bad
 // body) as the route answers it. An unknown vendor is a bad request here
-// (the route is simply not found), and the body has no size limit. In-process harnesses call it directly, as
-// they call Reset: a test's own tenant then costs no loopback exchange.
+// (the route is simply not found), and the body has no size limit.
+// In-process harnesses call it directly, as they call Reset: a test's own
+// tenant then costs no loopback exchange.
 func (s *Server) CreateTenant(ctx context.Context, vendorName string, body []byte) ([]byte, error) {
 	m, ok := s.byName[vendorName]
 	if !ok {

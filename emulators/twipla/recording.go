@@ -52,7 +52,7 @@ var errUnread = errors.New("twipla: body not of the streamed shape")
 // are answered exactly as before, after one more decoding. The price of
 // the overlap: a body refused late (its last session bad) holds the
 // store's writer while its earlier sessions are stored and rolled back
-// (~0.1 s for 10,000), where checking first never took it. err is a
+// (~0.15 s for 10,000), where checking first never took it. err is a
 // failure of the store, not of the body: answered as the whole-body path
 // would answer it, not tried again.
 func (e *Emulator) recordStreaming(c *gin.Context, body []byte) (ok bool, err error) {
